@@ -1,0 +1,407 @@
+//! The build, top to bottom: config → content → graph → templates → pages → output.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides};
+use crate::content::{self, entry::dir_path};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fs;
+use crate::graph::{self, Site};
+use crate::markdown::{Highlighter, highlight};
+use crate::output::atomic::Staging;
+use crate::output::{DirSink, NullSink, Sink, feed, sitemap};
+use crate::render::{Page, Renderer, Theme, theme::StaticSource};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Render and write the site.
+    Build,
+    /// Render everything, write nothing.
+    Check,
+}
+
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub strict: bool,
+    pub mode: Mode,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>, mode: Mode) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            strict: false,
+            mode,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a run did: the counts for the summary line, and every problem.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Diagnostics,
+    pub entries: usize,
+    pub tag_pages: usize,
+    pub other_pages: usize,
+    pub elapsed: Duration,
+    /// How long each stage took, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// Whether the output was written (always false for `check`).
+    pub written: bool,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+
+    /// `48 entries, 18 tag pages, 14 other pages, 0 warnings in 92 ms`
+    pub fn summary_line(&self) -> String {
+        let errors = self.diagnostics.error_count();
+        let mut line = [
+            count(self.entries, "entry", "entries"),
+            count(self.tag_pages, "tag page", "tag pages"),
+            count(self.other_pages, "other page", "other pages"),
+            count(self.diagnostics.warning_count(), "warning", "warnings"),
+        ]
+        .join(", ");
+        if errors > 0 {
+            line.push_str(&format!(", {}", count(errors, "error", "errors")));
+        }
+        let ms = self.elapsed.as_secs_f64() * 1000.0;
+        if ms < 10_000.0 {
+            line.push_str(&format!(" in {ms:.0} ms"));
+        } else {
+            line.push_str(&format!(" in {:.1} s", ms / 1000.0));
+        }
+        line
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+struct Timer {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Builds (or checks) the site at `opts.root`.
+pub fn run(opts: &BuildOptions) -> Outcome {
+    let start = Instant::now();
+    let mut timer = Timer {
+        last: start,
+        stages: Vec::new(),
+    };
+    let mut outcome = Outcome::default();
+    let mut diagnostics = Diagnostics::new();
+
+    let overrides = Overrides {
+        base_url: opts.base_url.clone(),
+    };
+    let report = Config::load(&opts.root, &overrides);
+    diagnostics.extend(report.diagnostics);
+    let Some(config) = report.config else {
+        return finish(outcome, diagnostics, opts.strict, start, timer);
+    };
+    let output = opts.output_dir();
+    if opts.mode == Mode::Build
+        && let Err(d) = check_output_dir(&opts.root, &output)
+    {
+        diagnostics.push(d);
+        return finish(outcome, diagnostics, opts.strict, start, timer);
+    }
+    timer.lap("config");
+
+    let content = content::load(&opts.root, &config, opts.drafts);
+    let assets = content.assets.clone();
+    timer.lap("read and parse");
+
+    let highlighter = Highlighter::new();
+    let (site, problems) = graph::build(config, content, &highlighter);
+    diagnostics.extend(problems);
+    outcome.entries = site.entries.len();
+    timer.lap("markdown and links");
+
+    let (theme, problems) = Theme::load(&opts.root, &site.config);
+    diagnostics.extend(problems);
+    let Some(theme) = theme else {
+        return finish(outcome, diagnostics, opts.strict, start, timer);
+    };
+    let renderer = match Renderer::new(&site, &theme) {
+        Ok(r) => r,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return finish(outcome, diagnostics, opts.strict, start, timer);
+        }
+    };
+    timer.lap("templates");
+
+    // Pages are rendered even when the content has errors, so that template errors are
+    // reported in the same run; they are written only into a staging folder.
+    let staging = if opts.mode == Mode::Build && !diagnostics.has_errors() {
+        match Staging::create(&output) {
+            Ok(s) => Some(s),
+            Err(d) => {
+                diagnostics.push(d);
+                return finish(outcome, diagnostics, opts.strict, start, timer);
+            }
+        }
+    } else {
+        None
+    };
+    let dir_sink = staging.as_ref().map(|s| DirSink::new(&s.dir));
+    let sink: &dyn Sink = match &dir_sink {
+        Some(s) => s,
+        None => &NullSink,
+    };
+
+    let pages = Page::all(&site);
+    outcome.tag_pages = pages.iter().filter(|p| p.is_tag_page()).count();
+    outcome.other_pages = pages.len() - outcome.tag_pages - outcome.entries;
+    diagnostics.extend(render_pages(&site, &renderer, &pages, sink));
+    timer.lap("render pages");
+
+    diagnostics.extend(write_extras(&site, &pages, sink));
+    diagnostics.extend(copy_files(&opts.root, &site, &theme, &assets, &pages, sink));
+    timer.lap("feeds, sitemap, static files");
+
+    if opts.strict {
+        diagnostics.promote_warnings();
+    }
+    if let Some(staging) = staging
+        && !diagnostics.has_errors()
+    {
+        match staging.commit() {
+            Ok(()) => outcome.written = true,
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    timer.lap("swap output");
+    finish(outcome, diagnostics, false, start, timer)
+}
+
+fn finish(
+    mut outcome: Outcome,
+    mut diagnostics: Diagnostics,
+    strict: bool,
+    start: Instant,
+    timer: Timer,
+) -> Outcome {
+    if strict {
+        diagnostics.promote_warnings();
+    }
+    diagnostics.sort_and_dedup();
+    outcome.diagnostics = diagnostics;
+    outcome.elapsed = start.elapsed();
+    outcome.stages = timer.stages;
+    outcome
+}
+
+/// Renders every page in parallel and hands it to the sink.
+pub fn render_pages(
+    site: &Site,
+    renderer: &Renderer,
+    pages: &[Page],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    pages
+        .par_iter()
+        .filter_map(|&page| {
+            renderer
+                .render(site, page)
+                .and_then(|html| sink.write(&page.output_file(site), html.as_bytes()))
+                .err()
+        })
+        .collect()
+}
+
+/// Feeds, the sitemap, `robots.txt` and the highlighting stylesheet.
+pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut put = |rel: &str, text: String| {
+        if let Err(d) = sink.write(rel, text.as_bytes()) {
+            problems.push(d);
+        }
+    };
+    put(
+        "atom.xml",
+        feed::atom(site, &site.config.title, "atom.xml", "", &site.newest),
+    );
+    put("sitemap.xml", sitemap::sitemap(site, pages));
+    put("robots.txt", sitemap::robots(site));
+    match highlight::stylesheet(&site.config.highlight) {
+        Ok(css) => put("highlight.css", css),
+        Err(e) => problems.push(Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)),
+    }
+    let tag_feeds: Vec<Diagnostic> = site
+        .tags
+        .par_iter()
+        .filter_map(|tag| {
+            let path = format!("tags/{}/", tag.slug);
+            let title = format!("{} — {}", site.config.title, tag.name);
+            let xml = feed::atom(
+                site,
+                &title,
+                &format!("{path}atom.xml"),
+                &path,
+                &tag.entries,
+            );
+            sink.write(&format!("{path}atom.xml"), xml.as_bytes()).err()
+        })
+        .collect();
+    problems.extend(tag_feeds);
+    problems
+}
+
+/// The theme's and the site's static files, and the files beside entries in `content/`.
+/// A static file may not take the place of a page.
+fn copy_files(
+    root: &Path,
+    site: &Site,
+    theme: &Theme,
+    assets: &[String],
+    pages: &[Page],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let generated: std::collections::HashSet<String> = pages
+        .iter()
+        .map(|p| p.output_file(site))
+        .chain(["atom.xml", "sitemap.xml", "robots.txt", "highlight.css"].map(String::from))
+        .collect();
+    let mut jobs: Vec<(String, StaticSource, String)> = theme
+        .statics
+        .iter()
+        .map(|s| (s.rel.clone(), s.source.clone(), format!("static/{}", s.rel)))
+        .collect();
+    for rel in assets {
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        jobs.push((
+            format!("{}{name}", dir_path(dir)),
+            StaticSource::Disk(root.join("content").join(rel)),
+            format!("content/{rel}"),
+        ));
+    }
+    jobs.par_iter()
+        .filter_map(|(rel, source, label)| {
+            if generated.contains(rel) {
+                return Some(
+                    Diagnostic::error(format!(
+                        "`{rel}` is a page Dossier writes; the file would replace it"
+                    ))
+                    .in_file(label.clone()),
+                );
+            }
+            let bytes = match source {
+                StaticSource::BuiltIn(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                StaticSource::Disk(path) => match fs::read(path) {
+                    Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                    Err(e) => return Some(Diagnostic::error(e.to_string()).in_file(label.clone())),
+                },
+            };
+            sink.write(rel, &bytes).err()
+        })
+        .collect()
+}
+
+/// The output folder must not be the site, hold it, or sit inside the folders the editor
+/// writes: the swap replaces the whole folder.
+fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = absolute(root);
+    let output = absolute(output);
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(format!(
+            "refusing to write the site to `{}`: {why}; choose another --output folder",
+            output.display()
+        )))
+    };
+    if root.starts_with(&output) {
+        return refuse("it holds the site's own files");
+    }
+    for own in ["content", "themes", "static", crate::config::CONFIG_FILE] {
+        if output.starts_with(root.join(own)) {
+            return refuse(&format!("it is inside `{own}`"));
+        }
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` resolved, and symbolic links followed in the part
+/// that exists.
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_may_not_hold_or_sit_inside_the_site_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+        assert!(check_output_dir(&root, &tmp.path().join("elsewhere")).is_ok());
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(&root, tmp.path()).is_err());
+        assert!(check_output_dir(&root, &root.join("content")).is_err());
+        assert!(check_output_dir(&root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(&root, &root.join("static")).is_err());
+        assert!(check_output_dir(&root, &root.join("public/../content")).is_err());
+    }
+}

@@ -1,0 +1,718 @@
+//! `site.yaml` → a typed [`Config`].
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::fs;
+use crate::text::suggestion;
+use crate::yaml::{self, YamlMap};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// One kind of entry: `person`, listed under `people/`, shown as "Person" / "People".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindDef {
+    pub name: String,
+    pub plural: String,
+    pub title: String,
+    pub title_plural: String,
+}
+
+/// An index into [`Kinds`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KindId(pub u16);
+
+/// The kinds of a site: the eight built in, then those `site.yaml` adds.
+#[derive(Clone, Debug)]
+pub struct Kinds(Vec<KindDef>);
+
+const BUILTIN_KINDS: [(&str, &str, &str, &str); 8] = [
+    ("topic", "topics", "Topic", "Topics"),
+    ("event", "events", "Event", "Events"),
+    ("statement", "statements", "Statement", "Statements"),
+    ("person", "people", "Person", "People"),
+    (
+        "organization",
+        "organizations",
+        "Organization",
+        "Organizations",
+    ),
+    ("place", "places", "Place", "Places"),
+    ("project", "projects", "Project", "Projects"),
+    ("document", "documents", "Document", "Documents"),
+];
+
+impl Kinds {
+    fn builtin() -> Self {
+        Kinds(
+            BUILTIN_KINDS
+                .iter()
+                .map(|(name, plural, title, title_plural)| KindDef {
+                    name: (*name).into(),
+                    plural: (*plural).into(),
+                    title: (*title).into(),
+                    title_plural: (*title_plural).into(),
+                })
+                .collect(),
+        )
+    }
+
+    pub const TOPIC: KindId = KindId(0);
+    pub const EVENT: KindId = KindId(1);
+    pub const STATEMENT: KindId = KindId(2);
+    pub const PERSON: KindId = KindId(3);
+
+    pub fn get(&self, id: KindId) -> &KindDef {
+        &self.0[id.0 as usize]
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<KindId> {
+        self.0
+            .iter()
+            .position(|k| k.name == name)
+            .map(|i| KindId(i as u16))
+    }
+
+    /// The kind whose folder is `folder` (`people` → person), matched on the plural or the
+    /// singular name.
+    pub fn by_folder(&self, folder: &str) -> Option<KindId> {
+        self.0
+            .iter()
+            .position(|k| k.plural == folder || k.name == folder)
+            .map(|i| KindId(i as u16))
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|k| k.name.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (KindId, &KindDef)> {
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (KindId(i as u16), k))
+    }
+
+    /// Kinds that need a date (events and statements).
+    pub fn needs_date(&self, id: KindId) -> bool {
+        id == Self::EVENT || id == Self::STATEMENT
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawHtml {
+    Keep,
+    Escape,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, with a trailing slash: `https://example.org/dossier/`.
+    pub base_url: String,
+    /// The path part of `base_url`, with leading and trailing slashes: `/dossier/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub author: Option<String>,
+    pub kinds: Kinds,
+    pub related: RelatedConfig,
+    pub feed: FeedConfig,
+    pub highlight: HighlightConfig,
+    pub markdown: MarkdownConfig,
+    pub search: bool,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct RelatedConfig {
+    /// How many related entries an entry lists.
+    pub count: usize,
+    /// The lowest score an entry needs to be listed.
+    pub min_score: f64,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig {
+            count: 5,
+            min_score: 0.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct FeedConfig {
+    /// How many entries a feed carries.
+    pub count: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { count: 20 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct HighlightConfig {
+    /// syntect theme for light mode.
+    pub theme: String,
+    /// syntect theme under `prefers-color-scheme: dark`.
+    pub dark_theme: String,
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            theme: "InspiredGitHub".into(),
+            dark_theme: "base16-ocean.dark".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    pub raw_html: RawHtml,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            raw_html: RawHtml::Keep,
+        }
+    }
+}
+
+/// What the command line overrides.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+/// The keys `site.yaml` knows; anything else is a warning with a suggestion.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "author",
+    "kinds",
+    "related",
+    "feed",
+    "highlight",
+    "markdown",
+    "search",
+    "extra",
+];
+
+/// syntect's bundled themes, offered when `highlight` names another.
+pub const HIGHLIGHT_THEMES: &[&str] = &[
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
+
+/// Problems found while reading `site.yaml`.
+pub struct ConfigReport {
+    pub config: Option<Config>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Config {
+    /// Reads `ROOT/site.yaml`.
+    pub fn load(root: &Path, overrides: &Overrides) -> ConfigReport {
+        let path = root.join(CONFIG_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Config::parse(&text, overrides),
+                Err(_) => ConfigReport {
+                    config: None,
+                    diagnostics: vec![
+                        Diagnostic::error("the file is not valid UTF-8").in_file(CONFIG_FILE),
+                    ],
+                },
+            },
+            Err(e) => ConfigReport {
+                config: None,
+                diagnostics: vec![
+                    Diagnostic::error(format!("{e}: every site needs a `{CONFIG_FILE}`"))
+                        .in_file(CONFIG_FILE),
+                ],
+            },
+        }
+    }
+
+    /// Parses the text of `site.yaml` (pure; `load` does the reading).
+    pub fn parse(text: &str, overrides: &Overrides) -> ConfigReport {
+        let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut out = Reader {
+            source: text,
+            diagnostics: Vec::new(),
+        };
+        let map = match yaml::parse_map(text_no_bom, 1) {
+            Ok(map) => map,
+            Err(e) => {
+                out.error(e.pos, e.message);
+                return out.finish(None);
+            }
+        };
+        for key in map.keys() {
+            if !KEYS.contains(&key) {
+                out.unknown_key(&map, key, KEYS.iter().copied());
+            }
+        }
+
+        let title = out.string(&map, "title").unwrap_or_default();
+        if title.trim().is_empty() {
+            out.error(
+                map.key_pos("title"),
+                "`title` is missing or empty: name the site",
+            );
+        }
+        let description = out.string(&map, "description").unwrap_or_default();
+        let language = out.string(&map, "language").unwrap_or_else(|| "en".into());
+        let theme = out
+            .string(&map, "theme")
+            .unwrap_or_else(|| "default".into());
+        let author = out.string(&map, "author");
+
+        let base_url_text = overrides
+            .base_url
+            .clone()
+            .or_else(|| out.string(&map, "base_url"));
+        let (base_url, base_path) = match base_url_text.as_deref().map(parse_base_url) {
+            Some(Ok(parsed)) => parsed,
+            Some(Err(msg)) => {
+                let pos = map.value_pos("base_url");
+                if overrides.base_url.is_some() {
+                    out.diagnostics
+                        .push(Diagnostic::error(format!("--base-url: {msg}")));
+                } else {
+                    out.error(pos, msg);
+                }
+                (String::new(), "/".into())
+            }
+            None => {
+                out.error(
+                    map.key_pos("base_url"),
+                    "`base_url` is missing: set the address the site is published at, such as `https://example.org/`",
+                );
+                (String::new(), "/".into())
+            }
+        };
+
+        let kinds = out.kinds(&map);
+        let related = out.block(&map, "related", &["count", "min_score"]);
+        let feed = out.block(&map, "feed", &["count"]);
+        let highlight = out.highlight(&map);
+        let markdown = out.markdown(&map);
+        let search = match map.get::<bool>("search") {
+            None => true,
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                out.error(e.pos, e.message);
+                true
+            }
+        };
+        let extra = match map.get_json("extra") {
+            None => serde_json::Map::new(),
+            Some(Ok(serde_json::Value::Object(m))) => m,
+            Some(Ok(_)) => {
+                out.error(
+                    map.value_pos("extra"),
+                    "`extra` must be a mapping of keys to values",
+                );
+                serde_json::Map::new()
+            }
+            Some(Err(e)) => {
+                out.error(e.pos, e.message);
+                serde_json::Map::new()
+            }
+        };
+        let config = Config {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            theme,
+            author,
+            kinds,
+            related,
+            feed,
+            highlight,
+            markdown,
+            search,
+            extra,
+        };
+        out.finish(Some(config))
+    }
+
+    /// The absolute URL of a site path such as `places/baku/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The root-relative URL of a site path, under the base path: `/dossier/places/baku/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// `https://example.org/dossier` → (`https://example.org/dossier/`, `/dossier/`).
+fn parse_base_url(text: &str) -> Result<(String, String), String> {
+    let text = text.trim();
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Err(format!(
+            "`{text}` is not an absolute URL: write it with its scheme, such as `https://example.org/`"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") {
+        return Err(format!(
+            "`{text}`: the base URL must start with http:// or https://"
+        ));
+    }
+    if rest.contains(['?', '#', ' ', '\\']) {
+        return Err(format!(
+            "`{text}`: a base URL has no query, fragment or spaces"
+        ));
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() {
+        return Err(format!("`{text}` has no host name"));
+    }
+    let path = path.trim_matches('/');
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
+    Ok((format!("{scheme}://{host}{base_path}"), base_path))
+}
+
+struct Reader<'s> {
+    source: &'s str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.diagnostics.push(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at(self.source, pos),
+        );
+    }
+
+    fn unknown_key<'k>(
+        &mut self,
+        map: &YamlMap<'_>,
+        key: &str,
+        known: impl IntoIterator<Item = &'k str>,
+    ) {
+        let mut d = Diagnostic::warning(format!("unknown key `{key}` is ignored"))
+            .in_file(CONFIG_FILE)
+            .at(self.source, map.key_pos(key))
+            .width(key.chars().count());
+        if let Some(help) = suggestion(key, known) {
+            d = d.help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn string(&mut self, map: &YamlMap<'_>, key: &str) -> Option<String> {
+        match map.get::<String>(key)? {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.error(e.pos, e.message);
+                None
+            }
+        }
+    }
+
+    /// A nested block whose fields all have defaults; unknown keys in it are warnings.
+    fn block<T: serde::de::DeserializeOwned + Default>(
+        &mut self,
+        map: &YamlMap<'_>,
+        key: &str,
+        fields: &[&str],
+    ) -> T {
+        let Some(sub) = map.get_map(key) else {
+            return T::default();
+        };
+        let sub = match sub {
+            Ok(sub) => sub,
+            Err(e) => {
+                self.error(e.pos, e.message);
+                return T::default();
+            }
+        };
+        for k in sub.keys() {
+            if !fields.contains(&k) {
+                self.unknown_key(&sub, k, fields.iter().copied());
+            }
+        }
+        match map.get::<T>(key) {
+            Some(Ok(v)) => v,
+            Some(Err(e)) => {
+                self.error(e.pos, e.message);
+                T::default()
+            }
+            None => T::default(),
+        }
+    }
+
+    fn highlight(&mut self, map: &YamlMap<'_>) -> HighlightConfig {
+        let mut config = HighlightConfig::default();
+        let Some(sub) = map.get_map("highlight") else {
+            return config;
+        };
+        let sub = match sub {
+            Ok(sub) => sub,
+            Err(e) => {
+                self.error(e.pos, e.message);
+                return config;
+            }
+        };
+        for key in sub.keys() {
+            let slot = match key {
+                "theme" => &mut config.theme,
+                "dark_theme" => &mut config.dark_theme,
+                _ => {
+                    self.unknown_key(&sub, key, ["theme", "dark_theme"]);
+                    continue;
+                }
+            };
+            match sub.get::<String>(key) {
+                Some(Ok(name)) if HIGHLIGHT_THEMES.contains(&name.as_str()) => *slot = name,
+                Some(Ok(name)) => {
+                    let mut d = Diagnostic::error(format!(
+                        "unknown highlight theme `{name}`; the themes are: {}",
+                        HIGHLIGHT_THEMES.join(", ")
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(self.source, sub.value_pos(key));
+                    if let Some(help) = suggestion(&name, HIGHLIGHT_THEMES.iter().copied()) {
+                        d = d.help(help);
+                    }
+                    self.diagnostics.push(d);
+                }
+                Some(Err(e)) => self.error(e.pos, e.message),
+                None => {}
+            }
+        }
+        config
+    }
+
+    fn markdown(&mut self, map: &YamlMap<'_>) -> MarkdownConfig {
+        let mut config = MarkdownConfig::default();
+        let Some(sub) = map.get_map("markdown") else {
+            return config;
+        };
+        let sub = match sub {
+            Ok(sub) => sub,
+            Err(e) => {
+                self.error(e.pos, e.message);
+                return config;
+            }
+        };
+        for key in sub.keys() {
+            match key {
+                "smart_punctuation" => match sub.get::<bool>(key) {
+                    Some(Ok(b)) => config.smart_punctuation = b,
+                    Some(Err(e)) => self.error(e.pos, e.message),
+                    None => {}
+                },
+                "raw_html" => match sub.get::<String>(key) {
+                    Some(Ok(v)) if v == "keep" => config.raw_html = RawHtml::Keep,
+                    Some(Ok(v)) if v == "escape" => config.raw_html = RawHtml::Escape,
+                    Some(Ok(v)) => self.error(
+                        sub.value_pos(key),
+                        format!("`raw_html` is `keep` or `escape`, not `{v}`"),
+                    ),
+                    Some(Err(e)) => self.error(e.pos, e.message),
+                    None => {}
+                },
+                _ => self.unknown_key(&sub, key, ["smart_punctuation", "raw_html"]),
+            }
+        }
+        config
+    }
+
+    fn kinds(&mut self, map: &YamlMap<'_>) -> Kinds {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum KindEntry {
+            Name(String),
+            Full {
+                name: String,
+                plural: Option<String>,
+                title: Option<String>,
+                title_plural: Option<String>,
+            },
+        }
+        let mut kinds = Kinds::builtin();
+        let entries = match map.get::<Vec<KindEntry>>("kinds") {
+            None => return kinds,
+            Some(Ok(entries)) => entries,
+            Some(Err(_)) => {
+                self.error(
+                    map.value_pos("kinds"),
+                    "`kinds` is a list of names, or of `{name, plural, title, title_plural}` mappings",
+                );
+                return kinds;
+            }
+        };
+        for entry in entries {
+            let (name, plural, title, title_plural) = match entry {
+                KindEntry::Name(name) => (name, None, None, None),
+                KindEntry::Full {
+                    name,
+                    plural,
+                    title,
+                    title_plural,
+                } => (name, plural, title, title_plural),
+            };
+            let slug = crate::text::slugify(&name);
+            if slug != name {
+                self.error(
+                    map.value_pos("kinds"),
+                    format!("kind `{name}`: a kind name is lowercase letters, digits and hyphens"),
+                );
+                continue;
+            }
+            if kinds.by_name(&name).is_some() {
+                self.error(
+                    map.value_pos("kinds"),
+                    format!("kind `{name}` is defined twice"),
+                );
+                continue;
+            }
+            let plural = plural.unwrap_or_else(|| pluralize(&name));
+            let title = title.unwrap_or_else(|| capitalize(&name));
+            let title_plural = title_plural.unwrap_or_else(|| capitalize(&plural));
+            kinds.0.push(KindDef {
+                name,
+                plural,
+                title,
+                title_plural,
+            });
+        }
+        kinds
+    }
+
+    fn finish(self, config: Option<Config>) -> ConfigReport {
+        let failed = self.diagnostics.iter().any(Diagnostic::is_error);
+        ConfigReport {
+            config: if failed { None } else { config },
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// English plural of a kind name, for kinds declared without one.
+fn pluralize(name: &str) -> String {
+    let consonant_y = name.len() > 1
+        && name.ends_with('y')
+        && !name[..name.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    if consonant_y {
+        format!("{}ies", &name[..name.len() - 1])
+    } else if name.ends_with(['s', 'x']) || name.ends_with("ch") || name.ends_with("sh") {
+        format!("{name}es")
+    } else {
+        format!("{name}s")
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ConfigReport {
+        Config::parse(text, &Overrides::default())
+    }
+
+    #[test]
+    fn reads_a_full_config() {
+        let report = parse(
+            "title: Dossier\ndescription: d\nbase_url: https://example.org/dossier\nlanguage: en\n\
+             related:\n  count: 3\n  min_score: 0.5\nfeed:\n  count: 7\nmarkdown:\n  raw_html: escape\n\
+             kinds:\n  - treaty\n  - {name: ship, plural: ships, title: Vessel}\nsearch: false\n",
+        );
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let config = report.config.unwrap();
+        assert_eq!(config.base_url, "https://example.org/dossier/");
+        assert_eq!(config.base_path, "/dossier/");
+        assert_eq!(config.url("places/baku/"), "/dossier/places/baku/");
+        assert_eq!(config.related.count, 3);
+        assert_eq!(config.feed.count, 7);
+        assert_eq!(config.markdown.raw_html, RawHtml::Escape);
+        assert!(!config.search);
+        let treaty = config.kinds.by_name("treaty").unwrap();
+        assert_eq!(config.kinds.get(treaty).plural, "treaties");
+        assert_eq!(config.kinds.get(treaty).title_plural, "Treaties");
+        let ship = config.kinds.by_folder("ships").unwrap();
+        assert_eq!(config.kinds.get(ship).title, "Vessel");
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_suggestions() {
+        let report =
+            parse("title: T\nbase_url: https://e.org/\ndescripton: x\nrelated:\n  cuont: 2\n");
+        let config = report.config.expect("warnings do not fail the config");
+        assert_eq!(config.related.count, 5);
+        let messages: Vec<String> = report.diagnostics.iter().map(|d| d.render(false)).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("warning: site.yaml:3:1: unknown key `descripton`"));
+        assert!(messages[0].contains("did you mean `description`?"));
+        assert!(messages[1].starts_with("warning: site.yaml:5:3: unknown key `cuont`"));
+        assert!(messages[1].contains("did you mean `count`?"));
+    }
+
+    #[test]
+    fn base_url_must_be_absolute() {
+        let report = parse("title: T\nbase_url: example.org\n");
+        assert!(report.config.is_none());
+        assert!(
+            report.diagnostics[0]
+                .headline()
+                .starts_with("site.yaml:2:11: `example.org` is not an absolute URL")
+        );
+        let missing = parse("title: T\n");
+        assert!(
+            missing.diagnostics[0]
+                .message
+                .contains("`base_url` is missing")
+        );
+    }
+
+    #[test]
+    fn unknown_highlight_theme_is_an_error_with_a_suggestion() {
+        let report =
+            parse("title: T\nbase_url: https://e.org/\nhighlight:\n  theme: InspiredGithub\n");
+        assert!(report.config.is_none());
+        let d = &report.diagnostics[0];
+        assert_eq!(d.pos, Some(Pos::new(4, 10)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `InspiredGitHub`?"));
+    }
+}

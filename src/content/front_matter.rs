@@ -1,0 +1,602 @@
+//! Splitting a file into front matter and body, and the typed front matter of an entry.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::date::Date;
+use crate::config::{Config, KindId};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::text::{slugify, suggestion};
+use crate::yaml::{self, YamlMap};
+
+/// The parts of a file: the YAML between the `---` lines and the Markdown after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// The file line the YAML starts on (2, unless the file starts with blank lines).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Byte offset of the body in the file text.
+    pub body_offset: usize,
+}
+
+/// Why a file has no usable front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Splits `text` (a whole file, possibly with a BOM and CRLF line endings).
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if text[bom..].trim().is_empty() {
+        return Err(SplitError {
+            pos: Pos::new(1, 1),
+            message: "the file is empty: an entry starts with front matter between two `---` lines"
+                .into(),
+        });
+    }
+    let mut lines = LineIter { text, offset: bom };
+    let (first, _, _) = lines.next().unwrap_or(("", 0, 0));
+    if first.trim_end() != "---" {
+        return Err(SplitError {
+            pos: Pos::new(1, 1),
+            message: "no front matter: an entry starts with a `---` line, then YAML, then another `---` line".into(),
+        });
+    }
+    let yaml_start = lines.offset;
+    for (line, start, end) in lines {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..start],
+                yaml_line: 2,
+                body: &text[end..],
+                body_offset: end,
+            });
+        }
+    }
+    Err(SplitError {
+        pos: Pos::new(1, 1),
+        message: "unclosed front matter: no `---` line ends the front matter opened here".into(),
+    })
+}
+
+/// Lines without their endings, each with its start offset and the offset after its ending.
+struct LineIter<'a> {
+    text: &'a str,
+    offset: usize,
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (&'a str, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.offset >= self.text.len() {
+            return None;
+        }
+        let start = self.offset;
+        let rest = &self.text[start..];
+        let (line, advance) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.offset += advance;
+        Some((line.strip_suffix('\r').unwrap_or(line), start, self.offset))
+    }
+}
+
+/// A cited source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub id: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<Date>,
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            id: Option<String>,
+            title: Option<String>,
+            url: Option<String>,
+            publisher: Option<String>,
+            author: Option<String>,
+            date: Option<Date>,
+        }
+        struct SourceVisitor;
+        impl<'de> Visitor<'de> for SourceVisitor {
+            type Value = Source;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a source: its title, or a mapping with `title` and optional `id`, `url`, `publisher`, `author`, `date`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Source, E> {
+                if v.trim().is_empty() {
+                    return Err(E::custom("a source needs a title"));
+                }
+                Ok(Source {
+                    id: None,
+                    title: v.trim().to_string(),
+                    url: None,
+                    publisher: None,
+                    author: None,
+                    date: None,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let title = full
+                    .title
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or_else(|| de::Error::custom("a source needs a non-empty `title`"))?;
+                Ok(Source {
+                    id: full.id.filter(|s| !s.trim().is_empty()),
+                    title,
+                    url: full.url.filter(|s| !s.trim().is_empty()),
+                    publisher: full.publisher,
+                    author: full.author,
+                    date: full.date,
+                })
+            }
+        }
+        deserializer.deserialize_any(SourceVisitor)
+    }
+}
+
+/// A tag as written (`Lachin road`) and its slug (`lachin-road`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+}
+
+/// The typed front matter of an entry (SPEC §3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub kind: KindId,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub tags: Vec<Tag>,
+    pub aliases: Vec<String>,
+    pub slug: Option<String>,
+    pub speaker: Option<String>,
+    pub sources: Vec<Source>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+pub const ENTRY_KEYS: &[&str] = &[
+    "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
+    "draft", "weight", "extra",
+];
+
+/// Reports problems of one file as diagnostics at positions of that file.
+pub struct FileReporter<'a> {
+    pub file: &'a str,
+    pub source: &'a str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> FileReporter<'a> {
+    pub fn new(file: &'a str, source: &'a str) -> Self {
+        FileReporter {
+            file,
+            source,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::error(message), pos)
+    }
+
+    pub fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(message), pos)
+    }
+
+    fn push(&mut self, d: Diagnostic, pos: Pos) -> &mut Diagnostic {
+        self.diagnostics
+            .push(d.in_file(self.file).at(self.source, pos));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// A typed value of `key`, reporting a type error and giving `None` on failure.
+    pub(crate) fn get<T: serde::de::DeserializeOwned>(
+        &mut self,
+        map: &YamlMap<'_>,
+        key: &str,
+    ) -> Option<T> {
+        match map.get::<T>(key)? {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(e.pos, e.message);
+                None
+            }
+        }
+    }
+
+    /// Warns about keys not in `known`, with a suggestion.
+    pub(crate) fn unknown_keys(&mut self, map: &YamlMap<'_>, known: &[&str], what: &str) {
+        for key in map.keys() {
+            if known.contains(&key) {
+                continue;
+            }
+            let d = self.warning(map.key_pos(key), format!("unknown key `{key}` {what}"));
+            d.width = key.chars().count().max(1);
+            d.help = suggestion(key, known.iter().copied());
+        }
+    }
+
+    /// `extra:` as a mapping.
+    pub(crate) fn extra(
+        &mut self,
+        map: &YamlMap<'_>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        match map.get_json("extra") {
+            None => serde_json::Map::new(),
+            Some(Ok(serde_json::Value::Object(m))) => m,
+            Some(Ok(_)) => {
+                self.error(
+                    map.value_pos("extra"),
+                    "`extra` must be a mapping of keys to values",
+                );
+                serde_json::Map::new()
+            }
+            Some(Err(e)) => {
+                self.error(e.pos, e.message);
+                serde_json::Map::new()
+            }
+        }
+    }
+}
+
+/// Parses the front matter of an entry. `default_kind` is the kind its folder implies.
+pub fn parse_entry_front_matter(
+    split: &Split<'_>,
+    config: &Config,
+    default_kind: KindId,
+    out: &mut FileReporter<'_>,
+) -> Option<FrontMatter> {
+    let map = match yaml::parse_map(split.yaml, split.yaml_line) {
+        Ok(map) => map,
+        Err(e) => {
+            out.error(e.pos, e.message);
+            return None;
+        }
+    };
+    out.unknown_keys(&map, ENTRY_KEYS, "(kept under `extra`)");
+    let errors_before = out.diagnostics.iter().filter(|d| d.is_error()).count();
+
+    let title = out.get::<String>(&map, "title").unwrap_or_default();
+    let title = title.trim().to_string();
+    if title.is_empty() {
+        if map.contains("title") {
+            out.error(map.key_pos("title"), "`title` is empty");
+        } else {
+            out.error(
+                Pos::new(1, 1),
+                "`title` is missing: every entry needs a title",
+            );
+        }
+    }
+
+    let kind = match out.get::<String>(&map, "kind") {
+        None => default_kind,
+        Some(name) => match config.kinds.by_name(name.trim()) {
+            Some(kind) => kind,
+            None => {
+                let names: Vec<&str> = config.kinds.names().collect();
+                let d = out.error(
+                    map.value_pos("kind"),
+                    format!("unknown kind `{name}`; the kinds are: {}", names.join(", ")),
+                );
+                d.width = name.chars().count().max(1);
+                d.help = suggestion(&name, config.kinds.names());
+                default_kind
+            }
+        },
+    };
+
+    let date = out.get::<Date>(&map, "date");
+    let updated = out.get::<Date>(&map, "updated");
+    if date.is_none() && !map.contains("date") && config.kinds.needs_date(kind) {
+        let pos = if map.contains("kind") {
+            map.key_pos("kind")
+        } else {
+            Pos::new(1, 1)
+        };
+        out.error(
+            pos,
+            format!(
+                "`date` is missing: every {} needs a date (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known)",
+                config.kinds.get(kind).name
+            ),
+        );
+    } else if date.is_none()
+        && map.contains("date")
+        && map.get::<String>("date").is_none()
+        && config.kinds.needs_date(kind)
+    {
+        out.error(map.key_pos("date"), "`date` is empty");
+    }
+
+    let summary = out
+        .get::<String>(&map, "summary")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+
+    let tags = tags(&map, out);
+    let aliases: Vec<String> = out
+        .get::<Vec<String>>(&map, "aliases")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+
+    let slug = out
+        .get::<String>(&map, "slug")
+        .map(|s| s.trim().to_string());
+    if let Some(s) = &slug {
+        let clean = slugify(s);
+        if clean != *s {
+            let d = out.error(
+                map.value_pos("slug"),
+                format!("`slug` `{s}` is not URL-safe: use lowercase letters, digits and hyphens"),
+            );
+            d.help = (!clean.is_empty()).then(|| format!("write `{clean}`"));
+        }
+    }
+
+    let speaker = out
+        .get::<String>(&map, "speaker")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let sources = out.get::<Vec<Source>>(&map, "sources").unwrap_or_default();
+    let draft = out.get::<bool>(&map, "draft").unwrap_or(false);
+    let weight = out.get::<i64>(&map, "weight");
+
+    let mut extra = out.extra(&map);
+    for key in map.keys() {
+        if !ENTRY_KEYS.contains(&key)
+            && let Some(Ok(value)) = map.get_json(key)
+        {
+            extra.entry(key.to_string()).or_insert(value);
+        }
+    }
+
+    let errors_after = out.diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors_after == errors_before).then_some(FrontMatter {
+        title,
+        kind,
+        date,
+        updated,
+        summary,
+        tags,
+        aliases,
+        slug,
+        speaker,
+        sources,
+        draft,
+        weight,
+        extra,
+    })
+}
+
+fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
+    let names = out.get::<Vec<String>>(map, "tags").unwrap_or_default();
+    let mut tags: Vec<Tag> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim().to_string();
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            out.error(
+                map.value_pos("tags"),
+                format!("tag `{name}` has no letters or digits to make a URL from"),
+            );
+            continue;
+        }
+        if !tags.iter().any(|t| t.slug == slug) {
+            tags.push(Tag { name, slug });
+        }
+    }
+    tags
+}
+
+/// The front matter of a section's `_index.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+pub const SECTION_KEYS: &[&str] = &["title", "description", "weight", "extra"];
+
+pub fn parse_section_front_matter(
+    split: &Split<'_>,
+    out: &mut FileReporter<'_>,
+) -> Option<SectionFrontMatter> {
+    let map = match yaml::parse_map(split.yaml, split.yaml_line) {
+        Ok(map) => map,
+        Err(e) => {
+            out.error(e.pos, e.message);
+            return None;
+        }
+    };
+    out.unknown_keys(&map, SECTION_KEYS, "is ignored in a section's `_index.md`");
+    let before = out.diagnostics.iter().filter(|d| d.is_error()).count();
+    let front = SectionFrontMatter {
+        title: out
+            .get::<String>(&map, "title")
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        description: out.get::<String>(&map, "description"),
+        weight: out.get::<i64>(&map, "weight"),
+        extra: out.extra(&map),
+    };
+    let after = out.diagnostics.iter().filter(|d| d.is_error()).count();
+    (after == before).then_some(front)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.yaml_line, 2);
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_offset, 17);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "Body\r\n");
+        assert_eq!(&text[s.body_offset..], "Body\r\n");
+    }
+
+    #[test]
+    fn a_file_of_only_front_matter_has_an_empty_body() {
+        let s = split("---\ntitle: A\n---").unwrap();
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn reports_unclosed_missing_and_empty() {
+        assert!(
+            split("---\ntitle: A\nbody\n")
+                .unwrap_err()
+                .message
+                .starts_with("unclosed front matter")
+        );
+        assert!(
+            split("title: A\n")
+                .unwrap_err()
+                .message
+                .starts_with("no front matter")
+        );
+        assert!(
+            split("  \n\n")
+                .unwrap_err()
+                .message
+                .starts_with("the file is empty")
+        );
+        assert!(
+            split("")
+                .unwrap_err()
+                .message
+                .starts_with("the file is empty")
+        );
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            "title: T\nbase_url: https://e.org/\n",
+            &Overrides::default(),
+        )
+        .config
+        .unwrap()
+    }
+
+    fn parse(text: &str) -> (Option<FrontMatter>, Vec<String>) {
+        let config = config();
+        let s = split(text).unwrap();
+        let mut out = FileReporter::new("content/a.md", text);
+        let fm = parse_entry_front_matter(&s, &config, crate::config::Kinds::TOPIC, &mut out);
+        (fm, out.diagnostics.iter().map(|d| d.headline()).collect())
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let (fm, problems) = parse(
+            "---\ntitle: Lachin road\nkind: place\ndate: 2023-02-28\ntags: [Lachin road, Peace treaty]\n\
+             aliases: [Lachin corridor]\nsources:\n  - title: Report\n    id: r1\n  - Plain title\n\
+             weight: 3\nextra: {a: 1}\ncolour: red\n---\n",
+        );
+        assert_eq!(
+            problems,
+            ["content/a.md:13:1: unknown key `colour` (kept under `extra`)"]
+        );
+        let fm = fm.unwrap();
+        assert_eq!(fm.title, "Lachin road");
+        assert_eq!(fm.tags[0].slug, "lachin-road");
+        assert_eq!(fm.tags[1].name, "Peace treaty");
+        assert_eq!(fm.sources.len(), 2);
+        assert_eq!(fm.sources[1].title, "Plain title");
+        assert_eq!(fm.extra["colour"], "red");
+        assert_eq!(fm.extra["a"], 1);
+    }
+
+    #[test]
+    fn reports_each_field_problem_at_its_line() {
+        let (fm, problems) = parse(
+            "---\ntitle: \"\"\nkind: persn\ndate: 2023-02-30\ntags: lachin\nsources:\n  - id: x\n---\n",
+        );
+        assert!(fm.is_none());
+        assert_eq!(problems.len(), 5, "{problems:#?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("content/a.md:2:1: `title` is empty"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("content/a.md:3:7: unknown kind `persn`"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("content/a.md:4:7: `date`: impossible date `2023-02-30`"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("content/a.md:5:7: `tags`:"))
+        );
+        assert!(problems.iter().any(|p| {
+            p.starts_with("content/a.md:7:5: `sources[0]`: a source needs a non-empty `title`")
+        }));
+    }
+
+    #[test]
+    fn events_need_dates() {
+        let (fm, problems) = parse("---\ntitle: Talks\nkind: event\n---\n");
+        assert!(fm.is_none());
+        assert!(
+            problems[0].starts_with("content/a.md:3:1: `date` is missing"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn slugs_must_be_url_safe() {
+        let (_, problems) = parse("---\ntitle: A\nslug: Lachin Road\n---\n");
+        assert!(problems[0].starts_with("content/a.md:3:7: `slug` `Lachin Road` is not URL-safe"));
+    }
+}

@@ -1,0 +1,74 @@
+//! Content: walk `content/`, split each file, type its front matter, and make entries and
+//! sections of it.
+
+pub mod date;
+pub mod entry;
+pub mod front_matter;
+pub mod walk;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use date::Date;
+pub use entry::{Entry, Section};
+pub use front_matter::{FrontMatter, Source, Tag};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+
+/// What `content/` holds once read and parsed.
+pub struct Content {
+    pub entries: Vec<Entry>,
+    pub sections: Vec<Section>,
+    /// Other files under `content/` (images and the like), copied beside their entries.
+    pub assets: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and parses every file under `ROOT/content/`, in parallel. Drafts are dropped unless
+/// `drafts` is set (they are still checked).
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
+    let found = walk::walk(&root.join("content"));
+    let mut diagnostics = found.problems;
+
+    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = found
+        .entries
+        .par_iter()
+        .map(|rel| match entry::read_source(root, rel) {
+            Ok(text) => Entry::parse(rel, text, config),
+            Err(d) => (None, vec![d]),
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (entry, problems) in parsed {
+        diagnostics.extend(problems);
+        if let Some(entry) = entry.filter(|e| drafts || !e.front.draft) {
+            entries.push(entry);
+        }
+    }
+
+    let mut sections = Vec::with_capacity(found.dirs.len());
+    for dir in &found.dirs {
+        let index = found
+            .sections
+            .iter()
+            .find(|rel| walk::parent_dir(rel) == dir);
+        let (section, problems) = match index {
+            Some(rel) => match entry::read_source(root, rel) {
+                Ok(text) => Section::parse(dir, Some((rel, text)), config),
+                Err(d) => (Section::parse(dir, None, config).0, vec![d]),
+            },
+            None => Section::parse(dir, None, config),
+        };
+        diagnostics.extend(problems);
+        sections.push(section);
+    }
+
+    Content {
+        entries,
+        sections,
+        assets: found.assets,
+        diagnostics,
+    }
+}

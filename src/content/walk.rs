@@ -1,0 +1,117 @@
+//! Finding the files of `content/`.
+
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+/// The files under `content/`, as paths relative to it with `/` separators, sorted.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Markdown entries.
+    pub entries: Vec<String>,
+    /// `_index.md` files of sections.
+    pub sections: Vec<String>,
+    /// Every folder, the content folder itself as `""`.
+    pub dirs: Vec<String>,
+    /// Any other file.
+    pub assets: Vec<String>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Editor droppings and hidden files: never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with("~$")
+}
+
+/// `places/baku.md` → `places`; `baku.md` → ``.
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+pub fn walk(content: &Path) -> Found {
+    let mut found = Found::default();
+    if !content.is_dir() {
+        found.problems.push(
+            Diagnostic::error("there is no `content/` folder: entries live in `content/`")
+                .in_file("content"),
+        );
+        return found;
+    }
+    let walker = WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for item in walker {
+        let item = match item {
+            Ok(item) => item,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .and_then(|p| p.strip_prefix(content).ok())
+                    .map(|p| format!("content/{}", slash_path(p)))
+                    .unwrap_or_else(|| "content".into());
+                found
+                    .problems
+                    .push(Diagnostic::error(format!("cannot read: {err}")).in_file(path));
+                continue;
+            }
+        };
+        let Ok(rel) = item.path().strip_prefix(content) else {
+            continue;
+        };
+        let rel = slash_path(rel);
+        let file_type = item.file_type();
+        if file_type.is_dir() {
+            found.dirs.push(rel);
+        } else if file_type.is_symlink() {
+            found.problems.push(
+                Diagnostic::warning("symbolic links are not followed; the link is skipped")
+                    .in_file(format!("content/{rel}")),
+            );
+        } else if rel.ends_with("/_index.md") || rel == "_index.md" {
+            found.sections.push(rel);
+        } else if rel.ends_with(".md") {
+            found.entries.push(rel);
+        } else {
+            found.assets.push(rel);
+        }
+    }
+    found
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [".#a.md", "a.md~", ".a.md.swp", "#a.md#", ".git", "~$a.md"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+        assert!(!is_ignored("_index.md"));
+    }
+
+    #[test]
+    fn parent_dirs() {
+        assert_eq!(parent_dir("places/baku.md"), "places");
+        assert_eq!(parent_dir("a/b/c.md"), "a/b");
+        assert_eq!(parent_dir("baku.md"), "");
+    }
+}

@@ -1,0 +1,81 @@
+//! File-system calls that name their path in every error.
+//!
+//! Every read, write and folder operation of Dossier goes through these wrappers, so that
+//! an error always says which file it was about.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct FsError {
+    pub op: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl fmt::Display for FsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot {} `{}`: {}",
+            self.op,
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for FsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+pub type FsResult<T> = Result<T, FsError>;
+
+fn wrap<T>(op: &'static str, path: &Path, result: io::Result<T>) -> FsResult<T> {
+    result.map_err(|source| FsError {
+        op,
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+pub fn read(path: &Path) -> FsResult<Vec<u8>> {
+    wrap("read", path, std::fs::read(path))
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> FsResult<()> {
+    wrap("write", path, std::fs::write(path, bytes))
+}
+
+/// Writes a new file and fails if one is already there (never overwrites).
+pub fn write_new(path: &Path, bytes: &[u8]) -> FsResult<()> {
+    use std::io::Write as _;
+    let mut file = wrap(
+        "create",
+        path,
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path),
+    )?;
+    wrap("write", path, file.write_all(bytes))
+}
+
+pub fn create_dir_all(path: &Path) -> FsResult<()> {
+    wrap("create folder", path, std::fs::create_dir_all(path))
+}
+
+pub fn remove_dir_all(path: &Path) -> FsResult<()> {
+    wrap("remove folder", path, std::fs::remove_dir_all(path))
+}
+
+pub fn rename(from: &Path, to: &Path) -> FsResult<()> {
+    wrap("rename", from, std::fs::rename(from, to))
+}
+
+pub fn copy(from: &Path, to: &Path) -> FsResult<()> {
+    wrap("copy", from, std::fs::copy(from, to)).map(|_| ())
+}

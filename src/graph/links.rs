@@ -1,0 +1,445 @@
+//! Resolving the links written in entries: relative Markdown paths and wikilinks.
+
+use std::collections::HashMap;
+
+use crate::markdown::{LinkRef, LinkResolver, Resolved};
+use crate::text::{slugify, suggestion};
+
+use super::EntryId;
+
+/// Lookups from what an editor writes in a link to the entry it means.
+#[derive(Debug, Default, Clone)]
+pub struct NameIndex {
+    /// `places/baku.md` → entry.
+    pub by_rel: HashMap<String, EntryId>,
+    /// Lowercased slug, title and aliases → entries (more than one: ambiguous).
+    pub by_name: HashMap<String, Vec<EntryId>>,
+    /// `places/_index.md` → the section's page path.
+    pub sections: HashMap<String, String>,
+}
+
+impl NameIndex {
+    pub fn add_entry(&mut self, id: EntryId, rel: &str, names: impl IntoIterator<Item = String>) {
+        self.by_rel.insert(rel.to_string(), id);
+        for name in names {
+            let key = name_key(&name);
+            if key.is_empty() {
+                continue;
+            }
+            let ids = self.by_name.entry(key).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+
+    pub fn lookup(&self, name: &str) -> &[EntryId] {
+        self.by_name.get(&name_key(name)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// How names compare in wikilinks: case-insensitive, spaces collapsed, and `-` / `–` / `—`
+/// alike (so `[[Russia-Azerbaijan relations]]` finds "Russia–Azerbaijan relations").
+pub fn name_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '–' | '—' | '‐' | '‑' => key.push('-'),
+                c => key.extend(c.to_lowercase()),
+            }
+        }
+    }
+    key
+}
+
+/// What a link resolver needs to know about each entry.
+pub struct EntryRef<'a> {
+    pub path: &'a str,
+    pub file: &'a str,
+    pub title: &'a str,
+}
+
+/// Resolves the links of one page.
+pub struct PageLinks<'a> {
+    pub index: &'a NameIndex,
+    pub entries: &'a [EntryRef<'a>],
+    /// The folder of the page's file under `content/` (`places`, or `` at the top).
+    pub from_dir: &'a str,
+    /// The site's base path (`/` or `/dossier/`).
+    pub base_path: &'a str,
+}
+
+impl PageLinks<'_> {
+    fn url(&self, path: &str, fragment: Option<&str>) -> String {
+        let mut url = format!("{}{}", self.base_path, path);
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        url
+    }
+
+    fn entry(&self, id: EntryId, fragment: Option<String>) -> Resolved {
+        let path = self.entries[id.index()].path;
+        Resolved::Internal {
+            url: self.url(path, fragment.as_deref()),
+            target: Some(id.0),
+            fragment,
+        }
+    }
+
+    fn wiki(&self, dest: &str) -> Resolved {
+        let (name, heading) = match dest.split_once('#') {
+            Some((n, h)) => (n.trim(), Some(h.trim())),
+            None => (dest.trim(), None),
+        };
+        // `#Heading` text becomes the heading's id; an id written as is stays as it is.
+        let fragment = heading.filter(|h| !h.is_empty()).map(|h| {
+            let slug = slugify(h);
+            if slug.is_empty() { h.to_string() } else { slug }
+        });
+        if name.is_empty() {
+            return match fragment {
+                Some(fragment) => Resolved::SamePage { fragment },
+                None => Resolved::Broken {
+                    message: "empty wikilink `[[]]`".into(),
+                    help: None,
+                },
+            };
+        }
+        match self.index.lookup(name) {
+            [id] => self.entry(*id, fragment),
+            [] => Resolved::Broken {
+                message: format!("wikilink `[[{dest}]]`: no entry has this title, alias or slug"),
+                help: suggestion(name, self.entries.iter().map(|e| e.title)),
+            },
+            many => {
+                let candidates: Vec<&str> = many
+                    .iter()
+                    .map(|id| self.entries[id.index()].file)
+                    .collect();
+                Resolved::Broken {
+                    message: format!(
+                        "wikilink `[[{dest}]]` is ambiguous: it could mean {}",
+                        candidates.join(", ")
+                    ),
+                    help: Some(
+                        "link by slug or file path, or give the entries distinct aliases".into(),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn markdown(&self, dest: &str) -> Resolved {
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return Resolved::Keep;
+        }
+        if let Some(fragment) = dest.strip_prefix('#') {
+            return Resolved::SamePage {
+                fragment: percent_decode(fragment),
+            };
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(percent_decode(f)).filter(|f| !f.is_empty())),
+            None => (dest, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let decoded = percent_decode(path);
+        if !decoded.ends_with(".md") {
+            if let Some(site_path) = decoded.strip_prefix('/') {
+                // A site path such as `/tags/` works under any base path.
+                let mut url = self.url(site_path, fragment.as_deref());
+                if url.is_empty() {
+                    url.push('/');
+                }
+                return Resolved::Internal {
+                    url,
+                    target: None,
+                    fragment: None,
+                };
+            }
+            return Resolved::Keep;
+        }
+        let rel = match decoded.strip_prefix('/') {
+            Some(from_root) => normalize(from_root),
+            None => normalize(&join(self.from_dir, &decoded)),
+        };
+        let Some(rel) = rel else {
+            return Resolved::Broken {
+                message: format!("link `{dest}` points outside `content/`"),
+                help: None,
+            };
+        };
+        if let Some(id) = self.index.by_rel.get(&rel) {
+            return self.entry(*id, fragment);
+        }
+        if let Some(section_path) = self.index.sections.get(&rel) {
+            return Resolved::Internal {
+                url: self.url(section_path, fragment.as_deref()),
+                target: None,
+                fragment: None,
+            };
+        }
+        Resolved::Broken {
+            message: format!("link `{dest}`: there is no entry `content/{rel}`"),
+            help: suggestion(&rel, self.index.by_rel.keys().map(String::as_str)),
+        }
+    }
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, link: LinkRef<'_>) -> Resolved {
+        if link.wiki {
+            self.wiki(link.dest)
+        } else {
+            self.markdown(link.dest)
+        }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    if dir.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{dir}/{rel}")
+    }
+}
+
+/// Resolves `.` and `..`; `None` when the path climbs out of the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `%20` → ` ` (links to files with spaces in their names); invalid escapes stay as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(hi * 16 + lo);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> (NameIndex, Vec<EntryRef<'static>>) {
+        let entries = vec![
+            EntryRef {
+                path: "places/lachin-road/",
+                file: "content/places/lachin-road.md",
+                title: "Lachin–Khankandi road",
+            },
+            EntryRef {
+                path: "people/lavrov/",
+                file: "content/people/lavrov.md",
+                title: "Sergey Lavrov",
+            },
+            EntryRef {
+                path: "places/baku/",
+                file: "content/places/baku.md",
+                title: "Baku",
+            },
+            EntryRef {
+                path: "places/baku-bay/",
+                file: "content/places/baku-bay.md",
+                title: "Baku Bay",
+            },
+        ];
+        let mut index = NameIndex::default();
+        index.add_entry(
+            EntryId(0),
+            "places/lachin-road.md",
+            [
+                "lachin-road".into(),
+                "Lachin–Khankandi road".into(),
+                "Lachin road".into(),
+            ],
+        );
+        index.add_entry(
+            EntryId(1),
+            "people/lavrov.md",
+            ["lavrov".into(), "Sergey Lavrov".into()],
+        );
+        index.add_entry(EntryId(2), "places/baku.md", ["baku".into(), "Baku".into()]);
+        index.add_entry(
+            EntryId(3),
+            "places/baku-bay.md",
+            ["baku-bay".into(), "Baku Bay".into(), "Baku".into()],
+        );
+        index
+            .sections
+            .insert("places/_index.md".into(), "places/".into());
+        (index, entries)
+    }
+
+    fn resolve(dest: &str, wiki: bool) -> Resolved {
+        let (index, entries) = fixture();
+        let links = PageLinks {
+            index: &index,
+            entries: &entries,
+            from_dir: "people",
+            base_path: "/dossier/",
+        };
+        links.resolve(LinkRef { dest, wiki })
+    }
+
+    fn url(r: Resolved) -> String {
+        match r {
+            Resolved::Internal { url, .. } => url,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn relative_markdown_links_become_urls_under_the_base_path() {
+        assert_eq!(
+            url(resolve("../places/lachin-road.md", false)),
+            "/dossier/places/lachin-road/"
+        );
+        assert_eq!(
+            url(resolve("lavrov.md#early-life", false)),
+            "/dossier/people/lavrov/#early-life"
+        );
+        assert_eq!(
+            url(resolve("./../places/_index.md", false)),
+            "/dossier/places/"
+        );
+        assert_eq!(
+            url(resolve("/places/baku.md", false)),
+            "/dossier/places/baku/"
+        );
+        assert_eq!(url(resolve("/tags/", false)), "/dossier/tags/");
+        assert_eq!(resolve("https://example.org/x.md", false), Resolved::Keep);
+        assert_eq!(resolve("mailto:a@b.c", false), Resolved::Keep);
+        assert_eq!(resolve("picture.png", false), Resolved::Keep);
+        assert_eq!(
+            resolve("#top", false),
+            Resolved::SamePage {
+                fragment: "top".into()
+            }
+        );
+    }
+
+    #[test]
+    fn wikilinks_resolve_by_slug_title_or_alias_ignoring_case_and_dashes() {
+        for dest in [
+            "Lachin road",
+            "lachin-road",
+            "LACHIN-KHANKANDI ROAD",
+            "Lachin–Khankandi road",
+        ] {
+            assert_eq!(
+                url(resolve(dest, true)),
+                "/dossier/places/lachin-road/",
+                "{dest}"
+            );
+        }
+        match resolve("Lachin road#In the report", true) {
+            Resolved::Internal {
+                url,
+                fragment,
+                target,
+            } => {
+                assert_eq!(url, "/dossier/places/lachin-road/#in-the-report");
+                assert_eq!(fragment.as_deref(), Some("in-the-report"));
+                assert_eq!(target, Some(0));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn broken_and_ambiguous_links_say_why() {
+        match resolve("../places/lachin-raod.md", false) {
+            Resolved::Broken { message, help } => {
+                assert_eq!(
+                    message,
+                    "link `../places/lachin-raod.md`: there is no entry `content/places/lachin-raod.md`"
+                );
+                assert_eq!(
+                    help.as_deref(),
+                    Some("did you mean `places/lachin-road.md`?")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match resolve("Sergei Lavrov", true) {
+            Resolved::Broken { message, help } => {
+                assert!(message.contains("no entry has this title"));
+                assert_eq!(help.as_deref(), Some("did you mean `Sergey Lavrov`?"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match resolve("baku", true) {
+            Resolved::Broken { message, .. } => {
+                assert!(message.contains("ambiguous"), "{message}");
+                assert!(
+                    message.contains("content/places/baku.md, content/places/baku-bay.md"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            resolve("../../x.md", false),
+            Resolved::Broken { .. }
+        ));
+    }
+
+    #[test]
+    fn percent_escapes_decode() {
+        assert_eq!(percent_decode("my%20file.md"), "my file.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%é%"), "%é%");
+    }
+}

@@ -1,0 +1,218 @@
+//! The `dossier` command line.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the command line is where output belongs
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use dossier::build::{self, BuildOptions, Mode};
+use dossier::config::{Config, Overrides};
+use dossier::diagnostics::Diagnostic;
+use dossier::scaffold;
+
+/// A static site generator for cross-linked dossiers.
+#[derive(Parser)]
+#[command(name = "dossier", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// The site folder (the one with `site.yaml`).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into `public/` (or --output).
+    Build(BuildArgs),
+    /// Do everything `build` does except writing; report every problem.
+    Check(CheckArgs),
+    /// Write a new entry with filled-in front matter.
+    New(NewArgs),
+    /// Write a new, buildable site into a folder.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Where to write the site (default: ROOT/public).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Override `base_url` from site.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Override `base_url` from site.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The kind of entry: person, place, event … (or its folder: people, places …).
+    kind: String,
+    /// The entry's title; the file name is made from it.
+    title: String,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder for the new site (created if missing; must be empty).
+    dir: PathBuf,
+}
+
+/// Where messages go: diagnostics and notes on stderr, results on stdout.
+struct Reporter {
+    quiet: bool,
+    verbose: bool,
+    styled: bool,
+}
+
+impl Reporter {
+    fn diagnostic(&self, d: &Diagnostic) {
+        eprintln!("{}", d.render(self.styled));
+    }
+
+    fn info(&self, line: &str) {
+        if !self.quiet {
+            println!("{line}");
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let reporter = Reporter {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+        styled,
+    };
+    let root = cli.global.root;
+    match cli.command {
+        Command::Build(args) => run_build(
+            &reporter,
+            BuildOptions {
+                root,
+                output: args.output,
+                base_url: args.base_url,
+                drafts: args.drafts,
+                strict: args.strict,
+                mode: Mode::Build,
+            },
+        ),
+        Command::Check(args) => run_build(
+            &reporter,
+            BuildOptions {
+                root,
+                output: None,
+                base_url: args.base_url,
+                drafts: args.drafts,
+                strict: args.strict,
+                mode: Mode::Check,
+            },
+        ),
+        Command::New(args) => run_new(&reporter, &root, &args),
+        Command::Init(args) => run_init(&reporter, &args),
+    }
+}
+
+fn run_build(reporter: &Reporter, opts: BuildOptions) -> ExitCode {
+    let outcome = build::run(&opts);
+    for d in outcome.diagnostics.iter() {
+        reporter.diagnostic(d);
+    }
+    if reporter.verbose {
+        for (stage, took) in &outcome.stages {
+            eprintln!("  {stage:<30} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+    let verb = match (opts.mode, outcome.ok()) {
+        (Mode::Build, true) => "built",
+        (Mode::Check, true) => "checked",
+        (Mode::Build, false) => "build failed, the output is unchanged:",
+        (Mode::Check, false) => "check failed:",
+    };
+    let line = format!("{verb} {}", outcome.summary_line());
+    if outcome.ok() {
+        reporter.info(&line);
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{line}");
+        ExitCode::from(1)
+    }
+}
+
+fn run_new(reporter: &Reporter, root: &std::path::Path, args: &NewArgs) -> ExitCode {
+    let report = Config::load(root, &Overrides::default());
+    for d in &report.diagnostics {
+        reporter.diagnostic(d);
+    }
+    let Some(config) = report.config else {
+        return ExitCode::from(1);
+    };
+    let kind = match scaffold::find_kind(&config, &args.kind) {
+        Ok(kind) => kind,
+        Err(d) => {
+            reporter.diagnostic(&d);
+            return ExitCode::from(2);
+        }
+    };
+    match scaffold::new_entry(root, &config, kind, &args.title) {
+        Ok(path) => {
+            reporter.info(&format!("wrote {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            reporter.diagnostic(&d);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_init(reporter: &Reporter, args: &InitArgs) -> ExitCode {
+    match scaffold::init(&args.dir) {
+        Ok(files) => {
+            reporter.info(&format!(
+                "wrote a new site of {} files into {}; build it with: dossier --root {} build",
+                files.len(),
+                args.dir.display(),
+                args.dir.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            reporter.diagnostic(&d);
+            ExitCode::from(1)
+        }
+    }
+}

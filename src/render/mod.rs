@@ -1,0 +1,303 @@
+//! Pages: the Tera environment (loaded once), and one function per kind of page.
+
+pub mod theme;
+pub mod views;
+
+use tera::{Context, ErrorKind, Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::graph::{EntryId, Site};
+pub use theme::Theme;
+use views::{Shared, obj, text};
+
+/// One page of the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    Home,
+    Entry(EntryId),
+    /// A folder of `content/` (never the content folder itself: that is the home page).
+    Section(usize),
+    Tags,
+    Tag(usize),
+    NotFound,
+}
+
+impl Page {
+    /// Every page of the site.
+    pub fn all(site: &Site) -> Vec<Page> {
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
+        pages.extend(site.ids().map(Page::Entry));
+        pages.extend((1..site.sections.len()).map(Page::Section));
+        pages.extend((0..site.tags.len()).map(Page::Tag));
+        pages
+    }
+
+    /// The site path of the page's folder (`places/baku/`), or of the file for `404.html`.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Page::Home => String::new(),
+            Page::Entry(id) => site.entry(*id).path.clone(),
+            Page::Section(i) => site.sections[*i].path.clone(),
+            Page::Tags => "tags/".into(),
+            Page::Tag(i) => format!("tags/{}/", site.tags[*i].slug),
+            Page::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The output file: `places/baku/index.html`.
+    pub fn output_file(&self, site: &Site) -> String {
+        match self {
+            Page::NotFound => "404.html".into(),
+            _ => format!("{}index.html", self.path(site)),
+        }
+    }
+
+    pub fn template(&self) -> &'static str {
+        match self {
+            Page::Home => "index.html",
+            Page::Entry(_) => "entry.html",
+            Page::Section(_) => "section.html",
+            Page::Tags => "tags.html",
+            Page::Tag(_) => "tag.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    pub fn is_tag_page(&self) -> bool {
+        matches!(self, Page::Tag(_) | Page::Tags)
+    }
+}
+
+/// The templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "entry.html",
+    "section.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+];
+
+/// The Tera environment and the values shared by every page of one build.
+pub struct Renderer {
+    tera: Tera,
+    templates: Vec<theme::TemplateSource>,
+    shared: Shared,
+}
+
+impl Renderer {
+    /// Compiles the theme's templates once. Every template with a syntax error is reported.
+    pub fn new(site: &Site, theme: &Theme) -> Result<Renderer, Vec<Diagnostic>> {
+        let templates = theme.templates.clone();
+        let mut problems = Vec::new();
+        for t in &templates {
+            let mut alone = Tera::new();
+            if let Err(e) = alone.add_raw_template(&t.name, &t.text)
+                && matches!(e.kind(), ErrorKind::SyntaxError(_))
+            {
+                problems.push(template_error(&e, &templates));
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if problems.is_empty()
+            && let Err(e) = tera.add_raw_templates(templates.iter().map(|t| (&t.name, &t.text)))
+        {
+            problems.push(template_error(&e, &templates));
+        }
+        for name in REQUIRED_TEMPLATES {
+            if !templates.iter().any(|t| t.name == *name) {
+                problems.push(Diagnostic::error(format!(
+                    "the theme has no `templates/{name}`, which Dossier needs to render its pages"
+                )).in_file(format!("themes/{}", site.config.theme)));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Renderer {
+            tera,
+            templates,
+            shared: Shared::new(site),
+        })
+    }
+
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// Renders one page to HTML.
+    pub fn render(&self, site: &Site, page: Page) -> Result<String, Diagnostic> {
+        let config = &site.config;
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.shared.site.clone());
+        let path = page.path(site);
+        let (title, description, kind) = match page {
+            Page::Home => {
+                let root = &site.sections[0];
+                ctx.insert_value("section", self.section(site, 0));
+                let newest: Vec<EntryId> = site
+                    .newest
+                    .iter()
+                    .copied()
+                    .take(config.feed.count)
+                    .collect();
+                ctx.insert_value("newest", self.shared.cards(&newest));
+                ctx.insert_value("top_tags", self.top_tags(site, 12));
+                let description = root
+                    .front
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| config.description.clone());
+                (config.title.clone(), description, "home")
+            }
+            Page::Entry(id) => {
+                let entry = views::entry_page(site, &self.shared, id);
+                ctx.insert_value("entry", entry);
+                let e = site.entry(id);
+                let description = e
+                    .front
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| site.rendered[id.index()].summary_text.clone());
+                (e.front.title.clone(), description, "entry")
+            }
+            Page::Section(i) => {
+                ctx.insert_value("section", self.section(site, i));
+                let s = &site.sections[i];
+                (
+                    s.title.clone(),
+                    s.front.description.clone().unwrap_or_default(),
+                    "section",
+                )
+            }
+            Page::Tags => {
+                ctx.insert_value("tags", self.top_tags(site, usize::MAX));
+                (
+                    "Tags".into(),
+                    format!("Every tag of {}", config.title),
+                    "tags",
+                )
+            }
+            Page::Tag(i) => {
+                let tag = &site.tags[i];
+                ctx.insert_value(
+                    "tag",
+                    obj([
+                        ("name", text(&tag.name)),
+                        ("slug", text(&tag.slug)),
+                        ("url", text(&config.url(&path))),
+                        ("count", Value::from(tag.entries.len())),
+                    ]),
+                );
+                ctx.insert_value("entries", self.shared.cards(&tag.entries));
+                (
+                    format!("Tag: {}", tag.name),
+                    format!("Entries tagged “{}”", tag.name),
+                    "tag",
+                )
+            }
+            Page::NotFound => ("Page not found".into(), String::new(), "404"),
+        };
+        ctx.insert_value(
+            "page",
+            obj([
+                ("title", text(&title)),
+                ("description", text(&description)),
+                ("kind", text(kind)),
+                ("url", text(&config.url(&path))),
+                ("permalink", text(&config.permalink(&path))),
+            ]),
+        );
+        self.tera
+            .render(page.template(), &ctx)
+            .map_err(|e| template_error(&e, &self.templates))
+    }
+
+    fn section(&self, site: &Site, i: usize) -> Value {
+        let config = &site.config;
+        let s = &site.sections[i];
+        let subsections = views::list(
+            site.sections
+                .iter()
+                .enumerate()
+                .filter(|(j, sub)| {
+                    *j != i
+                        && !sub.dir.is_empty()
+                        && crate::content::walk::parent_dir(&sub.dir) == s.dir
+                })
+                .map(|(j, sub)| {
+                    obj([
+                        ("title", text(&sub.title)),
+                        ("url", text(&config.url(&sub.path))),
+                        ("count", Value::from(site.section_entries[j].len())),
+                    ])
+                }),
+        );
+        obj([
+            ("title", text(&s.title)),
+            (
+                "description",
+                views::opt_text(s.front.description.as_deref()),
+            ),
+            ("url", text(&config.url(&s.path))),
+            ("permalink", text(&config.permalink(&s.path))),
+            ("content", views::html(&site.section_rendered[i].html)),
+            ("entries", self.shared.cards(&site.section_entries[i])),
+            ("subsections", subsections),
+            ("extra", Value::from_serializable(&s.front.extra)),
+        ])
+    }
+
+    /// Tags by how many entries carry them, then by name.
+    fn top_tags(&self, site: &Site, n: usize) -> Value {
+        let mut order: Vec<usize> = (0..site.tags.len()).collect();
+        order.sort_by(|&a, &b| {
+            site.tags[b]
+                .entries
+                .len()
+                .cmp(&site.tags[a].entries.len())
+                .then_with(|| {
+                    site.tags[a]
+                        .name
+                        .to_lowercase()
+                        .cmp(&site.tags[b].name.to_lowercase())
+                })
+        });
+        views::list(
+            order
+                .into_iter()
+                .take(n)
+                .map(|i| self.shared.tags[i].clone()),
+        )
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file, line and column.
+fn template_error(e: &tera::Error, templates: &[theme::TemplateSource]) -> Diagnostic {
+    let (report, what) = match e.kind() {
+        ErrorKind::SyntaxError(r) => (Some(r), "template syntax error"),
+        ErrorKind::RenderingError(r) => (Some(r), "template error"),
+        _ => (None, "template error"),
+    };
+    match report {
+        Some(r) => {
+            let source = templates.iter().find(|t| t.name == r.filename());
+            let file =
+                source.map_or_else(|| format!("templates/{}", r.filename()), |t| t.file.clone());
+            let span = r.span();
+            let pos = Pos::new(span.start_line, span.start_col + 1);
+            let width = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
+            let d = Diagnostic::error(format!("{what}: {}", r.message())).in_file(file);
+            match source {
+                Some(t) => d.at(&t.text, pos).width(width),
+                None => d.at_pos(pos),
+            }
+        }
+        None => Diagnostic::error(format!("{what}: {e}")).in_file("templates"),
+    }
+}

@@ -1,0 +1,309 @@
+//! What templates see: Tera values built from the graph.
+//!
+//! The values that many pages share — the site, each kind, each tag, each entry's card —
+//! are built once per build. Tera values are reference-counted, so putting a card into a
+//! hundred lists copies a pointer, not the entry.
+
+use std::collections::BTreeMap;
+
+use tera::Value;
+
+use crate::content::{Date, Source};
+use crate::graph::{EntryId, Site};
+use crate::markdown::Heading;
+
+/// A template object from `(key, value)` pairs.
+pub(crate) fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(fields))
+}
+
+pub(crate) fn text(s: &str) -> Value {
+    Value::from(s)
+}
+
+/// HTML that templates print as is (rendered Markdown, never front matter).
+pub(crate) fn html(s: &str) -> Value {
+    Value::safe_string(s)
+}
+
+pub(crate) fn opt_text(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+pub(crate) fn list(values: impl IntoIterator<Item = Value>) -> Value {
+    Value::from(values.into_iter().collect::<Vec<Value>>())
+}
+
+pub(crate) fn date(d: Option<&Date>) -> Value {
+    match d {
+        None => Value::none(),
+        Some(d) => obj([
+            ("iso", text(&d.iso())),
+            ("machine", text(&d.machine())),
+            ("display", text(&d.display())),
+            ("year", Value::from(d.year() as i64)),
+        ]),
+    }
+}
+
+/// Reading time in minutes at 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+/// The values shared by every page of one build.
+pub struct Shared {
+    pub site: Value,
+    pub kinds: Vec<Value>,
+    pub tags: Vec<Value>,
+    pub cards: Vec<Value>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let config = &site.config;
+        let mut kind_counts = vec![0usize; config.kinds.iter().count()];
+        for entry in &site.entries {
+            kind_counts[entry.front.kind.0 as usize] += 1;
+        }
+        let kinds: Vec<Value> = config
+            .kinds
+            .iter()
+            .map(|(id, k)| {
+                obj([
+                    ("name", text(&k.name)),
+                    ("title", text(&k.title)),
+                    ("title_plural", text(&k.title_plural)),
+                    ("url", text(&config.url(&format!("{}/", k.plural)))),
+                    ("count", Value::from(kind_counts[id.0 as usize])),
+                ])
+            })
+            .collect();
+        let tags: Vec<Value> = site
+            .tags
+            .iter()
+            .map(|t| {
+                obj([
+                    ("name", text(&t.name)),
+                    ("slug", text(&t.slug)),
+                    ("url", text(&config.url(&format!("tags/{}/", t.slug)))),
+                    ("count", Value::from(t.entries.len())),
+                ])
+            })
+            .collect();
+        let cards: Vec<Value> = site
+            .ids()
+            .map(|id| {
+                let e = site.entry(id);
+                let r = &site.rendered[id.index()];
+                let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);
+                obj([
+                    ("title", text(&e.front.title)),
+                    ("url", text(&config.url(&e.path))),
+                    ("kind", kinds[e.front.kind.0 as usize].clone()),
+                    ("date", date(e.front.date.as_ref())),
+                    ("summary", text(summary)),
+                    (
+                        "tags",
+                        list(
+                            e.front
+                                .tags
+                                .iter()
+                                .map(|t| tags[site.tag_index[&t.slug]].clone()),
+                        ),
+                    ),
+                ])
+            })
+            .collect();
+        let sections = list(
+            site.sections
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter(|(_, s)| !s.dir.contains('/'))
+                .map(|(i, s)| {
+                    obj([
+                        ("title", text(&s.title)),
+                        ("url", text(&config.url(&s.path))),
+                        ("count", Value::from(site.section_entries[i].len())),
+                    ])
+                }),
+        );
+        let used_kinds = list(
+            kinds
+                .iter()
+                .zip(&kind_counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, _)| k.clone()),
+        );
+        let site_value = obj([
+            ("title", text(&config.title)),
+            ("description", text(&config.description)),
+            ("base_url", text(&config.base_url)),
+            ("base_path", text(&config.base_path)),
+            ("language", text(&config.language)),
+            ("author", opt_text(config.author.as_deref())),
+            ("search", Value::from(config.search)),
+            ("kinds", used_kinds),
+            ("sections", sections),
+            ("entry_count", Value::from(site.entries.len())),
+            ("tag_count", Value::from(site.tags.len())),
+            ("feed_url", text(&config.url("atom.xml"))),
+            ("extra", Value::from_serializable(&config.extra)),
+        ]);
+        Shared {
+            site: site_value,
+            kinds,
+            tags,
+            cards,
+        }
+    }
+
+    pub fn card(&self, id: EntryId) -> Value {
+        self.cards[id.index()].clone()
+    }
+
+    pub fn cards(&self, ids: &[EntryId]) -> Value {
+        list(ids.iter().map(|&id| self.card(id)))
+    }
+}
+
+/// The table of contents as a tree: `[{level, id, title, children}]`.
+pub fn toc(headings: &[Heading]) -> Value {
+    fn build(headings: &[Heading], i: &mut usize, level: u8) -> Vec<Value> {
+        let mut items = Vec::new();
+        while *i < headings.len() && headings[*i].level >= level {
+            let h = &headings[*i];
+            *i += 1;
+            let children = build(headings, i, h.level + 1);
+            items.push(obj([
+                ("level", Value::from(h.level as u64)),
+                ("id", text(&h.id)),
+                ("title", text(&h.title)),
+                ("children", Value::from(children)),
+            ]));
+        }
+        items
+    }
+    let top = headings.iter().map(|h| h.level).min().unwrap_or(1);
+    let mut i = 0;
+    Value::from(build(headings, &mut i, top))
+}
+
+pub fn source(s: &Source) -> Value {
+    obj([
+        ("id", opt_text(s.id.as_deref())),
+        ("title", text(&s.title)),
+        ("url", opt_text(s.url.as_deref())),
+        ("publisher", opt_text(s.publisher.as_deref())),
+        ("author", opt_text(s.author.as_deref())),
+        ("date", date(s.date.as_ref())),
+    ])
+}
+
+/// Everything about one entry, for its own page.
+pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
+    let config = &site.config;
+    let e = site.entry(id);
+    let r = &site.rendered[id.index()];
+    let front = &e.front;
+    let kind = shared.kinds[front.kind.0 as usize].clone();
+    let (summary_text, summary_html) = match &front.summary {
+        Some(s) => (s.as_str(), None),
+        None => (r.summary_text.as_str(), Some(r.summary_html.as_str())),
+    };
+    let summary_html = match summary_html {
+        Some(h) => html(h),
+        None => {
+            let mut escaped = String::from("<p>");
+            pulldown_cmark_escape::escape_html_body_text(&mut escaped, summary_text).ok();
+            escaped.push_str("</p>");
+            html(&escaped)
+        }
+    };
+    let (prev, next) = site.neighbours(id);
+    let section_index = site.entry_section[id.index()];
+    let section = &site.sections[section_index];
+    let backlinks = list(site.backlinks[id.index()].iter().map(|b| {
+        obj([
+            ("entry", shared.card(b.from)),
+            ("context", text(&b.context)),
+        ])
+    }));
+    obj([
+        ("title", text(&front.title)),
+        ("url", text(&config.url(&e.path))),
+        ("permalink", text(&config.permalink(&e.path))),
+        ("path", text(&e.path)),
+        ("file", text(&e.file)),
+        ("slug", text(&e.slug)),
+        ("kind", kind),
+        ("date", date(front.date.as_ref())),
+        ("updated", date(front.updated.as_ref())),
+        ("summary", text(summary_text)),
+        ("summary_html", summary_html),
+        ("content", html(&r.html)),
+        ("toc", toc(&r.headings)),
+        ("word_count", Value::from(r.word_count)),
+        ("reading_time", Value::from(reading_time(r.word_count))),
+        (
+            "tags",
+            list(
+                front
+                    .tags
+                    .iter()
+                    .map(|t| shared.tags[site.tag_index[&t.slug]].clone()),
+            ),
+        ),
+        ("aliases", list(front.aliases.iter().map(|a| text(a)))),
+        ("speaker", opt_text(front.speaker.as_deref())),
+        ("sources", list(front.sources.iter().map(source))),
+        ("backlinks", backlinks),
+        (
+            "previous",
+            prev.map_or_else(Value::none, |p| shared.card(p)),
+        ),
+        ("next", next.map_or_else(Value::none, |n| shared.card(n))),
+        (
+            "section",
+            obj([
+                ("title", text(&section.title)),
+                ("url", text(&config.url(&section.path))),
+            ]),
+        ),
+        ("draft", Value::from(front.draft)),
+        ("weight", front.weight.map_or_else(Value::none, Value::from)),
+        ("extra", Value::from_serializable(&front.extra)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(level: u8, id: &str) -> Heading {
+        Heading {
+            level,
+            id: id.into(),
+            title: id.into(),
+        }
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let value = toc(&[h(2, "a"), h(3, "a1"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
+        let top = value.as_array().unwrap();
+        assert_eq!(top.len(), 2);
+        let a_children = top[0].as_map().unwrap().get(&"children".into()).unwrap();
+        assert_eq!(a_children.as_array().unwrap().len(), 2);
+        let b_children = top[1].as_map().unwrap().get(&"children".into()).unwrap();
+        assert_eq!(b_children.as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_time(0), 1);
+        assert_eq!(reading_time(200), 1);
+        assert_eq!(reading_time(201), 2);
+    }
+}
