@@ -1,0 +1,307 @@
+//! Building fixture sites and reading what comes out.
+
+mod common;
+
+use common::{TestSite, links};
+
+const BASE: &str = "/sub/path/";
+
+#[test]
+fn every_page_is_written() {
+    let site = TestSite::fixture("basic");
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .starts_with("built 4 entries, 5 tag pages, 5 other pages, 0 warnings in "),
+        "summary line: {}",
+        run.stdout
+    );
+    let files = site.output_files();
+    for expected in [
+        "index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "highlight.css",
+        "style.css",
+        "extra.txt",
+        "people/index.html",
+        "people/lavrov/index.html",
+        "places/index.html",
+        "places/lachin-road/index.html",
+        "places/map.png",
+        "events/index.html",
+        "events/talks/index.html",
+        "about/index.html",
+        "tags/index.html",
+        "tags/diplomacy/index.html",
+        "tags/diplomacy/atom.xml",
+        "tags/lachin-road/index.html",
+        "tags/peace-treaty/atom.xml",
+    ] {
+        assert!(
+            files.contains_key(expected),
+            "missing {expected}; have {:?}",
+            files.keys()
+        );
+    }
+    assert!(
+        !files.keys().any(|f| f.contains("draft-place")),
+        "drafts are left out"
+    );
+}
+
+#[test]
+fn drafts_are_built_on_request() {
+    let site = TestSite::fixture("basic");
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(
+        site.output("places/draft-place/index.html")
+            .contains("Unfinished place")
+    );
+}
+
+#[test]
+fn every_internal_link_works_under_a_sub_path() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let files = site.output_files();
+    let mut checked = 0;
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for link in links(&html) {
+            if link.starts_with("https://") || link.starts_with("http://") || link.starts_with('#')
+            {
+                continue;
+            }
+            assert!(
+                link.starts_with(BASE),
+                "{rel}: link {link} is not under {BASE}"
+            );
+            let (path, _fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let file = &path[BASE.len()..];
+            let target = if file.is_empty() || file.ends_with('/') {
+                format!("{file}index.html")
+            } else {
+                file.to_string()
+            };
+            assert!(
+                files.contains_key(&target),
+                "{rel}: link {link} leads nowhere"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn markdown_links_and_wikilinks_become_urls() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let lavrov = site.output("people/lavrov/index.html");
+    assert!(
+        lavrov.contains("<a href=\"/sub/path/places/lachin-road/#history\">road</a>"),
+        "{lavrov}"
+    );
+    assert!(
+        lavrov.contains("<a href=\"/sub/path/places/lachin-road/#use\">Lachin road#Use</a>"),
+        "{lavrov}"
+    );
+    let home = site.output("index.html");
+    assert!(
+        home.contains("<a href=\"/sub/path/places/\">places</a>"),
+        "{home}"
+    );
+}
+
+#[test]
+fn html_in_front_matter_is_escaped() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    for page in [
+        "people/lavrov/index.html",
+        "people/index.html",
+        "index.html",
+        "tags/russia/index.html",
+    ] {
+        let html = site.output(page);
+        assert!(
+            !html.contains("<b>Lavrov</b>"),
+            "{page} has raw HTML from a title"
+        );
+        assert!(
+            !html.contains("<script>alert"),
+            "{page} has raw HTML from a summary"
+        );
+    }
+    let lavrov = site.output("people/lavrov/index.html");
+    assert!(
+        lavrov.contains("Sergey &lt;b&gt;Lavrov&lt;&#x2f;b&gt;")
+            || lavrov.contains("Sergey &lt;b&gt;Lavrov&lt;/b&gt;"),
+        "{lavrov}"
+    );
+    let feed = site.output("atom.xml");
+    assert!(!feed.contains("<b>Lavrov"));
+}
+
+#[test]
+fn entry_pages_carry_markdown_features() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let road = site.output("places/lachin-road/index.html");
+    assert!(road.contains("<h2 id=\"history\">History</h2>"));
+    assert!(road.contains("<table>"));
+    assert!(road.contains("class=\"footnote-definition\""));
+    assert!(road.contains("<pre class=\"code\" data-lang=\"rust\">"));
+    assert!(
+        road.contains("class=\"hl-"),
+        "code is highlighted with classes"
+    );
+    assert!(
+        road.contains("id=\"toc\""),
+        "two headings give a table of contents"
+    );
+    assert!(road.contains("href=\"#history\""));
+    let css = site.output("highlight.css");
+    assert!(css.contains(".hl-") && css.contains("prefers-color-scheme: dark"));
+    // Backlinks: Lavrov and the talks link to the road and to Lavrov.
+    assert!(road.contains("id=\"backlinks\""));
+    assert!(road.contains("/sub/path/people/lavrov/"));
+}
+
+#[test]
+fn sitemap_and_feeds_are_well_formed_with_absolute_urls() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let sitemap = site.output("sitemap.xml");
+    let locs = xml_texts(&sitemap, "loc");
+    assert!(locs.len() >= 12, "{locs:?}");
+    for loc in &locs {
+        assert!(loc.starts_with("https://example.org/sub/path/"), "{loc}");
+    }
+    assert!(locs.contains(&"https://example.org/sub/path/places/lachin-road/".to_string()));
+    assert!(!locs.iter().any(|l| l.contains("404")));
+
+    let feed = site.output("atom.xml");
+    let ids = xml_texts(&feed, "id");
+    // The feed's own id, then one per dated entry (the about page, the talks).
+    assert_eq!(ids[0], "https://example.org/sub/path/atom.xml");
+    assert_eq!(
+        &ids[1..],
+        [
+            "https://example.org/sub/path/about/",
+            "https://example.org/sub/path/events/talks/"
+        ]
+    );
+    assert_eq!(xml_texts(&feed, "updated")[0], "2024-01-02T10:00:00+04:00");
+    assert!(feed.contains("<link rel=\"self\" href=\"https://example.org/sub/path/atom.xml\""));
+    let tag_feed = site.output("tags/diplomacy/atom.xml");
+    assert_eq!(xml_texts(&tag_feed, "id").len(), 2, "{tag_feed}");
+    let robots = site.output("robots.txt");
+    assert!(robots.contains("Sitemap: https://example.org/sub/path/sitemap.xml"));
+}
+
+#[test]
+fn base_url_can_be_overridden() {
+    let site = TestSite::fixture("basic");
+    site.run(&["build", "--base-url", "http://localhost:8000"])
+        .assert_ok();
+    let home = site.output("index.html");
+    assert!(home.contains("href=\"/style.css\""), "{home}");
+    assert!(
+        site.output("sitemap.xml")
+            .contains("<loc>http://localhost:8000/</loc>")
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = site.output_files();
+    site.write("content/events/broken.md", "---\ntitle: [unclosed\n---\n");
+    site.build().assert_code(1);
+    assert_eq!(site.output_files(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dossier-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+#[test]
+fn removed_entries_leave_nothing_behind() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    assert!(site.path("public/events/talks/index.html").exists());
+    site.remove("content/events/talks.md");
+    site.write("public/stray.txt", "left by hand");
+    site.build().assert_ok();
+    assert!(!site.path("public/events/talks").exists());
+    assert!(
+        !site.path("public/tags/peace-treaty").exists(),
+        "a tag only the removed entry had"
+    );
+    assert!(!site.path("public/stray.txt").exists());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert!(
+        run.stdout.starts_with("checked 4 entries"),
+        "{}",
+        run.stdout
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn building_never_touches_the_sources() {
+    let site = TestSite::fixture("basic");
+    let before = site.source_files();
+    site.build().assert_ok();
+    site.build().assert_ok();
+    assert_eq!(site.source_files(), before);
+}
+
+#[test]
+fn output_folder_can_be_chosen() {
+    let site = TestSite::fixture("basic");
+    let out = site.path("elsewhere/site");
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .assert_ok();
+    assert!(out.join("index.html").exists());
+    assert!(!site.path("public").exists());
+    site.run(&["build", "--output", site.path("content").to_str().unwrap()])
+        .assert_code(1)
+        .assert_reports("error: refusing to write the site");
+    assert!(site.path("content/people/lavrov.md").exists());
+}
+
+/// The text of every `<name>…</name>` element.
+fn xml_texts(xml: &str, name: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut inside = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) if e.local_name().as_ref() == name => inside = true,
+            Event::End(e) if e.local_name().as_ref() == name => inside = false,
+            Event::Text(t) if inside => out.push(t.xml10_content().into_owned()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
