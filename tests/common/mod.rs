@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: fixture sites in temporary folders, the
 //! `dossier` binary, and reading what it wrote.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)] // each test crate uses part of this module
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
