@@ -429,7 +429,7 @@ pub struct SectionFrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-pub const SECTION_KEYS: &[&str] = &["title", "description", "weight", "extra"];
+pub const SECTION_KEYS: &[&str] = &["title", "description", "summary", "weight", "extra"];
 
 pub fn parse_section_front_matter(
     split: &Split<'_>,
@@ -449,7 +449,9 @@ pub fn parse_section_front_matter(
             .get::<String>(&map, "title")
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
-        description: out.get::<String>(&map, "description"),
+        description: out
+            .get::<String>(&map, "description")
+            .or_else(|| out.get::<String>(&map, "summary")),
         weight: out.get::<i64>(&map, "weight"),
         extra: out.extra(&map),
     };

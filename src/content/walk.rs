@@ -70,7 +70,10 @@ pub fn walk(content: &Path) -> Found {
         };
         let rel = slash_path(rel);
         let file_type = item.file_type();
-        if file_type.is_dir() {
+        if item.depth() == 0 {
+            // The content folder itself (it may be a link to a folder): the home section.
+            found.dirs.push(rel);
+        } else if file_type.is_dir() {
             found.dirs.push(rel);
         } else if file_type.is_symlink() {
             found.problems.push(
