@@ -12,7 +12,7 @@ use crate::fs;
 use crate::graph::{self, Site};
 use crate::markdown::{Highlighter, highlight};
 use crate::output::atomic::Staging;
-use crate::output::{DirSink, NullSink, Sink, feed, sitemap};
+use crate::output::{DirSink, NullSink, Sink, feed, search, sitemap};
 use crate::render::{Page, Renderer, Theme, theme::StaticSource};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +256,9 @@ pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnos
     );
     put("sitemap.xml", sitemap::sitemap(site, pages));
     put("robots.txt", sitemap::robots(site));
+    if site.config.search {
+        put("search-index.js", search::index_script(site));
+    }
     match highlight::stylesheet(&site.config.highlight) {
         Ok(css) => put("highlight.css", css),
         Err(e) => problems.push(Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)),
@@ -293,7 +296,16 @@ fn copy_files(
     let generated: std::collections::HashSet<String> = pages
         .iter()
         .map(|p| p.output_file(site))
-        .chain(["atom.xml", "sitemap.xml", "robots.txt", "highlight.css"].map(String::from))
+        .chain(
+            [
+                "atom.xml",
+                "sitemap.xml",
+                "robots.txt",
+                "highlight.css",
+                "search-index.js",
+            ]
+            .map(String::from),
+        )
         .collect();
     let mut jobs: Vec<(String, StaticSource, String)> = theme
         .statics

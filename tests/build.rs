@@ -13,7 +13,7 @@ fn every_page_is_written() {
     run.assert_ok();
     assert!(
         run.stdout
-            .starts_with("built 4 entries, 5 tag pages, 5 other pages, 0 warnings in "),
+            .starts_with("built 4 entries, 5 tag pages, 10 other pages, 0 warnings in "),
         "summary line: {}",
         run.stdout
     );

@@ -153,14 +153,9 @@ impl PageLinks<'_> {
         if !decoded.ends_with(".md") {
             if let Some(site_path) = decoded.strip_prefix('/') {
                 // A site path such as `/tags/` works under any base path.
-                let mut url = self.url(site_path, fragment.as_deref());
-                if url.is_empty() {
-                    url.push('/');
-                }
-                return Resolved::Internal {
-                    url,
-                    target: None,
-                    fragment: None,
+                return Resolved::SitePath {
+                    url: self.url(site_path, fragment.as_deref()),
+                    path: site_path.to_string(),
                 };
             }
             return Resolved::Keep;
@@ -357,7 +352,13 @@ mod tests {
             url(resolve("/places/baku.md", false)),
             "/dossier/places/baku/"
         );
-        assert_eq!(url(resolve("/tags/", false)), "/dossier/tags/");
+        assert_eq!(
+            resolve("/tags/#x", false),
+            Resolved::SitePath {
+                url: "/dossier/tags/#x".into(),
+                path: "tags/".into()
+            }
+        );
         assert_eq!(resolve("https://example.org/x.md", false), Resolved::Keep);
         assert_eq!(resolve("mailto:a@b.c", false), Resolved::Keep);
         assert_eq!(resolve("picture.png", false), Resolved::Keep);

@@ -2,17 +2,24 @@
 //! names, links and backlinks. Nothing here is cloned into templates; the render stage
 //! borrows from it.
 
+mod checks;
+pub mod index;
 pub mod links;
+pub mod related;
+pub mod sources;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Section};
-use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::markdown::{self, Highlighter, Problem, Rendered};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Highlighter, Rendered};
+pub use index::KindPage;
 use links::{EntryRef, NameIndex, PageLinks};
+use related::{Related, TagGraph};
+use sources::SourceInfo;
 
 /// An index into [`Site::entries`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,9 +74,27 @@ pub struct Site {
     pub backlinks: Vec<Vec<Backlink>>,
     /// Every entry, newest first (undated last), then by title.
     pub newest: Vec<EntryId>,
+    /// Each entry's position in `newest`.
+    pub rank: Vec<u32>,
     /// Sorted by slug.
     pub tags: Vec<TagInfo>,
     pub tag_index: HashMap<String, usize>,
+    /// Each entry's tags, as indexes into `tags`.
+    pub entry_tags: Vec<Vec<usize>>,
+    /// For each tag, the tags most often beside it, with how often.
+    pub tag_neighbours: Vec<Vec<(usize, usize)>>,
+    pub related: Vec<Vec<Related>>,
+    /// Every source, merged, sorted by title.
+    pub sources: Vec<SourceInfo>,
+    /// For each entry, its sources as indexes into `sources`.
+    pub entry_sources: Vec<Vec<usize>>,
+    /// For each statement, the entry of its speaker.
+    pub speakers: Vec<Option<EntryId>>,
+    /// For each entry, the statements it made.
+    pub statements: Vec<Vec<EntryId>>,
+    pub kind_pages: Vec<KindPage>,
+    /// Dated entries, oldest first.
+    pub timeline: Vec<EntryId>,
 }
 
 impl Site {
@@ -109,8 +134,9 @@ pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
         .then_with(|| a.rel.cmp(&b.rel))
 }
 
-/// Builds the graph (passing on the content's own diagnostics): indexes names, renders every entry's Markdown in parallel with its
-/// links resolved, checks link anchors, and collects backlinks.
+/// Builds the graph (passing on the content's own diagnostics): indexes names, renders
+/// every entry's Markdown in parallel with its links resolved, checks links, and derives
+/// backlinks, tags, related entries, sources, speakers, kind pages and the timeline.
 pub fn build(
     config: Config,
     content: Content,
@@ -129,8 +155,103 @@ pub fn build(
         sections.insert(0, root);
     }
     let mut diagnostics = std::mem::take(&mut content_diagnostics);
-    diagnostics.extend(check_paths(&entries, &sections));
+    diagnostics.extend(checks::check_paths(&entries, &sections));
 
+    let names = name_index(&entries, &sections);
+    let (rendered, section_rendered) =
+        render_markdown(&config, &entries, &sections, &names, highlighter);
+
+    let newest = newest_first(&entries);
+    let mut rank = vec![0u32; entries.len()];
+    for (r, id) in newest.iter().enumerate() {
+        rank[id.index()] = r as u32;
+    }
+    let (tags, tag_index) = index::tags(&entries, &newest);
+    let kind_pages = index::kind_pages(&config, &entries, &sections);
+
+    let page_paths = page_paths(&entries, &sections, &tags, &kind_pages);
+    for (entry, r) in entries.iter().zip(&rendered) {
+        let mut problems = r.problems.clone();
+        problems.extend(checks::site_path_problems(r, &page_paths));
+        checks::report_problems(
+            &entry.file,
+            &entry.source,
+            entry.body_offset,
+            &problems,
+            &mut diagnostics,
+        );
+    }
+    for (section, r) in sections.iter().zip(&section_rendered) {
+        if let Some(file) = &section.file {
+            let mut problems = r.problems.clone();
+            problems.extend(checks::site_path_problems(r, &page_paths));
+            checks::report_problems(
+                file,
+                &section.source,
+                section.body_offset,
+                &problems,
+                &mut diagnostics,
+            );
+        }
+    }
+    diagnostics.extend(checks::check_anchors(&entries, &rendered));
+    diagnostics.extend(checks::check_anchors_of_sections(
+        &sections,
+        &section_rendered,
+        &entries,
+        &rendered,
+    ));
+
+    let backlinks = backlinks(&rendered);
+    let (section_entries, entry_section) = sections_of(&entries, &sections);
+
+    let entry_tags = index::entry_tags(&entries, &tag_index);
+    let tag_neighbours = index::tag_neighbours(&entry_tags, tags.len(), 10);
+    let tag_entries: Vec<Vec<EntryId>> = tags.iter().map(|t| t.entries.clone()).collect();
+    let graph = TagGraph {
+        entry_tags: &entry_tags,
+        tag_entries: &tag_entries,
+        rank: &rank,
+    };
+    let related: Vec<Vec<Related>> = (0..entries.len() as u32)
+        .into_par_iter()
+        .map(|i| graph.related(EntryId(i), config.related.count, config.related.min_score))
+        .collect();
+    let (sources, entry_sources) = sources::merge(&entries, &newest);
+    let (speakers, problems) = index::speakers(&entries, &names);
+    diagnostics.extend(problems);
+    let statements = index::statements_by(&speakers, &newest);
+    let timeline = index::timeline(&entries);
+
+    let site = Site {
+        config,
+        entries,
+        rendered,
+        sections,
+        section_rendered,
+        section_entries,
+        entry_section,
+        names,
+        backlinks,
+        newest,
+        rank,
+        tags,
+        tag_index,
+        entry_tags,
+        tag_neighbours,
+        related,
+        sources,
+        entry_sources,
+        speakers,
+        statements,
+        kind_pages,
+        timeline,
+    };
+    (site, diagnostics)
+}
+
+/// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.
+fn name_index(entries: &[Entry], sections: &[Section]) -> NameIndex {
     let mut names = NameIndex::default();
     for (i, entry) in entries.iter().enumerate() {
         let front = &entry.front;
@@ -141,7 +262,7 @@ pub fn build(
         names.add_entry(EntryId(i as u32), &entry.rel, names_of);
     }
     // A section's page exists whether or not its folder has an `_index.md`.
-    for section in &sections {
+    for section in sections {
         let rel = if section.dir.is_empty() {
             "_index.md".to_string()
         } else {
@@ -149,7 +270,17 @@ pub fn build(
         };
         names.sections.insert(rel, section.path.clone());
     }
+    names
+}
 
+/// Renders the Markdown of every entry and section in parallel, links resolved.
+fn render_markdown(
+    config: &Config,
+    entries: &[Entry],
+    sections: &[Section],
+    names: &NameIndex,
+    highlighter: &Highlighter,
+) -> (Vec<Rendered>, Vec<Rendered>) {
     let refs: Vec<EntryRef<'_>> = entries
         .iter()
         .map(|e| EntryRef {
@@ -160,55 +291,50 @@ pub fn build(
         .collect();
     let render_one = |dir: &str, body: &str| {
         let links = PageLinks {
-            index: &names,
+            index: names,
             entries: &refs,
             from_dir: dir,
             base_path: &config.base_path,
         };
         markdown::render(body, &config.markdown, &links, highlighter)
     };
-    let rendered: Vec<Rendered> = entries
+    let rendered = entries
         .par_iter()
         .map(|e| render_one(&e.dir, e.body()))
         .collect();
-    let section_rendered: Vec<Rendered> = sections
+    let section_rendered = sections
         .par_iter()
         .map(|s| render_one(&s.dir, s.body()))
         .collect();
+    (rendered, section_rendered)
+}
 
-    for (entry, r) in entries.iter().zip(&rendered) {
-        report_problems(
-            &entry.file,
-            &entry.source,
-            entry.body_offset,
-            &r.problems,
-            &mut diagnostics,
-        );
-    }
-    for (section, r) in sections.iter().zip(&section_rendered) {
-        if let Some(file) = &section.file {
-            report_problems(
-                file,
-                &section.source,
-                section.body_offset,
-                &r.problems,
-                &mut diagnostics,
-            );
-        }
-    }
-    diagnostics.extend(check_anchors(&entries, &rendered));
-    diagnostics.extend(check_anchors_of_sections(
-        &sections,
-        &section_rendered,
-        &entries,
-        &rendered,
-    ));
+/// Every entry, newest first (undated last), then by title.
+fn newest_first(entries: &[Entry]) -> Vec<EntryId> {
+    let mut newest: Vec<EntryId> = (0..entries.len() as u32).map(EntryId).collect();
+    newest.sort_by(|a, b| {
+        let (a, b) = (&entries[a.index()], &entries[b.index()]);
+        b.front
+            .date
+            .cmp(&a.front.date)
+            .then_with(|| {
+                a.front
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.front.title.to_lowercase())
+            })
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
+    newest
+}
 
-    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); entries.len()];
+/// For each entry, the entries that link to it (once each, in file order).
+fn backlinks(rendered: &[Rendered]) -> Vec<Vec<Backlink>> {
+    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); rendered.len()];
     for (from, r) in rendered.iter().enumerate() {
+        let from = EntryId(from as u32);
         for link in &r.links {
             let list = &mut backlinks[link.target as usize];
-            let from = EntryId(from as u32);
             if link.target != from.0 && !list.iter().any(|b| b.from == from) {
                 list.push(Backlink {
                     from,
@@ -217,7 +343,11 @@ pub fn build(
             }
         }
     }
+    backlinks
+}
 
+/// The entries of each section in reading order, and each entry's section.
+fn sections_of(entries: &[Entry], sections: &[Section]) -> (Vec<Vec<EntryId>>, Vec<usize>) {
     let section_index: HashMap<&str, usize> = sections
         .iter()
         .enumerate()
@@ -234,196 +364,25 @@ pub fn build(
     for list in &mut section_entries {
         list.sort_by(|a, b| reading_order(&entries[a.index()], &entries[b.index()]));
     }
-    let mut newest: Vec<EntryId> = (0..entries.len() as u32).map(EntryId).collect();
-    newest.sort_by(|a, b| {
-        let (a, b) = (&entries[a.index()], &entries[b.index()]);
-        b.front
-            .date
-            .cmp(&a.front.date)
-            .then_with(|| {
-                a.front
-                    .title
-                    .to_lowercase()
-                    .cmp(&b.front.title.to_lowercase())
-            })
-            .then_with(|| a.rel.cmp(&b.rel))
-    });
-
-    let (tags, tag_index) = tag_index(&entries, &newest);
-
-    let site = Site {
-        config,
-        entries,
-        rendered,
-        sections,
-        section_rendered,
-        section_entries,
-        entry_section,
-        names,
-        backlinks,
-        newest,
-        tags,
-        tag_index,
-    };
-    (site, diagnostics)
+    (section_entries, entry_section)
 }
 
-fn tag_index(entries: &[Entry], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
-    let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
-    let mut members: HashMap<&str, Vec<EntryId>> = HashMap::new();
-    for &id in newest {
-        for tag in &entries[id.index()].front.tags {
-            *spellings
-                .entry(&tag.slug)
-                .or_default()
-                .entry(&tag.name)
-                .or_default() += 1;
-            members.entry(&tag.slug).or_default().push(id);
-        }
-    }
-    let mut tags: Vec<TagInfo> = members
-        .into_iter()
-        .map(|(slug, entries)| {
-            let name = spellings[slug]
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map_or(slug, |(name, _)| name);
-            TagInfo {
-                slug: slug.to_string(),
-                name: name.to_string(),
-                entries,
-            }
-        })
-        .collect();
-    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let index = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.clone(), i))
-        .collect();
-    (tags, index)
-}
-
-/// Two pages with one URL, or a page on a URL Dossier needs for itself.
-fn check_paths(entries: &[Entry], sections: &[Section]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    for section in sections {
-        let owner = section.file.as_deref().unwrap_or("content/");
-        owners.entry(section.path.as_str()).or_insert(owner);
-    }
-    for entry in entries {
-        let reserved = RESERVED_PATHS
-            .iter()
-            .any(|r| entry.path == *r || (entry.path.starts_with(r) && *r == "__dossier/"));
-        if reserved {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "the URL /{} is one Dossier writes itself; give the entry another `slug` or folder",
-                    entry.path
-                ))
-                .in_file(&entry.file),
-            );
-            continue;
-        }
-        if let Some(other) = owners.insert(&entry.path, &entry.file) {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "two pages have the URL /{}: {} and {}",
-                    entry.path, other, entry.file
-                ))
-                .in_file(&entry.file)
-                .help(format!(
-                    "give one of them another `slug`, or rename `{other}`"
-                )),
-            );
-        }
-    }
-    diagnostics
-}
-
-fn report_problems(
-    file: &str,
-    source: &str,
-    body_offset: usize,
-    problems: &[Problem],
-    out: &mut Vec<Diagnostic>,
-) {
-    if problems.is_empty() {
-        return;
-    }
-    let index = LineIndex::new(source);
-    for problem in problems {
-        let pos = index.pos(source, body_offset + problem.range.start);
-        let width = source
-            .get(body_offset + problem.range.start..body_offset + problem.range.end)
-            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-        let mut d = Diagnostic::error(&problem.message)
-            .in_file(file)
-            .at(source, pos)
-            .width(width);
-        d.help = problem.help.clone();
-        out.push(d);
-    }
-}
-
-/// Every `entry.md#fragment` must name a heading of the entry it points to.
-fn check_anchors(entries: &[Entry], rendered: &[Rendered]) -> Vec<Diagnostic> {
-    entries
-        .par_iter()
-        .zip(rendered)
-        .flat_map_iter(|(entry, r)| {
-            let problems = anchor_problems(r, entries, rendered);
-            let mut out = Vec::new();
-            report_problems(
-                &entry.file,
-                &entry.source,
-                entry.body_offset,
-                &problems,
-                &mut out,
-            );
-            out
-        })
-        .collect()
-}
-
-fn check_anchors_of_sections(
-    sections: &[Section],
-    section_rendered: &[Rendered],
+/// The site paths of every page, for checking links written as site paths (`/tags/x/`).
+fn page_paths(
     entries: &[Entry],
-    rendered: &[Rendered],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (section, r) in sections.iter().zip(section_rendered) {
-        if let Some(file) = &section.file {
-            let problems = anchor_problems(r, entries, rendered);
-            report_problems(
-                file,
-                &section.source,
-                section.body_offset,
-                &problems,
-                &mut out,
-            );
-        }
-    }
-    out
-}
-
-fn anchor_problems(r: &Rendered, entries: &[Entry], rendered: &[Rendered]) -> Vec<Problem> {
-    r.links
+    sections: &[Section],
+    tags: &[TagInfo],
+    kind_pages: &[KindPage],
+) -> HashSet<String> {
+    let mut paths: HashSet<String> = RESERVED_PATHS
         .iter()
-        .filter_map(|link| {
-            let fragment = link.fragment.as_deref()?;
-            let target = &rendered[link.target as usize];
-            if target.has_id(fragment) {
-                return None;
-            }
-            let file = &entries[link.target as usize].file;
-            Some(Problem {
-                range: link.offset..link.offset + 1,
-                message: format!("`{file}` has no heading with the id `#{fragment}`"),
-                help: markdown::nearest_id(fragment, &target.headings),
-            })
-        })
-        .collect()
+        .filter(|p| !p.starts_with("__"))
+        .map(|p| (*p).to_string())
+        .collect();
+    paths.insert(String::new());
+    paths.extend(entries.iter().map(|e| e.path.clone()));
+    paths.extend(sections.iter().map(|s| s.path.clone()));
+    paths.extend(tags.iter().map(|t| format!("tags/{}/", t.slug)));
+    paths.extend(kind_pages.iter().map(|k| k.path.clone()));
+    paths
 }

@@ -26,6 +26,9 @@ pub const RESERVED_IDS: &[&str] = &[
     "relations",
 ];
 
+/// How much of a page's plain text [`Rendered::text`] keeps.
+pub const TEXT_LIMIT: usize = 3000;
+
 /// A link as written in the Markdown.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRef<'a> {
@@ -46,6 +49,9 @@ pub enum Resolved {
         target: Option<u32>,
         fragment: Option<String>,
     },
+    /// A site path such as `/tags/` (given without the base path), checked once every
+    /// page is known.
+    SitePath { url: String, path: String },
     /// A `#fragment` of this very page, checked against its own ids.
     SamePage { fragment: String },
     Broken {
@@ -103,7 +109,11 @@ pub struct Rendered {
     /// The same as plain text.
     pub summary_text: String,
     pub word_count: usize,
+    /// The plain text of the page, up to [`TEXT_LIMIT`] bytes (for the search index).
+    pub text: String,
     pub links: Vec<OutLink>,
+    /// Links written as site paths, with their byte offsets.
+    pub site_paths: Vec<(String, usize)>,
     pub problems: Vec<Problem>,
 }
 
@@ -221,6 +231,10 @@ pub fn render(
                         }
                         url.into()
                     }
+                    Resolved::SitePath { url, path } => {
+                        out.site_paths.push((path, range.start));
+                        url.into()
+                    }
                     Resolved::SamePage { fragment } => {
                         same_page.push((fragment.clone(), range.clone()));
                         format!("#{fragment}").into()
@@ -253,10 +267,12 @@ pub fn render(
             Event::Text(t) | Event::Code(t) => {
                 out.word_count += t.split_whitespace().count();
                 context.text(t);
+                push_limited(&mut out.text, t);
                 html_events.push(event.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
                 context.text(" ");
+                push_limited(&mut out.text, " ");
                 html_events.push(event.clone());
             }
             Event::Start(tag) => {
@@ -284,6 +300,7 @@ pub fn render(
                     TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)
                 ) {
                     context.close(&mut out.links);
+                    push_limited(&mut out.text, " ");
                 }
             }
             _ => html_events.push(event.clone()),
@@ -314,6 +331,23 @@ pub fn render(
     out.html.reserve(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
     out
+}
+
+/// Appends to the page text until it holds [`TEXT_LIMIT`] bytes, cutting at a character.
+fn push_limited(text: &mut String, more: &str) {
+    if text.len() >= TEXT_LIMIT || (more == " " && (text.is_empty() || text.ends_with(' '))) {
+        return;
+    }
+    let room = TEXT_LIMIT - text.len();
+    if more.len() <= room {
+        text.push_str(more);
+    } else {
+        let cut = (0..=room)
+            .rev()
+            .find(|&i| more.is_char_boundary(i))
+            .unwrap_or(0);
+        text.push_str(&more[..cut]);
+    }
 }
 
 pub(crate) fn nearest_id(fragment: &str, headings: &[Heading]) -> Option<String> {
@@ -532,7 +566,16 @@ mod tests {
 
     #[test]
     fn counts_words_of_text_not_markup() {
-        assert_eq!(md("One **two** three.\n\n- four `five`\n").word_count, 5);
+        let r = md("One **two** three.\n\n- four `five`\n");
+        assert_eq!(r.word_count, 5);
+        assert_eq!(r.text.trim(), "One two three. four five");
+    }
+
+    #[test]
+    fn page_text_is_limited_at_a_character_boundary() {
+        let r = md(&"é".repeat(TEXT_LIMIT));
+        assert!(r.text.len() <= TEXT_LIMIT);
+        assert!(r.text.len() >= TEXT_LIMIT - 1);
     }
 
     #[test]

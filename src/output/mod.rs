@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod feed;
+pub mod search;
 pub mod sitemap;
 
 use std::collections::HashSet;

@@ -1,5 +1,6 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
+pub mod svg;
 pub mod theme;
 pub mod views;
 
@@ -15,19 +16,41 @@ use views::{Shared, obj, text};
 pub enum Page {
     Home,
     Entry(EntryId),
-    /// A folder of `content/` (never the content folder itself: that is the home page).
+    /// A folder of `content/` that is neither the content folder itself (the home page)
+    /// nor named after a kind (then it is that kind's page).
     Section(usize),
+    /// The index of a kind: an index into `Site::kind_pages`.
+    Kind(usize),
     Tags,
     Tag(usize),
+    Timeline,
+    Sources,
+    Graph,
+    Search,
     NotFound,
 }
 
 impl Page {
     /// Every page of the site.
     pub fn all(site: &Site) -> Vec<Page> {
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
+        let mut pages = vec![
+            Page::Home,
+            Page::NotFound,
+            Page::Tags,
+            Page::Timeline,
+            Page::Sources,
+            Page::Graph,
+        ];
+        if site.config.search {
+            pages.push(Page::Search);
+        }
         pages.extend(site.ids().map(Page::Entry));
-        pages.extend((1..site.sections.len()).map(Page::Section));
+        pages.extend(
+            (1..site.sections.len())
+                .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
+                .map(Page::Section),
+        );
+        pages.extend((0..site.kind_pages.len()).map(Page::Kind));
         pages.extend((0..site.tags.len()).map(Page::Tag));
         pages
     }
@@ -38,8 +61,13 @@ impl Page {
             Page::Home => String::new(),
             Page::Entry(id) => site.entry(*id).path.clone(),
             Page::Section(i) => site.sections[*i].path.clone(),
+            Page::Kind(i) => site.kind_pages[*i].path.clone(),
             Page::Tags => "tags/".into(),
             Page::Tag(i) => format!("tags/{}/", site.tags[*i].slug),
+            Page::Timeline => "timeline/".into(),
+            Page::Sources => "sources/".into(),
+            Page::Graph => "graph/".into(),
+            Page::Search => "search/".into(),
             Page::NotFound => "404.html".into(),
         }
     }
@@ -57,8 +85,13 @@ impl Page {
             Page::Home => "index.html",
             Page::Entry(_) => "entry.html",
             Page::Section(_) => "section.html",
+            Page::Kind(_) => "kind.html",
             Page::Tags => "tags.html",
             Page::Tag(_) => "tag.html",
+            Page::Timeline => "timeline.html",
+            Page::Sources => "sources.html",
+            Page::Graph => "graph.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
         }
     }
@@ -73,8 +106,13 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
     "entry.html",
     "section.html",
+    "kind.html",
     "tags.html",
     "tag.html",
+    "timeline.html",
+    "sources.html",
+    "graph.html",
+    "search.html",
     "404.html",
 ];
 
@@ -171,6 +209,25 @@ impl Renderer {
                     "section",
                 )
             }
+            Page::Kind(i) => {
+                let k = &site.kind_pages[i];
+                let def = config.kinds.get(k.kind);
+                let section = k.section.map(|s| &site.sections[s]);
+                let title = section
+                    .filter(|s| s.front.title.is_some())
+                    .map_or_else(|| def.title_plural.clone(), |s| s.title.clone());
+                let description = section
+                    .and_then(|s| s.front.description.clone())
+                    .unwrap_or_default();
+                ctx.insert_value("kind", self.shared.kinds[k.kind.0 as usize].clone());
+                ctx.insert_value(
+                    "section",
+                    k.section
+                        .map_or_else(Value::none, |s| self.section(site, s)),
+                );
+                ctx.insert_value("entries", self.shared.cards(&k.entries));
+                (title, description, "kind")
+            }
             Page::Tags => {
                 ctx.insert_value("tags", self.top_tags(site, usize::MAX));
                 (
@@ -179,6 +236,41 @@ impl Renderer {
                     "tags",
                 )
             }
+            Page::Timeline => {
+                ctx.insert_value("years", self.timeline(site));
+                ctx.insert_value("count", Value::from(site.timeline.len()));
+                (
+                    "Timeline".into(),
+                    format!("Every dated entry of {} in date order", config.title),
+                    "timeline",
+                )
+            }
+            Page::Sources => {
+                let sources = views::list(
+                    (0..site.sources.len())
+                        .map(|s| views::source(site, &self.shared, s, None, usize::MAX)),
+                );
+                ctx.insert_value("sources", sources);
+                (
+                    "Sources".into(),
+                    format!("Every source cited in {}", config.title),
+                    "sources",
+                )
+            }
+            Page::Graph => {
+                ctx.insert_value("graph_svg", views::html(&svg::tag_graph(site, 60)));
+                ctx.insert_value("tags", self.top_tags(site, 60));
+                (
+                    "Graph of tags".into(),
+                    "How the tags of the dossier go together".into(),
+                    "graph",
+                )
+            }
+            Page::Search => (
+                "Search".into(),
+                format!("Search {}", config.title),
+                "search",
+            ),
             Page::Tag(i) => {
                 let tag = &site.tags[i];
                 ctx.insert_value(
@@ -191,6 +283,15 @@ impl Renderer {
                     ]),
                 );
                 ctx.insert_value("entries", self.shared.cards(&tag.entries));
+                ctx.insert_value(
+                    "neighbours",
+                    views::list(site.tag_neighbours[i].iter().map(|&(t, count)| {
+                        obj([
+                            ("tag", self.shared.tags[t].clone()),
+                            ("count", Value::from(count)),
+                        ])
+                    })),
+                );
                 (
                     format!("Tag: {}", tag.name),
                     format!("Entries tagged “{}”", tag.name),
@@ -247,6 +348,34 @@ impl Renderer {
             ("subsections", subsections),
             ("extra", Value::from_serializable(&s.front.extra)),
         ])
+    }
+
+    /// Dated entries grouped by year: `[{year, entries}]`, oldest first.
+    fn timeline(&self, site: &Site) -> Value {
+        let mut years: Vec<Value> = Vec::new();
+        let mut current: Option<(i32, Vec<EntryId>)> = None;
+        let flush = |(year, ids): (i32, Vec<EntryId>), years: &mut Vec<Value>| {
+            years.push(obj([
+                ("year", Value::from(year as i64)),
+                ("entries", self.shared.cards(&ids)),
+            ]));
+        };
+        for &id in &site.timeline {
+            let year = site.entry(id).front.date.map_or(0, |d| d.year());
+            match &mut current {
+                Some((y, ids)) if *y == year => ids.push(id),
+                _ => {
+                    if let Some(done) = current.take() {
+                        flush(done, &mut years);
+                    }
+                    current = Some((year, vec![id]));
+                }
+            }
+        }
+        if let Some(done) = current {
+            flush(done, &mut years);
+        }
+        Value::from(years)
     }
 
     /// Tags by how many entries carry them, then by name.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use crate::content::{Date, Source};
+use crate::content::Date;
 use crate::graph::{EntryId, Site};
 use crate::markdown::Heading;
 
@@ -190,15 +190,56 @@ pub fn toc(headings: &[Heading]) -> Value {
     Value::from(build(headings, &mut i, top))
 }
 
-pub fn source(s: &Source) -> Value {
+/// A merged source: its data, its anchor on `/sources/`, and the entries citing it.
+pub fn source(
+    site: &Site,
+    shared: &Shared,
+    index: usize,
+    except: Option<EntryId>,
+    limit: usize,
+) -> Value {
+    let s = &site.sources[index];
+    let citing: Vec<EntryId> = s
+        .entries
+        .iter()
+        .copied()
+        .filter(|&e| Some(e) != except)
+        .collect();
     obj([
         ("id", opt_text(s.id.as_deref())),
+        ("anchor", text(&s.anchor)),
+        (
+            "site_url",
+            text(&format!("{}#{}", site.config.url("sources/"), s.anchor)),
+        ),
         ("title", text(&s.title)),
         ("url", opt_text(s.url.as_deref())),
         ("publisher", opt_text(s.publisher.as_deref())),
         ("author", opt_text(s.author.as_deref())),
         ("date", date(s.date.as_ref())),
+        ("cited_by", shared.cards(&citing[..citing.len().min(limit)])),
+        ("cited_by_count", Value::from(citing.len())),
     ])
+}
+
+/// A statement's speaker: `{name, url}` (the URL of the speaker's entry, or none).
+fn speaker(site: &Site, id: EntryId) -> Value {
+    let Some(name) = site.entry(id).front.speaker.as_deref() else {
+        return Value::none();
+    };
+    match site.speakers[id.index()] {
+        Some(person) => obj([
+            ("name", text(&site.entry(person).front.title)),
+            ("url", text(&site.config.url(&site.entry(person).path))),
+        ]),
+        None => obj([
+            (
+                "name",
+                text(name.trim_start_matches("[[").trim_end_matches("]]")),
+            ),
+            ("url", Value::none()),
+        ]),
+    }
 }
 
 /// Everything about one entry, for its own page.
@@ -256,8 +297,30 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
             ),
         ),
         ("aliases", list(front.aliases.iter().map(|a| text(a)))),
-        ("speaker", opt_text(front.speaker.as_deref())),
-        ("sources", list(front.sources.iter().map(source))),
+        ("speaker", speaker(site, id)),
+        (
+            "sources",
+            list(
+                site.entry_sources[id.index()]
+                    .iter()
+                    .map(|&s| source(site, shared, s, Some(id), 5)),
+            ),
+        ),
+        (
+            "related",
+            list(site.related[id.index()].iter().map(|r| {
+                obj([
+                    ("entry", shared.card(r.id)),
+                    ("score", Value::from((r.score * 100.0).round() / 100.0)),
+                    (
+                        "shared",
+                        list(r.shared.iter().map(|&t| shared.tags[t].clone())),
+                    ),
+                ])
+            })),
+        ),
+        ("statements", shared.cards(&site.statements[id.index()])),
+        ("relations_svg", html(&super::svg::neighbourhood(site, id))),
         ("backlinks", backlinks),
         (
             "previous",

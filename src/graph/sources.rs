@@ -1,0 +1,176 @@
+//! Sources: every citation merged into one list, by `id`, else by URL, else by title.
+
+use std::collections::HashMap;
+
+use super::EntryId;
+use super::links::name_key;
+use crate::content::{Date, Entry};
+use crate::text::slugify;
+
+/// A source and the entries that cite it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceInfo {
+    /// The id on `/sources/` (`#azernews-lavrov-bayramov`).
+    pub anchor: String,
+    pub id: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<Date>,
+    /// Newest first.
+    pub entries: Vec<EntryId>,
+}
+
+fn key(id: Option<&str>, url: Option<&str>, title: &str) -> String {
+    match (id, url) {
+        (Some(id), _) => format!("id:{}", id.trim()),
+        (None, Some(url)) => format!("url:{}", url.trim().trim_end_matches('/')),
+        (None, None) => format!("title:{}", name_key(title)),
+    }
+}
+
+/// Merges the sources of every entry. Returns the sources (sorted by title) and, for each
+/// entry, the index of each of its sources in that list.
+pub fn merge(entries: &[Entry], newest: &[EntryId]) -> (Vec<SourceInfo>, Vec<Vec<usize>>) {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut sources: Vec<SourceInfo> = Vec::new();
+    let mut entry_sources: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let mut own = Vec::with_capacity(entry.front.sources.len());
+        for s in &entry.front.sources {
+            let k = key(s.id.as_deref(), s.url.as_deref(), &s.title);
+            let index = *by_key.entry(k).or_insert_with(|| {
+                sources.push(SourceInfo {
+                    anchor: String::new(),
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                    publisher: s.publisher.clone(),
+                    author: s.author.clone(),
+                    date: s.date,
+                    entries: Vec::new(),
+                });
+                sources.len() - 1
+            });
+            // Later citations fill in what the first one left out.
+            let merged = &mut sources[index];
+            merged.url = merged.url.take().or_else(|| s.url.clone());
+            merged.publisher = merged.publisher.take().or_else(|| s.publisher.clone());
+            merged.author = merged.author.take().or_else(|| s.author.clone());
+            merged.date = merged.date.or(s.date);
+            own.push(index);
+        }
+        entry_sources.push(own);
+    }
+    for &id in newest {
+        for &s in &entry_sources[id.index()] {
+            let list = &mut sources[s].entries;
+            if list.last() != Some(&id) && !list.contains(&id) {
+                list.push(id);
+            }
+        }
+    }
+
+    // Sort by title, and renumber the entries' references.
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&sources[a], &sources[b]);
+        x.title
+            .to_lowercase()
+            .cmp(&y.title.to_lowercase())
+            .then_with(|| x.id.cmp(&y.id))
+            .then_with(|| x.url.cmp(&y.url))
+    });
+    let mut new_index = vec![0; sources.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut sorted: Vec<SourceInfo> = Vec::with_capacity(sources.len());
+    let mut slots: Vec<Option<SourceInfo>> = sources.into_iter().map(Some).collect();
+    for &old in &order {
+        if let Some(s) = slots[old].take() {
+            sorted.push(s);
+        }
+    }
+    for own in &mut entry_sources {
+        for s in own.iter_mut() {
+            *s = new_index[*s];
+        }
+    }
+
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for s in &mut sorted {
+        let base = slugify(s.id.as_deref().unwrap_or(&s.title));
+        let base = if base.is_empty() {
+            "source".to_string()
+        } else {
+            base
+        };
+        let n = used.entry(base.clone()).or_insert(0);
+        s.anchor = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        *n += 1;
+    }
+    (sorted, entry_sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+
+    fn entry(rel: &str, sources: &str) -> Entry {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org/\n",
+            &Overrides::default(),
+        )
+        .config
+        .unwrap();
+        let text = format!("---\ntitle: {rel}\nsources:\n{sources}---\n");
+        Entry::parse(rel, text, &config).0.unwrap()
+    }
+
+    #[test]
+    fn merges_by_id_then_url_then_title() {
+        let entries = vec![
+            entry(
+                "a.md",
+                "  - {id: s1, title: First}\n  - {title: Same Title}\n  - {title: X, url: \"https://x.org/a/\"}\n",
+            ),
+            entry(
+                "b.md",
+                "  - {id: s1, title: Other wording, url: \"https://s1.org\"}\n  - {title: \"same  title\"}\n",
+            ),
+            entry(
+                "c.md",
+                "  - {title: Y, url: \"https://x.org/a\"}\n  - {id: s2, title: First}\n",
+            ),
+        ];
+        let newest = vec![EntryId(2), EntryId(1), EntryId(0)];
+        let (sources, per_entry) = merge(&entries, &newest);
+        let titles: Vec<&str> = sources.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["First", "First", "Same Title", "X"]);
+        let s1 = &sources[per_entry[0][0]];
+        assert_eq!(s1.id.as_deref(), Some("s1"));
+        assert_eq!(
+            s1.url.as_deref(),
+            Some("https://s1.org"),
+            "filled in from a later citation"
+        );
+        assert_eq!(s1.entries, vec![EntryId(1), EntryId(0)], "newest first");
+        assert_eq!(
+            per_entry[1][1], per_entry[0][1],
+            "titles merge ignoring case and spaces"
+        );
+        assert_eq!(
+            per_entry[2][0], per_entry[0][2],
+            "URLs merge ignoring a trailing slash"
+        );
+        let anchors: Vec<&str> = sources.iter().map(|s| s.anchor.as_str()).collect();
+        assert_eq!(anchors, ["s1", "s2", "same-title", "x"]);
+    }
+}

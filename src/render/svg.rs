@@ -1,0 +1,351 @@
+//! Pictures of the relations, laid out at build time as inline SVG: an entry's
+//! neighbourhood, and the graph of tags. No script; every node is a link. The layouts are
+//! deterministic: the same site gives the same bytes.
+
+use std::fmt::Write as _;
+
+use crate::graph::{EntryId, Site};
+
+/// How a neighbour relates to the entry in the middle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Relation {
+    /// Links both ways.
+    Mutual,
+    LinksTo,
+    LinkedFrom,
+    Related,
+}
+
+impl Relation {
+    fn class(self) -> &'static str {
+        match self {
+            Relation::Mutual => "rel-mutual",
+            Relation::LinksTo => "rel-out",
+            Relation::LinkedFrom => "rel-in",
+            Relation::Related => "rel-related",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Relation::Mutual => "links both ways",
+            Relation::LinksTo => "linked from this entry",
+            Relation::LinkedFrom => "links to this entry",
+            Relation::Related => "shares tags",
+        }
+    }
+}
+
+const MAX_NEIGHBOURS: usize = 14;
+
+fn escape(out: &mut String, text: &str) {
+    crate::output::xml_escape(out, text);
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s = s.trim_end().to_string();
+    s.push('…');
+    s
+}
+
+/// The neighbours of an entry: linked both ways, linked to, linking here, then related.
+fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
+    let out: Vec<EntryId> = {
+        let mut v: Vec<EntryId> = site.rendered[id.index()]
+            .links
+            .iter()
+            .map(|l| EntryId(l.target))
+            .filter(|&t| t != id)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let incoming: Vec<EntryId> = site.backlinks[id.index()].iter().map(|b| b.from).collect();
+    let mut list: Vec<(EntryId, Relation)> = Vec::new();
+    for &t in &out {
+        let relation = if incoming.contains(&t) {
+            Relation::Mutual
+        } else {
+            Relation::LinksTo
+        };
+        list.push((t, relation));
+    }
+    for &f in &incoming {
+        if !out.contains(&f) {
+            list.push((f, Relation::LinkedFrom));
+        }
+    }
+    for r in &site.related[id.index()] {
+        if !list.iter().any(|(e, _)| *e == r.id) {
+            list.push((r.id, Relation::Related));
+        }
+    }
+    list.sort_by(|a, b| {
+        a.1.cmp(&b.1).then_with(|| {
+            site.entry(a.0)
+                .front
+                .title
+                .to_lowercase()
+                .cmp(&site.entry(b.0).front.title.to_lowercase())
+        })
+    });
+    list.truncate(MAX_NEIGHBOURS);
+    list
+}
+
+/// The entry's neighbourhood as an SVG: the entry in the middle, its neighbours on a
+/// circle around it, coloured by kind, the edge style saying how they relate. Empty when
+/// the entry has no neighbours.
+pub fn neighbourhood(site: &Site, id: EntryId) -> String {
+    let list = neighbours(site, id);
+    if list.is_empty() {
+        return String::new();
+    }
+    let config = &site.config;
+    // Wide enough for labels of 26 characters left and right of the circle.
+    let (width, height) = (900.0f64, 440.0f64);
+    let (cx, cy) = (width / 2.0, height / 2.0);
+    let (rx, ry) = (190.0, 165.0);
+    let entry = site.entry(id);
+    let mut svg = String::with_capacity(4096);
+    let _ = write!(
+        svg,
+        "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"relations-title-{n}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title-{n}\">",
+        n = id.0
+    );
+    escape(
+        &mut svg,
+        &format!(
+            "How “{}” relates to {} other entries",
+            entry.front.title,
+            list.len()
+        ),
+    );
+    svg.push_str("</title>");
+
+    let positions: Vec<(f64, f64)> = (0..list.len())
+        .map(|i| {
+            let angle =
+                -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / list.len() as f64;
+            (cx + rx * angle.cos(), cy + ry * angle.sin())
+        })
+        .collect();
+    svg.push_str("<g class=\"edges\">");
+    for ((_, relation), (x, y)) in list.iter().zip(&positions) {
+        let _ = write!(
+            svg,
+            "<line class=\"edge {}\" x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\"><title>{}</title></line>",
+            relation.class(),
+            relation.label()
+        );
+    }
+    svg.push_str("</g><g class=\"nodes\">");
+    for ((other, relation), (x, y)) in list.iter().zip(&positions) {
+        let e = site.entry(*other);
+        let kind = &config.kinds.get(e.front.kind).name;
+        let anchor = if *x < cx - 1.0 {
+            "end"
+        } else if *x > cx + 1.0 {
+            "start"
+        } else {
+            "middle"
+        };
+        let (lx, ly) = match anchor {
+            "end" => (x - 10.0, y + 4.0),
+            "start" => (x + 10.0, y + 4.0),
+            _ if *y < cy => (*x, y - 12.0),
+            _ => (*x, y + 20.0),
+        };
+        svg.push_str("<a href=\"");
+        escape(&mut svg, &config.url(&e.path));
+        svg.push_str("\"><title>");
+        escape(
+            &mut svg,
+            &format!("{} ({}, {})", e.front.title, kind, relation.label()),
+        );
+        let _ = write!(
+            svg,
+            "</title><circle class=\"node kind-{kind}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"7\"/><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">"
+        );
+        escape(&mut svg, &shorten(&e.front.title, 26));
+        svg.push_str("</text></a>");
+    }
+    let kind = &config.kinds.get(entry.front.kind).name;
+    let _ = write!(
+        svg,
+        "<circle class=\"node centre kind-{kind}\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"11\"/><text class=\"centre-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
+        cy + 28.0
+    );
+    escape(&mut svg, &shorten(&entry.front.title, 34));
+    svg.push_str("</text></g></svg>");
+    svg
+}
+
+/// The tags as a graph: the most used tags, joined where entries carry both, laid out by
+/// a fixed number of force-directed steps from fixed starting points.
+pub fn tag_graph(site: &Site, max_tags: usize) -> String {
+    let mut order: Vec<usize> = (0..site.tags.len()).collect();
+    order.sort_by(|&a, &b| {
+        site.tags[b]
+            .entries
+            .len()
+            .cmp(&site.tags[a].entries.len())
+            .then_with(|| site.tags[a].slug.cmp(&site.tags[b].slug))
+    });
+    order.truncate(max_tags);
+    order.sort_by(|&a, &b| site.tags[a].slug.cmp(&site.tags[b].slug));
+    if order.is_empty() {
+        return String::new();
+    }
+    let slot: std::collections::HashMap<usize, usize> =
+        order.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+    let mut edges: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, &t) in order.iter().enumerate() {
+        for &(other, count) in &site.tag_neighbours[t] {
+            if let Some(&j) = slot.get(&other)
+                && i < j
+            {
+                edges.push((i, j, count));
+            }
+        }
+    }
+    edges.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    edges.truncate(order.len() * 3);
+
+    let (width, height) = (960.0f64, 640.0f64);
+    let n = order.len();
+    let mut pos: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / n as f64;
+            (
+                width / 2.0 + 260.0 * angle.cos(),
+                height / 2.0 + 220.0 * angle.sin(),
+            )
+        })
+        .collect();
+    let max_count = edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
+    let k = ((width * height) / n as f64).sqrt() * 0.6;
+    let mut temperature = width / 8.0;
+    for _ in 0..300 {
+        let mut shift = vec![(0.0f64, 0.0f64); n];
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let dx = pos[i].0 - pos[j].0;
+                let dy = pos[i].1 - pos[j].1;
+                let d = (dx * dx + dy * dy).sqrt().max(0.5);
+                let f = k * k / d;
+                shift[i].0 += dx / d * f;
+                shift[i].1 += dy / d * f;
+                shift[j].0 -= dx / d * f;
+                shift[j].1 -= dy / d * f;
+            }
+        }
+        for &(i, j, count) in &edges {
+            let dx = pos[i].0 - pos[j].0;
+            let dy = pos[i].1 - pos[j].1;
+            let d = (dx * dx + dy * dy).sqrt().max(0.5);
+            let f = d * d / k * (0.3 + 0.7 * count as f64 / max_count);
+            shift[i].0 -= dx / d * f;
+            shift[i].1 -= dy / d * f;
+            shift[j].0 += dx / d * f;
+            shift[j].1 += dy / d * f;
+        }
+        for i in 0..n {
+            let (dx, dy) = shift[i];
+            let d = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let step = d.min(temperature);
+            pos[i].0 = (pos[i].0 + dx / d * step).clamp(60.0, width - 60.0);
+            pos[i].1 = (pos[i].1 + dy / d * step).clamp(30.0, height - 30.0);
+        }
+        temperature *= 0.985;
+    }
+    fit(&mut pos, width, height, 90.0, 36.0);
+
+    let config = &site.config;
+    let max_entries = order
+        .iter()
+        .map(|&t| site.tags[t].entries.len())
+        .max()
+        .unwrap_or(1) as f64;
+    let mut svg = String::with_capacity(16384);
+    let _ = write!(
+        svg,
+        "<svg class=\"tag-graph\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"tag-graph-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"tag-graph-title\">The {n} most used tags, joined where entries carry both</title><g class=\"edges\">"
+    );
+    for &(i, j, count) in &edges {
+        let w = 0.6 + 3.0 * count as f64 / max_count;
+        let _ = write!(
+            svg,
+            "<line class=\"edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke-width=\"{w:.2}\"/>",
+            pos[i].0, pos[i].1, pos[j].0, pos[j].1
+        );
+    }
+    svg.push_str("</g><g class=\"nodes\">");
+    for (i, &t) in order.iter().enumerate() {
+        let tag = &site.tags[t];
+        let r = 4.0 + 14.0 * (tag.entries.len() as f64 / max_entries).sqrt();
+        let (x, y) = pos[i];
+        svg.push_str("<a href=\"");
+        escape(&mut svg, &config.url(&format!("tags/{}/", tag.slug)));
+        svg.push_str("\"><title>");
+        escape(
+            &mut svg,
+            &format!("{} ({} entries)", tag.name, tag.entries.len()),
+        );
+        let _ = write!(
+            svg,
+            "</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
+            y - r - 4.0
+        );
+        escape(&mut svg, &shorten(&tag.name, 26));
+        svg.push_str("</text></a>");
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
+/// Scales and moves the points, keeping their proportions, to fill the box inside the
+/// margins (`mx` left and right, where labels overhang; `my` top and bottom).
+fn fit(points: &mut [(f64, f64)], width: f64, height: f64, mx: f64, my: f64) {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in points.iter() {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    let scale =
+        ((width - 2.0 * mx) / (x1 - x0).max(1.0)).min((height - 2.0 * my) / (y1 - y0).max(1.0));
+    let (ox, oy) = (
+        (width - (x1 - x0) * scale) / 2.0,
+        (height - (y1 - y0) * scale) / 2.0,
+    );
+    for p in points.iter_mut() {
+        *p = (ox + (p.0 - x0) * scale, oy + (p.1 - y0) * scale);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_fills_the_box_inside_the_margins() {
+        let mut points = vec![(0.0, 0.0), (10.0, 5.0), (5.0, 2.5)];
+        fit(&mut points, 200.0, 100.0, 20.0, 10.0);
+        assert_eq!(points[0], (20.0, 10.0));
+        assert_eq!(points[1], (180.0, 90.0));
+        assert_eq!(points[2], (100.0, 50.0));
+    }
+
+    #[test]
+    fn long_labels_are_shortened() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("a rather long title indeed", 10), "a rather…");
+    }
+}
