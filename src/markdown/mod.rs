@@ -488,10 +488,21 @@ pub(crate) fn sentence_around(text: &str, at: usize) -> String {
     }
     let chars: Vec<char> = sentence.chars().collect();
     let at_char = text[start..at.max(start)].chars().count();
-    let from = at_char
+    let mut from = at_char
         .saturating_sub(MAX / 2)
         .min(chars.len().saturating_sub(MAX));
-    let to = (from + MAX).min(chars.len());
+    let mut to = (from + MAX).min(chars.len());
+    // Cut at spaces, not inside words.
+    if from > 0
+        && let Some(space) = chars[from..to].iter().position(|c| c.is_whitespace())
+    {
+        from += space + 1;
+    }
+    if to < chars.len()
+        && let Some(space) = chars[from..to].iter().rposition(|c| c.is_whitespace())
+    {
+        to = from + space;
+    }
     let mut s: String = chars[from..to].iter().collect();
     if from > 0 {
         s.insert(0, '…');
@@ -702,5 +713,8 @@ mod tests {
         let s = sentence_around(&no_stop, 500);
         assert!(s.chars().count() <= 242, "{}", s.len());
         assert!(s.starts_with('…') && s.ends_with('…'));
+        let words = "word ".repeat(200);
+        let s = sentence_around(&words, 500);
+        assert!(s.starts_with("…word") && s.ends_with("word…"), "{s}");
     }
 }

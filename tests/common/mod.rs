@@ -2,6 +2,8 @@
 //! `dossier` binary, and reading what it wrote.
 #![allow(dead_code, unreachable_pub)] // each test crate uses part of this module
 
+pub mod browser;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

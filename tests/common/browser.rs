@@ -1,0 +1,126 @@
+//! A real headless Chromium driven through chromedriver (WebDriver), and a small static
+//! file server for built sites. Chromedriver runs in its own process group, which is
+//! killed when the browser is dropped, so no Chromium is left behind when a test fails.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use fantoccini::{Client, ClientBuilder};
+
+pub struct Browser {
+    driver: Child,
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed");
+        // Wait until chromedriver accepts connections.
+        let mut ready = false;
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(ready, "chromedriver did not start");
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session in Chromium");
+        Browser {
+            driver,
+            client,
+            _profile: profile,
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Serves `root` over HTTP at `http://127.0.0.1:PORT{prefix}` from a background thread;
+/// returns the port.
+pub fn serve_dir(root: &Path, prefix: &'static str) -> u16 {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("a local port");
+    let port = server.server_addr().to_ip().expect("an IP address").port();
+    let root: PathBuf = root.to_path_buf();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let rel = url.strip_prefix(prefix).unwrap_or("");
+            let mut path = root.join(rel);
+            if rel.contains("..") {
+                path = root.join("missing");
+            } else if path.is_dir() {
+                path = path.join("index.html");
+            }
+            let response = match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let kind = match path.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css",
+                        Some("js") => "text/javascript",
+                        Some("svg") => "image/svg+xml",
+                        Some("xml") => "application/xml",
+                        _ => "application/octet-stream",
+                    };
+                    let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
+                    tiny_http::Response::from_data(bytes)
+                        .with_header(header)
+                        .with_status_code(200)
+                }
+                Err(_) => {
+                    tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                }
+            };
+            let _ = request.respond(response);
+        }
+    });
+    port
+}
