@@ -144,7 +144,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     timer.lap("read and parse");
 
     let highlighter = Highlighter::new();
-    let (site, problems) = graph::build(config, content, &highlighter);
+    let (site, problems) = graph::build(config, content, &highlighter, None);
     diagnostics.extend(problems);
     outcome.entries = site.entries.len();
     timer.lap("markdown and links");

@@ -7,6 +7,7 @@ pub mod front_matter;
 pub mod walk;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -19,8 +20,8 @@ use crate::diagnostics::Diagnostic;
 
 /// What `content/` holds once read and parsed.
 pub struct Content {
-    pub entries: Vec<Entry>,
-    pub sections: Vec<Section>,
+    pub entries: Vec<Arc<Entry>>,
+    pub sections: Vec<Arc<Section>>,
     /// Other files under `content/` (images and the like), copied beside their entries.
     pub assets: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -44,7 +45,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
     for (entry, problems) in parsed {
         diagnostics.extend(problems);
         if let Some(entry) = entry.filter(|e| drafts || !e.front.draft) {
-            entries.push(entry);
+            entries.push(Arc::new(entry));
         }
     }
 
@@ -62,7 +63,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
             None => Section::parse(dir, None, config),
         };
         diagnostics.extend(problems);
-        sections.push(section);
+        sections.push(Arc::new(section));
     }
 
     Content {

@@ -1,6 +1,7 @@
 //! Checks over the whole graph: URLs taken twice, and links to headings that do not exist.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Problem, Rendered};
 
 /// Two pages with one URL, or a page on a URL Dossier needs for itself.
-pub(super) fn check_paths(entries: &[Entry], sections: &[Section]) -> Vec<Diagnostic> {
+pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut owners: HashMap<&str, &str> = HashMap::new();
     for section in sections {
@@ -73,7 +74,7 @@ pub(super) fn report_problems(
 }
 
 /// Every `entry.md#fragment` must name a heading of the entry it points to.
-pub(super) fn check_anchors(entries: &[Entry], rendered: &[Rendered]) -> Vec<Diagnostic> {
+pub(super) fn check_anchors(entries: &[Arc<Entry>], rendered: &[Arc<Rendered>]) -> Vec<Diagnostic> {
     entries
         .par_iter()
         .zip(rendered)
@@ -93,10 +94,10 @@ pub(super) fn check_anchors(entries: &[Entry], rendered: &[Rendered]) -> Vec<Dia
 }
 
 pub(super) fn check_anchors_of_sections(
-    sections: &[Section],
-    section_rendered: &[Rendered],
-    entries: &[Entry],
-    rendered: &[Rendered],
+    sections: &[Arc<Section>],
+    section_rendered: &[Arc<Rendered>],
+    entries: &[Arc<Entry>],
+    rendered: &[Arc<Rendered>],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (section, r) in sections.iter().zip(section_rendered) {
@@ -114,7 +115,11 @@ pub(super) fn check_anchors_of_sections(
     out
 }
 
-fn anchor_problems(r: &Rendered, entries: &[Entry], rendered: &[Rendered]) -> Vec<Problem> {
+fn anchor_problems(
+    r: &Rendered,
+    entries: &[Arc<Entry>],
+    rendered: &[Arc<Rendered>],
+) -> Vec<Problem> {
     r.links
         .iter()
         .filter_map(|link| {

@@ -2,6 +2,7 @@
 //! the timeline.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::links::NameIndex;
 use super::{EntryId, TagInfo, reading_order};
@@ -10,7 +11,7 @@ use crate::content::{Entry, Section};
 use crate::diagnostics::{Diagnostic, Pos};
 
 /// Every tag with its entries (newest first), sorted by slug, and a slug → index map.
-pub fn tags(entries: &[Entry], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
+pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
     let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     let mut members: HashMap<&str, Vec<EntryId>> = HashMap::new();
     for &id in newest {
@@ -48,7 +49,7 @@ pub fn tags(entries: &[Entry], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<Str
 }
 
 /// Each entry's tags as indexes into the tag list.
-pub fn entry_tags(entries: &[Entry], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
+pub fn entry_tags(entries: &[Arc<Entry>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
     entries
         .iter()
         .map(|e| e.front.tags.iter().map(|t| index[&t.slug]).collect())
@@ -86,7 +87,10 @@ pub fn tag_neighbours(
 /// The entry a statement's `speaker` names: `[[Name]]` must resolve to one entry (an error
 /// otherwise); a plain name links when it is the title or alias of exactly one person (or,
 /// failing that, of exactly one entry) and stays plain text when not.
-pub fn speakers(entries: &[Entry], names: &NameIndex) -> (Vec<Option<EntryId>>, Vec<Diagnostic>) {
+pub fn speakers(
+    entries: &[Arc<Entry>],
+    names: &NameIndex,
+) -> (Vec<Option<EntryId>>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let speakers = entries
         .iter()
@@ -167,7 +171,11 @@ pub struct KindPage {
 
 /// A page for every kind that has entries. A folder named after the kind (`content/people/`)
 /// shares its page: its text introduces the list of every entry of that kind.
-pub fn kind_pages(config: &Config, entries: &[Entry], sections: &[Section]) -> Vec<KindPage> {
+pub fn kind_pages(
+    config: &Config,
+    entries: &[Arc<Entry>],
+    sections: &[Arc<Section>],
+) -> Vec<KindPage> {
     let mut pages: Vec<KindPage> = Vec::new();
     for (kind, def) in config.kinds.iter() {
         let mut list: Vec<EntryId> = entries
@@ -193,7 +201,7 @@ pub fn kind_pages(config: &Config, entries: &[Entry], sections: &[Section]) -> V
 }
 
 /// Every dated entry, oldest first (then by title).
-pub fn timeline(entries: &[Entry]) -> Vec<EntryId> {
+pub fn timeline(entries: &[Arc<Entry>]) -> Vec<EntryId> {
     let mut dated: Vec<EntryId> = entries
         .iter()
         .enumerate()

@@ -9,6 +9,7 @@ pub mod related;
 pub mod sources;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -61,11 +62,11 @@ pub const RESERVED_PATHS: &[&str] = &[
 pub struct Site {
     pub config: Config,
     /// Sorted by file path.
-    pub entries: Vec<Entry>,
-    pub rendered: Vec<Rendered>,
+    pub entries: Vec<Arc<Entry>>,
+    pub rendered: Vec<Arc<Rendered>>,
     /// Sorted by folder; the first is the content folder itself (the home page).
-    pub sections: Vec<Section>,
-    pub section_rendered: Vec<Rendered>,
+    pub sections: Vec<Arc<Section>>,
+    pub section_rendered: Vec<Arc<Rendered>>,
     /// The entries directly in each section, in reading order.
     pub section_entries: Vec<Vec<EntryId>>,
     /// The index of each entry's section in `sections`.
@@ -83,7 +84,7 @@ pub struct Site {
     pub entry_tags: Vec<Vec<usize>>,
     /// For each tag, the tags most often beside it, with how often.
     pub tag_neighbours: Vec<Vec<(usize, usize)>>,
-    pub related: Vec<Vec<Related>>,
+    pub related: Arc<Vec<Vec<Related>>>,
     /// Every source, merged, sorted by title.
     pub sources: Vec<SourceInfo>,
     /// For each entry, its sources as indexes into `sources`.
@@ -95,6 +96,10 @@ pub struct Site {
     pub kind_pages: Vec<KindPage>,
     /// Dated entries, oldest first.
     pub timeline: Vec<EntryId>,
+    /// A fingerprint of everything links resolve by: equal keys, equal link targets.
+    pub names_key: u64,
+    /// A fingerprint of everything related entries depend on.
+    pub related_key: u64,
 }
 
 impl Site {
@@ -137,10 +142,16 @@ pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// Builds the graph (passing on the content's own diagnostics): indexes names, renders
 /// every entry's Markdown in parallel with its links resolved, checks links, and derives
 /// backlinks, tags, related entries, sources, speakers, kind pages and the timeline.
+///
+/// With `previous` (the site before an edit, in `dossier serve`), the Markdown of entries
+/// whose text did not change is not rendered again as long as no entry's names changed
+/// (links resolve by them), and related entries are reused as long as no entry's tags,
+/// date or title changed.
 pub fn build(
     config: Config,
     content: Content,
     highlighter: &Highlighter,
+    previous: Option<&Site>,
 ) -> (Site, Vec<Diagnostic>) {
     let Content {
         mut entries,
@@ -152,14 +163,16 @@ pub fn build(
     sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     if sections.first().is_none_or(|s| !s.dir.is_empty()) {
         let (root, _) = Section::parse("", None, &config);
-        sections.insert(0, root);
+        sections.insert(0, Arc::new(root));
     }
     let mut diagnostics = std::mem::take(&mut content_diagnostics);
     diagnostics.extend(checks::check_paths(&entries, &sections));
 
     let names = name_index(&entries, &sections);
+    let names_key = names_key(&config, &entries, &sections);
+    let reusable = previous.filter(|p| p.names_key == names_key);
     let (rendered, section_rendered) =
-        render_markdown(&config, &entries, &sections, &names, highlighter);
+        render_markdown(&config, &entries, &sections, &names, highlighter, reusable);
 
     let newest = newest_first(&entries);
     let mut rank = vec![0u32; entries.len()];
@@ -213,10 +226,16 @@ pub fn build(
         tag_entries: &tag_entries,
         rank: &rank,
     };
-    let related: Vec<Vec<Related>> = (0..entries.len() as u32)
-        .into_par_iter()
-        .map(|i| graph.related(EntryId(i), config.related.count, config.related.min_score))
-        .collect();
+    let related_key = related_key(&config, &entries, &newest);
+    let related = match previous.filter(|p| p.related_key == related_key) {
+        Some(p) => Arc::clone(&p.related),
+        None => Arc::new(
+            (0..entries.len() as u32)
+                .into_par_iter()
+                .map(|i| graph.related(EntryId(i), config.related.count, config.related.min_score))
+                .collect(),
+        ),
+    };
     let (sources, entry_sources) = sources::merge(&entries, &newest);
     let (speakers, problems) = index::speakers(&entries, &names);
     diagnostics.extend(problems);
@@ -246,12 +265,14 @@ pub fn build(
         statements,
         kind_pages,
         timeline,
+        names_key,
+        related_key,
     };
     (site, diagnostics)
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.
-fn name_index(entries: &[Entry], sections: &[Section]) -> NameIndex {
+fn name_index(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> NameIndex {
     let mut names = NameIndex::default();
     for (i, entry) in entries.iter().enumerate() {
         let front = &entry.front;
@@ -273,14 +294,49 @@ fn name_index(entries: &[Entry], sections: &[Section]) -> NameIndex {
     names
 }
 
-/// Renders the Markdown of every entry and section in parallel, links resolved.
+fn hash_of(parts: impl FnOnce(&mut std::collections::hash_map::DefaultHasher)) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    parts(&mut hasher);
+    hasher.finish()
+}
+
+/// What link resolution depends on: every entry's path and names, every section's path.
+fn names_key(config: &Config, entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> u64 {
+    use std::hash::Hash;
+    hash_of(|h| {
+        config.base_path.hash(h);
+        for e in entries {
+            (&e.rel, &e.path, &e.slug, &e.front.title, &e.front.aliases).hash(h);
+        }
+        for s in sections {
+            (&s.dir, &s.path).hash(h);
+        }
+    })
+}
+
+/// What related entries depend on: every entry's tags, and the tie order (date, title).
+fn related_key(config: &Config, entries: &[Arc<Entry>], newest: &[EntryId]) -> u64 {
+    use std::hash::Hash;
+    hash_of(|h| {
+        (config.related.count, config.related.min_score.to_bits()).hash(h);
+        newest.hash(h);
+        for e in entries {
+            e.front.tags.hash(h);
+        }
+    })
+}
+
+/// Renders the Markdown of every entry and section in parallel, links resolved; reuses
+/// what `previous` rendered from the same text.
 fn render_markdown(
     config: &Config,
-    entries: &[Entry],
-    sections: &[Section],
+    entries: &[Arc<Entry>],
+    sections: &[Arc<Section>],
     names: &NameIndex,
     highlighter: &Highlighter,
-) -> (Vec<Rendered>, Vec<Rendered>) {
+    previous: Option<&Site>,
+) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
     let refs: Vec<EntryRef<'_>> = entries
         .iter()
         .map(|e| EntryRef {
@@ -300,17 +356,32 @@ fn render_markdown(
     };
     let rendered = entries
         .par_iter()
-        .map(|e| render_one(&e.dir, e.body()))
+        .map(|e| {
+            let cached = previous.and_then(|p| {
+                let old = p.names.by_rel.get(&e.rel)?;
+                let same = Arc::ptr_eq(&p.entries[old.index()], e)
+                    || (p.entries[old.index()].dir == e.dir
+                        && p.entries[old.index()].body() == e.body());
+                same.then(|| Arc::clone(&p.rendered[old.index()]))
+            });
+            cached.unwrap_or_else(|| Arc::new(render_one(&e.dir, e.body())))
+        })
         .collect();
     let section_rendered = sections
         .par_iter()
-        .map(|s| render_one(&s.dir, s.body()))
+        .map(|s| {
+            let cached = previous.and_then(|p| {
+                let i = p.sections.iter().position(|old| old.dir == s.dir)?;
+                (p.sections[i].body() == s.body()).then(|| Arc::clone(&p.section_rendered[i]))
+            });
+            cached.unwrap_or_else(|| Arc::new(render_one(&s.dir, s.body())))
+        })
         .collect();
     (rendered, section_rendered)
 }
 
 /// Every entry, newest first (undated last), then by title.
-fn newest_first(entries: &[Entry]) -> Vec<EntryId> {
+fn newest_first(entries: &[Arc<Entry>]) -> Vec<EntryId> {
     let mut newest: Vec<EntryId> = (0..entries.len() as u32).map(EntryId).collect();
     newest.sort_by(|a, b| {
         let (a, b) = (&entries[a.index()], &entries[b.index()]);
@@ -329,7 +400,7 @@ fn newest_first(entries: &[Entry]) -> Vec<EntryId> {
 }
 
 /// For each entry, the entries that link to it (once each, in file order).
-fn backlinks(rendered: &[Rendered]) -> Vec<Vec<Backlink>> {
+fn backlinks(rendered: &[Arc<Rendered>]) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); rendered.len()];
     for (from, r) in rendered.iter().enumerate() {
         let from = EntryId(from as u32);
@@ -347,7 +418,10 @@ fn backlinks(rendered: &[Rendered]) -> Vec<Vec<Backlink>> {
 }
 
 /// The entries of each section in reading order, and each entry's section.
-fn sections_of(entries: &[Entry], sections: &[Section]) -> (Vec<Vec<EntryId>>, Vec<usize>) {
+fn sections_of(
+    entries: &[Arc<Entry>],
+    sections: &[Arc<Section>],
+) -> (Vec<Vec<EntryId>>, Vec<usize>) {
     let section_index: HashMap<&str, usize> = sections
         .iter()
         .enumerate()
@@ -369,8 +443,8 @@ fn sections_of(entries: &[Entry], sections: &[Section]) -> (Vec<Vec<EntryId>>, V
 
 /// The site paths of every page, for checking links written as site paths (`/tags/x/`).
 fn page_paths(
-    entries: &[Entry],
-    sections: &[Section],
+    entries: &[Arc<Entry>],
+    sections: &[Arc<Section>],
     tags: &[TagInfo],
     kind_pages: &[KindPage],
 ) -> HashSet<String> {

@@ -1,6 +1,7 @@
 //! Sources: every citation merged into one list, by `id`, else by URL, else by title.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::EntryId;
 use super::links::name_key;
@@ -32,7 +33,7 @@ fn key(id: Option<&str>, url: Option<&str>, title: &str) -> String {
 
 /// Merges the sources of every entry. Returns the sources (sorted by title) and, for each
 /// entry, the index of each of its sources in that list.
-pub fn merge(entries: &[Entry], newest: &[EntryId]) -> (Vec<SourceInfo>, Vec<Vec<usize>>) {
+pub fn merge(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<SourceInfo>, Vec<Vec<usize>>) {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut sources: Vec<SourceInfo> = Vec::new();
     let mut entry_sources: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
@@ -123,7 +124,7 @@ mod tests {
     use super::*;
     use crate::config::{Config, Overrides};
 
-    fn entry(rel: &str, sources: &str) -> Entry {
+    fn entry(rel: &str, sources: &str) -> Arc<Entry> {
         let config = Config::parse(
             "title: T\nbase_url: https://e.org/\n",
             &Overrides::default(),
@@ -131,7 +132,7 @@ mod tests {
         .config
         .unwrap();
         let text = format!("---\ntitle: {rel}\nsources:\n{sources}---\n");
-        Entry::parse(rel, text, &config).0.unwrap()
+        Arc::new(Entry::parse(rel, text, &config).0.unwrap())
     }
 
     #[test]
