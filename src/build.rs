@@ -139,29 +139,16 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     }
     timer.lap("config");
 
-    let content = content::load(&opts.root, &config, opts.drafts);
-    let assets = content.assets.clone();
-    timer.lap("read and parse");
-
-    let highlighter = Highlighter::new();
-    let (site, problems) = graph::build(config, content, &highlighter, None);
-    diagnostics.extend(problems);
-    outcome.entries = site.entries.len();
-    timer.lap("markdown and links");
-
-    let (theme, problems) = Theme::load(&opts.root, &site.config);
-    diagnostics.extend(problems);
-    let Some(theme) = theme else {
+    let Some(prepared) = prepare(
+        &opts.root,
+        config,
+        opts.drafts,
+        &mut diagnostics,
+        &mut |stage| timer.lap(stage),
+    ) else {
         return finish(outcome, diagnostics, opts.strict, start, timer);
     };
-    let renderer = match Renderer::new(&site, &theme) {
-        Ok(r) => r,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return finish(outcome, diagnostics, opts.strict, start, timer);
-        }
-    };
-    timer.lap("templates");
+    outcome.entries = prepared.site.entries.len();
 
     // Pages are rendered even when the content has errors, so that template errors are
     // reported in the same run; they are written only into a staging folder.
@@ -182,15 +169,15 @@ pub fn run(opts: &BuildOptions) -> Outcome {
         None => &NullSink,
     };
 
-    let pages = Page::all(&site);
+    let pages = emit(
+        &opts.root,
+        &prepared,
+        sink,
+        &mut diagnostics,
+        &mut |stage| timer.lap(stage),
+    );
     outcome.tag_pages = pages.iter().filter(|p| p.is_tag_page()).count();
     outcome.other_pages = pages.len() - outcome.tag_pages - outcome.entries;
-    diagnostics.extend(render_pages(&site, &renderer, &pages, sink));
-    timer.lap("render pages");
-
-    diagnostics.extend(write_extras(&site, &pages, sink));
-    diagnostics.extend(copy_files(&opts.root, &site, &theme, &assets, &pages, sink));
-    timer.lap("feeds, sitemap, static files");
 
     if opts.strict {
         diagnostics.promote_warnings();
@@ -205,6 +192,77 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     }
     timer.lap("swap output");
     finish(outcome, diagnostics, false, start, timer)
+}
+
+/// Everything a site is rendered from: the graph, the theme, the compiled templates.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub renderer: Renderer,
+    /// Files under `content/` that are not Markdown, copied beside the pages.
+    pub assets: Vec<String>,
+}
+
+/// Reads the content, builds the graph and loads the theme. `None` when there is nothing
+/// to render (the theme or its templates failed); content errors still give a site, so
+/// that template errors are found in the same run.
+pub fn prepare(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    diagnostics: &mut Diagnostics,
+    lap: &mut dyn FnMut(&'static str),
+) -> Option<Prepared> {
+    let content = content::load(root, &config, drafts);
+    let assets = content.assets.clone();
+    lap("read and parse");
+
+    let highlighter = Highlighter::new();
+    let (site, problems) = graph::build(config, content, &highlighter, None);
+    diagnostics.extend(problems);
+    lap("markdown and links");
+
+    let (theme, problems) = Theme::load(root, &site.config);
+    diagnostics.extend(problems);
+    let theme = theme?;
+    let renderer = match Renderer::new(&site, &theme) {
+        Ok(r) => r,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
+    };
+    lap("templates");
+    Some(Prepared {
+        site,
+        theme,
+        renderer,
+        assets,
+    })
+}
+
+/// Renders every page and writes it, the feeds, the sitemap and the static files to the
+/// sink. Returns the pages.
+pub fn emit(
+    root: &Path,
+    prepared: &Prepared,
+    sink: &dyn Sink,
+    diagnostics: &mut Diagnostics,
+    lap: &mut dyn FnMut(&'static str),
+) -> Vec<Page> {
+    let Prepared {
+        site,
+        theme,
+        renderer,
+        assets,
+    } = prepared;
+    let pages = Page::all(site);
+    diagnostics.extend(render_pages(site, renderer, &pages, sink));
+    lap("render pages");
+    diagnostics.extend(write_extras(site, &pages, sink));
+    diagnostics.extend(copy_files(root, site, theme, assets, &pages, sink));
+    lap("feeds, sitemap, static files");
+    pages
 }
 
 fn finish(
@@ -285,7 +343,7 @@ pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnos
 
 /// The theme's and the site's static files, and the files beside entries in `content/`.
 /// A static file may not take the place of a page.
-fn copy_files(
+pub fn copy_files(
     root: &Path,
     site: &Site,
     theme: &Theme,

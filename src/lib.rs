@@ -16,5 +16,6 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod text;
 mod yaml;

@@ -4,6 +4,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -41,6 +43,8 @@ enum Command {
     Build(BuildArgs),
     /// Do everything `build` does except writing; report every problem.
     Check(CheckArgs),
+    /// Build into memory, serve, and rebuild on every change with live reload.
+    Serve(ServeArgs),
     /// Write a new entry with filled-in front matter.
     New(NewArgs),
     /// Write a new, buildable site into a folder.
@@ -74,6 +78,22 @@ struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The port to listen on (the next free one when it is taken).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(Args)]
@@ -141,6 +161,7 @@ fn main() -> ExitCode {
                 mode: Mode::Check,
             },
         ),
+        Command::Serve(args) => run_serve(&reporter, root, &args),
         Command::New(args) => run_new(&reporter, &root, &args),
         Command::Init(args) => run_init(&reporter, &args),
     }
@@ -169,6 +190,40 @@ fn run_build(reporter: &Reporter, opts: BuildOptions) -> ExitCode {
     } else {
         eprintln!("{line}");
         ExitCode::from(1)
+    }
+}
+
+impl dossier::serve::Log for Reporter {
+    fn info(&self, line: &str) {
+        Reporter::info(self, line);
+    }
+
+    fn diagnostic(&self, d: &Diagnostic) {
+        Reporter::diagnostic(self, d);
+    }
+}
+
+fn run_serve(reporter: &Reporter, root: PathBuf, args: &ServeArgs) -> ExitCode {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return ExitCode::from(1);
+    }
+    let opts = dossier::serve::ServeOptions {
+        root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        open: args.open,
+        workers: 4,
+    };
+    match dossier::serve::run(&opts, reporter, stop) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            ExitCode::from(1)
+        }
     }
 }
 

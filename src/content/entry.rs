@@ -25,6 +25,8 @@ pub struct Entry {
     /// The page's path in the site: `places/lachin-road/`.
     pub path: String,
     pub front: FrontMatter,
+    /// The title in lower case, for sorting by title without allocating.
+    pub sort_title: String,
     /// The whole file, for the body and for showing lines in diagnostics.
     pub source: String,
     pub body_offset: usize,
@@ -77,6 +79,7 @@ impl Entry {
             dir,
             slug,
             path,
+            sort_title: front.title.to_lowercase(),
             front,
             source,
             body_offset,

@@ -213,12 +213,7 @@ pub fn timeline(entries: &[Arc<Entry>]) -> Vec<EntryId> {
         x.front
             .date
             .cmp(&y.front.date)
-            .then_with(|| {
-                x.front
-                    .title
-                    .to_lowercase()
-                    .cmp(&y.front.title.to_lowercase())
-            })
+            .then_with(|| x.sort_title.cmp(&y.sort_title))
             .then_with(|| x.rel.cmp(&y.rel))
     });
     dated

@@ -130,12 +130,7 @@ pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
     weight(a)
         .cmp(&weight(b))
         .then_with(|| b.front.date.cmp(&a.front.date))
-        .then_with(|| {
-            a.front
-                .title
-                .to_lowercase()
-                .cmp(&b.front.title.to_lowercase())
-        })
+        .then_with(|| a.sort_title.cmp(&b.sort_title))
         .then_with(|| a.rel.cmp(&b.rel))
 }
 
@@ -388,12 +383,7 @@ fn newest_first(entries: &[Arc<Entry>]) -> Vec<EntryId> {
         b.front
             .date
             .cmp(&a.front.date)
-            .then_with(|| {
-                a.front
-                    .title
-                    .to_lowercase()
-                    .cmp(&b.front.title.to_lowercase())
-            })
+            .then_with(|| a.sort_title.cmp(&b.sort_title))
             .then_with(|| a.rel.cmp(&b.rel))
     });
     newest

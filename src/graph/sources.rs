@@ -75,13 +75,9 @@ pub fn merge(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<SourceInfo>, Ve
 
     // Sort by title, and renumber the entries' references.
     let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&sources[a], &sources[b]);
-        x.title
-            .to_lowercase()
-            .cmp(&y.title.to_lowercase())
-            .then_with(|| x.id.cmp(&y.id))
-            .then_with(|| x.url.cmp(&y.url))
+    order.sort_by_cached_key(|&i| {
+        let s = &sources[i];
+        (s.title.to_lowercase(), s.id.clone(), s.url.clone())
     });
     let mut new_index = vec![0; sources.len()];
     for (new, &old) in order.iter().enumerate() {

@@ -117,6 +117,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 ];
 
 /// The Tera environment and the values shared by every page of one build.
+#[derive(Clone)]
 pub struct Renderer {
     tera: Tera,
     templates: Vec<theme::TemplateSource>,
@@ -162,6 +163,14 @@ impl Renderer {
 
     pub fn shared(&self) -> &Shared {
         &self.shared
+    }
+
+    /// Builds the values shared by every page again, for a changed site (the templates
+    /// stay compiled), reusing what did not change since `previous`. Returns the previous
+    /// values, for telling which pages changed.
+    pub fn refresh(&mut self, site: &Site, previous: &Site) -> Shared {
+        let shared = Shared::reusing(site, Some((previous, &self.shared)));
+        std::mem::replace(&mut self.shared, shared)
     }
 
     /// Renders one page to HTML.
@@ -287,7 +296,7 @@ impl Renderer {
                     "neighbours",
                     views::list(site.tag_neighbours[i].iter().map(|&(t, count)| {
                         obj([
-                            ("tag", self.shared.tags[t].clone()),
+                            ("tag", self.shared.tag_refs[t].clone()),
                             ("count", Value::from(count)),
                         ])
                     })),

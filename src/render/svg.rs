@@ -86,13 +86,8 @@ fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
         }
     }
     list.sort_by(|a, b| {
-        a.1.cmp(&b.1).then_with(|| {
-            site.entry(a.0)
-                .front
-                .title
-                .to_lowercase()
-                .cmp(&site.entry(b.0).front.title.to_lowercase())
-        })
+        a.1.cmp(&b.1)
+            .then_with(|| site.entry(a.0).sort_title.cmp(&site.entry(b.0).sort_title))
     });
     list.truncate(MAX_NEIGHBOURS);
     list

@@ -34,7 +34,7 @@ pub struct StaticFile {
     pub source: StaticSource,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Theme {
     pub templates: Vec<TemplateSource>,
     /// Theme files first, then the site's `static/`, which override them.

@@ -52,55 +52,94 @@ pub fn reading_time(words: usize) -> usize {
 }
 
 /// The values shared by every page of one build.
+///
+/// Cards and entries carry kinds and tags without their counts (`kind_refs`,
+/// `tag_refs`), so that adding a tag to one entry changes the pages that list tags with
+/// counts, not every page that shows an entry carrying the tag.
+#[derive(Clone, PartialEq)]
 pub struct Shared {
     pub site: Value,
     pub kinds: Vec<Value>,
+    pub kind_refs: Vec<Value>,
     pub tags: Vec<Value>,
+    pub tag_refs: Vec<Value>,
     pub cards: Vec<Value>,
 }
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
+        Shared::reusing(site, None)
+    }
+
+    /// As [`Shared::new`], keeping the cards of `previous` for entries that did not change
+    /// (same file, same rendered text, same tags and kinds).
+    pub fn reusing(site: &Site, previous: Option<(&Site, &Shared)>) -> Shared {
         let config = &site.config;
         let mut kind_counts = vec![0usize; config.kinds.iter().count()];
         for entry in &site.entries {
             kind_counts[entry.front.kind.0 as usize] += 1;
         }
+        let kind_value = |k: &crate::config::KindDef, count: Option<usize>| {
+            let url = config.url(&format!("{}/", crate::text::slugify(&k.plural)));
+            let mut fields = BTreeMap::from([
+                ("name", text(&k.name)),
+                ("title", text(&k.title)),
+                ("title_plural", text(&k.title_plural)),
+                ("url", text(&url)),
+            ]);
+            if let Some(count) = count {
+                fields.insert("count", Value::from(count));
+            }
+            Value::from(fields)
+        };
         let kinds: Vec<Value> = config
             .kinds
             .iter()
-            .map(|(id, k)| {
-                obj([
-                    ("name", text(&k.name)),
-                    ("title", text(&k.title)),
-                    ("title_plural", text(&k.title_plural)),
-                    ("url", text(&config.url(&format!("{}/", k.plural)))),
-                    ("count", Value::from(kind_counts[id.0 as usize])),
-                ])
-            })
+            .map(|(id, k)| kind_value(k, Some(kind_counts[id.0 as usize])))
             .collect();
-        let tags: Vec<Value> = site
-            .tags
+        let kind_refs: Vec<Value> = config
+            .kinds
             .iter()
-            .map(|t| {
-                obj([
-                    ("name", text(&t.name)),
-                    ("slug", text(&t.slug)),
-                    ("url", text(&config.url(&format!("tags/{}/", t.slug)))),
-                    ("count", Value::from(t.entries.len())),
-                ])
-            })
+            .map(|(_, k)| kind_value(k, None))
             .collect();
+        let tag_value = |t: &crate::graph::TagInfo, count: bool| {
+            let mut fields = BTreeMap::from([
+                ("name", text(&t.name)),
+                ("slug", text(&t.slug)),
+                ("url", text(&config.url(&format!("tags/{}/", t.slug)))),
+            ]);
+            if count {
+                fields.insert("count", Value::from(t.entries.len()));
+            }
+            Value::from(fields)
+        };
+        let tags: Vec<Value> = site.tags.iter().map(|t| tag_value(t, true)).collect();
+        let tag_refs: Vec<Value> = site.tags.iter().map(|t| tag_value(t, false)).collect();
+        let reusable =
+            previous.filter(|(_, old)| old.tag_refs == tag_refs && old.kind_refs == kind_refs);
         let cards: Vec<Value> = site
             .ids()
             .map(|id| {
                 let e = site.entry(id);
+                if let Some((old_site, old)) = reusable
+                    && let Some(old_id) = old_site.names.by_rel.get(&e.rel)
+                    && std::sync::Arc::ptr_eq(
+                        &old_site.entries[old_id.index()],
+                        &site.entries[id.index()],
+                    )
+                    && std::sync::Arc::ptr_eq(
+                        &old_site.rendered[old_id.index()],
+                        &site.rendered[id.index()],
+                    )
+                {
+                    return old.cards[old_id.index()].clone();
+                }
                 let r = &site.rendered[id.index()];
                 let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);
                 obj([
                     ("title", text(&e.front.title)),
                     ("url", text(&config.url(&e.path))),
-                    ("kind", kinds[e.front.kind.0 as usize].clone()),
+                    ("kind", kind_refs[e.front.kind.0 as usize].clone()),
                     ("date", date(e.front.date.as_ref())),
                     ("summary", text(summary)),
                     (
@@ -109,7 +148,7 @@ impl Shared {
                             e.front
                                 .tags
                                 .iter()
-                                .map(|t| tags[site.tag_index[&t.slug]].clone()),
+                                .map(|t| tag_refs[site.tag_index[&t.slug]].clone()),
                         ),
                     ),
                 ])
@@ -154,7 +193,9 @@ impl Shared {
         Shared {
             site: site_value,
             kinds,
+            kind_refs,
             tags,
+            tag_refs,
             cards,
         }
     }
@@ -248,7 +289,7 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
     let e = site.entry(id);
     let r = &site.rendered[id.index()];
     let front = &e.front;
-    let kind = shared.kinds[front.kind.0 as usize].clone();
+    let kind = shared.kind_refs[front.kind.0 as usize].clone();
     let (summary_text, summary_html) = match &front.summary {
         Some(s) => (s.as_str(), None),
         None => (r.summary_text.as_str(), Some(r.summary_html.as_str())),
@@ -293,7 +334,7 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
                 front
                     .tags
                     .iter()
-                    .map(|t| shared.tags[site.tag_index[&t.slug]].clone()),
+                    .map(|t| shared.tag_refs[site.tag_index[&t.slug]].clone()),
             ),
         ),
         ("aliases", list(front.aliases.iter().map(|a| text(a)))),
@@ -314,7 +355,7 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
                     ("score", Value::from((r.score * 100.0).round() / 100.0)),
                     (
                         "shared",
-                        list(r.shared.iter().map(|&t| shared.tags[t].clone())),
+                        list(r.shared.iter().map(|&t| shared.tag_refs[t].clone())),
                     ),
                 ])
             })),

@@ -1,0 +1,272 @@
+//! `dossier serve`: builds the site into memory, serves it, watches the site's folders and
+//! rebuilds what a change affects, and tells open pages over Server-Sent Events.
+
+pub mod affected;
+pub mod http;
+pub mod project;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostic;
+use http::{Events, State};
+use project::{Files, Project, Rebuild};
+use watch::{Changes, Watcher};
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// The first port to try; the next free one is taken when it is busy.
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+    /// Request-handling threads (event streams have threads of their own).
+    pub workers: usize,
+}
+
+/// Where the server reports what it does.
+pub trait Log: Sync {
+    fn info(&self, line: &str);
+    fn diagnostic(&self, d: &Diagnostic);
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub struct ServeError(pub String);
+
+fn bind(addr: IpAddr, first: u16) -> Result<tiny_http::Server, ServeError> {
+    let mut last = String::new();
+    for port in first..=first.saturating_add(50) {
+        match tiny_http::Server::http(SocketAddr::new(addr, port)) {
+            Ok(server) => return Ok(server),
+            Err(e) => last = e.to_string(),
+        }
+        if first == 0 {
+            break;
+        }
+    }
+    Err(ServeError(format!(
+        "cannot listen on {addr} from port {first}: {last}"
+    )))
+}
+
+/// The URLs for the `reload` event: pages by their folder URL; `*` when a file that any
+/// page may use (a script, an image) changed.
+fn reload_urls(changed: &[String], base_path: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for path in changed {
+        if let Some(folder) = path.strip_suffix("index.html") {
+            urls.push(format!("{base_path}{folder}"));
+        } else if path.ends_with(".html") {
+            urls.push(format!("{base_path}{path}"));
+        } else if path.ends_with(".xml")
+            || path.ends_with("search-index.js")
+            || path == "robots.txt"
+        {
+            // Data files: no page shows them.
+        } else {
+            urls.push("*".into());
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+fn error_data(problems: &[Diagnostic]) -> String {
+    let list: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file,
+                "line": d.pos.map(|p| p.line),
+                "column": d.pos.map(|p| p.col),
+                "message": d.message,
+                "report": d.render(false),
+            })
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Serves until Ctrl-C (or `stop`, for tests). Returns once the server has shut down.
+pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<(), ServeError> {
+    let server = Arc::new(bind(opts.bind, opts.port)?);
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| ServeError("not listening on an IP address".into()))?;
+    let host = if opts.bind.is_unspecified() {
+        "localhost".to_string()
+    } else {
+        match addr.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        }
+    };
+    let url = format!("http://{host}:{}/", addr.port());
+
+    // Watch before the first build, so that nothing saved during it is missed.
+    let mut watcher = Watcher::new(&opts.root, "default")
+        .map_err(|e| ServeError(format!("cannot watch the site: {e}")))?;
+    let started = Instant::now();
+    let mut project = Project::new(&opts.root, &url, opts.drafts);
+    let state = Arc::new(State {
+        files: RwLock::new(Arc::new(Files::new())),
+        events: Events::default(),
+        bound: opts.bind,
+    });
+    match project.full() {
+        Rebuild::Done { .. } => {
+            publish(&project, &state);
+            log.info(&format!("built in {} ms", started.elapsed().as_millis()));
+        }
+        Rebuild::Failed(problems) => {
+            for d in &problems {
+                log.diagnostic(d);
+            }
+            log.info("the site did not build; fix the problems above and the page will update");
+            state.events.send("error", &error_data(&problems));
+        }
+    }
+
+    let mut workers = Vec::new();
+    for _ in 0..opts.workers.max(1) {
+        let server = Arc::clone(&server);
+        let state = Arc::clone(&state);
+        workers.push(std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(&state, request);
+            }
+        }));
+    }
+    log.info(&format!("serving {url} (Ctrl-C to stop)"));
+    if opts.open {
+        open_browser(&url);
+    }
+
+    if let Some(theme) = project.theme_name() {
+        watcher.set_theme(theme);
+    }
+    while !stop.load(Ordering::SeqCst) {
+        let Some(changes) = watcher.next_batch(
+            Duration::from_millis(200),
+            Duration::from_millis(25),
+            Duration::from_millis(800),
+        ) else {
+            continue;
+        };
+        let started = Instant::now();
+        let outcome = project.rebuild(&changes);
+        if let Some(theme) = project.theme_name() {
+            watcher.set_theme(theme);
+        }
+        report(&project, &state, &changes, outcome, started, log);
+    }
+
+    state.events.close();
+    for _ in &workers {
+        server.unblock();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    log.info("stopped");
+    Ok(())
+}
+
+/// Makes the project's files the ones served.
+fn publish(project: &Project, state: &State) {
+    if let (Some(files), Ok(mut served)) = (project.files(), state.files.write()) {
+        *served = Arc::new(files.clone());
+    }
+}
+
+fn report(
+    project: &Project,
+    state: &State,
+    changes: &Changes,
+    outcome: Rebuild,
+    started: Instant,
+    log: &dyn Log,
+) {
+    match outcome {
+        Rebuild::Done { changed, css_only } => {
+            publish(project, state);
+            let took = started.elapsed().as_secs_f64() * 1000.0;
+            if css_only && changes.only_css() {
+                let urls: Vec<String> = changed
+                    .iter()
+                    .map(|p| format!("{}{p}", project.base_path()))
+                    .collect();
+                state.events.send("css", &json_list(&urls));
+            } else {
+                state.events.send(
+                    "reload",
+                    &json_list(&reload_urls(&changed, project.base_path())),
+                );
+            }
+            log.info(&format!(
+                "rebuilt in {took:.0} ms: {} files changed",
+                changed.len()
+            ));
+        }
+        Rebuild::Failed(problems) => {
+            for d in &problems {
+                log.diagnostic(d);
+            }
+            log.info(&format!(
+                "the rebuild failed ({} problems); still serving the last good build",
+                problems.iter().filter(|d| d.is_error()).count()
+            ));
+            state.events.send("error", &error_data(&problems));
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(program)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reload_urls_name_pages_and_mark_global_changes() {
+        let changed: Vec<String> = [
+            "index.html",
+            "places/baku/index.html",
+            "404.html",
+            "atom.xml",
+            "search-index.js",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            reload_urls(&changed, "/"),
+            ["/", "/404.html", "/places/baku/"]
+        );
+        let with_script = vec!["search.js".to_string(), "tags/index.html".to_string()];
+        assert_eq!(reload_urls(&with_script, "/"), ["*", "/tags/"]);
+    }
+}

@@ -1,0 +1,472 @@
+//! The site in memory, as `dossier serve` holds it: the graph, the compiled theme, and
+//! every output file. A change re-reads what changed, rebuilds the graph reusing what it
+//! can, and renders only the pages the change can affect.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::affected::{Affected, affected};
+use super::watch::Changes;
+use crate::build::{self, Prepared};
+use crate::config::{Config, Overrides};
+use crate::content::{self, Content, Entry, Section, walk};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::graph;
+use crate::markdown::Highlighter;
+use crate::output::{Sink, feed, search, sitemap};
+use crate::render::{Page, Theme};
+
+/// Output files by site path (`places/baku/index.html`).
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Collects written files in memory.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Ok(mut files) = self.files.lock() {
+            files.push((rel.to_string(), bytes.to_vec()));
+        }
+        Ok(())
+    }
+}
+
+/// The last good build.
+struct Built {
+    prepared: Prepared,
+    files: Files,
+    /// Each entry's search document, kept for entries that do not change.
+    search_docs: Vec<Arc<str>>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rebuild {
+    /// The site paths whose bytes changed (added, changed or removed), and whether they
+    /// are all stylesheets.
+    Done {
+        changed: Vec<String>,
+        css_only: bool,
+    },
+    /// The site did not build; the previous one is still served.
+    Failed(Vec<Diagnostic>),
+}
+
+pub struct Project {
+    root: PathBuf,
+    base_url: String,
+    drafts: bool,
+    highlighter: Highlighter,
+    built: Option<Built>,
+    /// Paths under `content/` changed since the last good build: read again on the next
+    /// rebuild even when its batch does not name them.
+    dirty: BTreeSet<String>,
+}
+
+fn failed(diagnostics: Diagnostics) -> Rebuild {
+    let mut diagnostics = diagnostics;
+    diagnostics.sort_and_dedup();
+    Rebuild::Failed(diagnostics.into_iter().collect())
+}
+
+impl Project {
+    /// A project for the site at `root`, served at `base_url`. Nothing is built yet.
+    pub fn new(root: &Path, base_url: &str, drafts: bool) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            base_url: base_url.to_string(),
+            drafts,
+            highlighter: Highlighter::new(),
+            built: None,
+            dirty: BTreeSet::new(),
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> Option<&Files> {
+        self.built.as_ref().map(|b| &b.files)
+    }
+
+    /// The theme the site uses now.
+    pub fn theme_name(&self) -> Option<&str> {
+        self.built
+            .as_ref()
+            .map(|b| b.prepared.site.config.theme.as_str())
+    }
+
+    pub fn base_path(&self) -> &str {
+        self.built
+            .as_ref()
+            .map_or("/", |b| b.prepared.site.config.base_path.as_str())
+    }
+
+    /// Applies a batch of changes: the configuration or a template rebuilds everything;
+    /// content rebuilds what it affects; a static file is copied alone.
+    pub fn rebuild(&mut self, changes: &Changes) -> Rebuild {
+        if self.built.is_none() || changes.config || !changes.templates.is_empty() {
+            return self.full();
+        }
+        if !changes.content.is_empty() || !self.dirty.is_empty() {
+            self.dirty.extend(changes.content.iter().cloned());
+            let result = self.content();
+            if let Rebuild::Done { changed, .. } = &result
+                && !changes.statics.is_empty()
+            {
+                let mut statics = self.statics();
+                if let Rebuild::Done { changed: more, .. } = &mut statics {
+                    more.extend(changed.iter().cloned());
+                    more.sort();
+                    more.dedup();
+                }
+                return statics;
+            }
+            return result;
+        }
+        self.statics()
+    }
+
+    /// Builds everything from the files on disk.
+    pub fn full(&mut self) -> Rebuild {
+        let mut diagnostics = Diagnostics::new();
+        let overrides = Overrides {
+            base_url: Some(self.base_url.clone()),
+        };
+        let report = Config::load(&self.root, &overrides);
+        diagnostics.extend(report.diagnostics);
+        let Some(config) = report.config else {
+            return failed(diagnostics);
+        };
+        let prepared = build::prepare(
+            &self.root,
+            config,
+            self.drafts,
+            &mut diagnostics,
+            &mut |_| {},
+        );
+        let Some(prepared) = prepared.filter(|_| !diagnostics.has_errors()) else {
+            return failed(diagnostics);
+        };
+        let sink = MemorySink::default();
+        build::emit(&self.root, &prepared, &sink, &mut diagnostics, &mut |_| {});
+        if diagnostics.has_errors() {
+            return failed(diagnostics);
+        }
+        let files: Files = sink
+            .into_files()
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
+        let changed = match &self.built {
+            Some(old) => changed_paths(&old.files, &files),
+            None => files.keys().cloned().collect(),
+        };
+        let search_docs = search::docs(&prepared.site);
+        self.built = Some(Built {
+            prepared,
+            files,
+            search_docs,
+        });
+        self.dirty.clear();
+        done(changed)
+    }
+
+    /// Re-reads the content that changed and renders the pages it affects.
+    fn content(&mut self) -> Rebuild {
+        let Some(built) = self.built.take() else {
+            return self.full();
+        };
+        match self.content_on(&built) {
+            Ok(new) => {
+                let changed = changed_paths(&built.files, &new.files);
+                self.built = Some(new);
+                self.dirty.clear();
+                done(changed)
+            }
+            Err(diagnostics) => {
+                self.built = Some(built);
+                failed(diagnostics)
+            }
+        }
+    }
+
+    fn content_on(&self, built: &Built) -> Result<Built, Diagnostics> {
+        let old = &built.prepared;
+        let config = old.site.config.clone();
+        let content = self.read_content(old, &config);
+        let found_assets = content.assets.clone();
+        let mut diagnostics = Diagnostics::new();
+        let (site, problems) = graph::build(config, content, &self.highlighter, Some(&old.site));
+        diagnostics.extend(problems);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let mut renderer = old.renderer.clone();
+        let old_shared = renderer.refresh(&site, &old.site);
+        let pages = Page::all(&site);
+        let to_render: Vec<Page> = match affected(&old.site, &old_shared, &site, renderer.shared())
+        {
+            Affected::All => pages.clone(),
+            Affected::Pages(set) => set.into_iter().collect(),
+        };
+        let sink = MemorySink::default();
+        diagnostics.extend(build::render_pages(&site, &renderer, &to_render, &sink));
+
+        // The extras that depend on content. Tag feeds only for the tags whose page was
+        // rendered: a feed shows nothing a tag page does not.
+        let mut extras: Vec<(String, String)> = vec![
+            (
+                "atom.xml".into(),
+                feed::atom(&site, &site.config.title, "atom.xml", "", &site.newest),
+            ),
+            ("sitemap.xml".into(), sitemap::sitemap(&site, &pages)),
+        ];
+        let search_docs: Vec<Arc<str>> = site
+            .ids()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&id| {
+                let e = site.entry(id);
+                match old.site.names.by_rel.get(&e.rel) {
+                    Some(o)
+                        if Arc::ptr_eq(&old.site.entries[o.index()], &site.entries[id.index()])
+                            && Arc::ptr_eq(
+                                &old.site.rendered[o.index()],
+                                &site.rendered[id.index()],
+                            ) =>
+                    {
+                        Arc::clone(&built.search_docs[o.index()])
+                    }
+                    _ => search::doc(&site, id),
+                }
+            })
+            .collect();
+        if site.config.search {
+            extras.push((
+                "search-index.js".into(),
+                search::script(&site, &search_docs),
+            ));
+        }
+        let tag_feeds: Vec<(String, String)> = to_render
+            .par_iter()
+            .filter_map(|p| match p {
+                Page::Tag(t) => {
+                    let tag = &site.tags[*t];
+                    let path = format!("tags/{}/", tag.slug);
+                    let title = format!("{} — {}", site.config.title, tag.name);
+                    Some((
+                        format!("{path}atom.xml"),
+                        feed::atom(
+                            &site,
+                            &title,
+                            &format!("{path}atom.xml"),
+                            &path,
+                            &tag.entries,
+                        ),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        extras.extend(tag_feeds);
+        for (rel, text) in extras {
+            let _ = sink.write(&rel, text.as_bytes());
+        }
+        let assets = found_assets;
+        if assets != old.assets {
+            diagnostics.extend(build::copy_files(
+                &self.root,
+                &site,
+                &Theme::default(),
+                &assets,
+                &pages,
+                &sink,
+            ));
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+
+        let mut files = built.files.clone();
+        // Pages, feeds and assets that no longer exist.
+        let old_pages: BTreeSet<String> = Page::all(&old.site)
+            .iter()
+            .map(|p| p.output_file(&old.site))
+            .collect();
+        let new_pages: BTreeSet<String> = pages.iter().map(|p| p.output_file(&site)).collect();
+        for gone in old_pages.difference(&new_pages) {
+            files.remove(gone);
+        }
+        for tag in &old.site.tags {
+            if !site.tag_index.contains_key(&tag.slug) {
+                files.remove(&format!("tags/{}/atom.xml", tag.slug));
+            }
+        }
+        for asset in &old.assets {
+            if !assets.contains(asset) {
+                let (dir, name) = asset.rsplit_once('/').unwrap_or(("", asset));
+                files.remove(&format!("{}{name}", content::entry::dir_path(dir)));
+            }
+        }
+        for (rel, bytes) in sink.into_files() {
+            files.insert(rel, Arc::new(bytes));
+        }
+        let prepared = Prepared {
+            site,
+            theme: old.theme.clone(),
+            renderer,
+            assets,
+        };
+        Ok(Built {
+            prepared,
+            files,
+            search_docs,
+        })
+    }
+
+    /// The content as it is now: files named in `self.dirty` (or not in the last build)
+    /// are read again; the others are the last build's, shared.
+    fn read_content(&self, old: &Prepared, config: &Config) -> Content {
+        let found = walk::walk(&self.root.join("content"));
+        let dirty = |rel: &str| {
+            self.dirty.iter().any(|d| {
+                d.is_empty()
+                    || rel == d
+                    || rel
+                        .strip_prefix(d.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        };
+        let parsed: Vec<(Option<Arc<Entry>>, Vec<Diagnostic>)> = found
+            .entries
+            .par_iter()
+            .map(|rel| {
+                if !dirty(rel)
+                    && let Some(id) = old.site.names.by_rel.get(rel)
+                {
+                    return (Some(Arc::clone(&old.site.entries[id.index()])), Vec::new());
+                }
+                match content::entry::read_source(&self.root, rel) {
+                    Ok(text) => {
+                        let (entry, problems) = Entry::parse(rel, text, config);
+                        (
+                            entry
+                                .filter(|e| self.drafts || !e.front.draft)
+                                .map(Arc::new),
+                            problems,
+                        )
+                    }
+                    Err(d) => (None, vec![d]),
+                }
+            })
+            .collect();
+        let mut diagnostics = found.problems;
+        let mut entries = Vec::with_capacity(parsed.len());
+        for (entry, problems) in parsed {
+            diagnostics.extend(problems);
+            entries.extend(entry);
+        }
+        let mut sections = Vec::with_capacity(found.dirs.len());
+        for dir in &found.dirs {
+            let index = found
+                .sections
+                .iter()
+                .find(|rel| walk::parent_dir(rel) == dir);
+            let reread = index.is_some_and(|rel| dirty(rel)) || dirty(dir);
+            let previous = old.site.sections.iter().find(|s| &s.dir == dir);
+            match previous {
+                Some(s) if !reread && s.file.is_some() == index.is_some() => {
+                    sections.push(Arc::clone(s))
+                }
+                _ => {
+                    let (section, problems) = match index {
+                        Some(rel) => match content::entry::read_source(&self.root, rel) {
+                            Ok(text) => Section::parse(dir, Some((rel, text)), config),
+                            Err(d) => (Section::parse(dir, None, config).0, vec![d]),
+                        },
+                        None => Section::parse(dir, None, config),
+                    };
+                    diagnostics.extend(problems);
+                    sections.push(Arc::new(section));
+                }
+            }
+        }
+        Content {
+            entries,
+            sections,
+            assets: found.assets,
+            diagnostics,
+        }
+    }
+
+    /// Copies the static files again (the theme's and the site's).
+    fn statics(&mut self) -> Rebuild {
+        let Some(built) = self.built.as_mut() else {
+            return self.full();
+        };
+        let (theme, problems) = Theme::load(&self.root, &built.prepared.site.config);
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(problems);
+        let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
+            return failed(diagnostics);
+        };
+        let site = &built.prepared.site;
+        let pages = Page::all(site);
+        let sink = MemorySink::default();
+        diagnostics.extend(build::copy_files(
+            &self.root,
+            site,
+            &theme,
+            &[],
+            &pages,
+            &sink,
+        ));
+        if diagnostics.has_errors() {
+            return failed(diagnostics);
+        }
+        let mut files = built.files.clone();
+        for old in &built.prepared.theme.statics {
+            if !theme.statics.iter().any(|s| s.rel == old.rel) {
+                files.remove(&old.rel);
+            }
+        }
+        for (rel, bytes) in sink.into_files() {
+            files.insert(rel, Arc::new(bytes));
+        }
+        let changed = changed_paths(&built.files, &files);
+        built.files = files;
+        built.prepared.theme.statics = theme.statics;
+        done(changed)
+    }
+}
+
+fn done(changed: Vec<String>) -> Rebuild {
+    let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
+    Rebuild::Done { changed, css_only }
+}
+
+/// The paths whose bytes differ between two sets of files, sorted.
+fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| {
+            old.get(*path)
+                .is_none_or(|b| !Arc::ptr_eq(b, bytes) && b != *bytes)
+        })
+        .map(|(path, _)| path.clone())
+        .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
+        .collect();
+    changed.sort();
+    changed
+}

@@ -1,0 +1,275 @@
+//! Watching the site's folders: file-system events become a small set of changes.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::config::CONFIG_FILE;
+use crate::content::walk::is_ignored;
+
+/// What one changed path means for the site.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// `site.yaml`: everything is rebuilt.
+    Config,
+    /// A file under `content/`, relative to it (`places/baku.md`).
+    Content(String),
+    /// A template of the theme (`entry.html`).
+    Template(String),
+    /// A static file of the theme or the site, as written into the output (`style.css`).
+    Static(String),
+}
+
+/// Classifies a path under the site root. `None` for paths that do not affect the site:
+/// the output, editor temporary files, hidden files, anything else.
+pub fn classify(root: &Path, path: &Path, theme: &str) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let (first, rest) = parts.split_first()?;
+    if parts.iter().skip(1).any(|p| is_ignored(p)) || is_ignored(first) {
+        return None;
+    }
+    let joined = |items: &[String]| items.join("/");
+    match first.as_str() {
+        CONFIG_FILE if rest.is_empty() => Some(Change::Config),
+        "content" => Some(Change::Content(joined(rest))),
+        // `static/` itself: made or removed; its files are looked at again.
+        "static" => Some(Change::Static(joined(rest))),
+        "themes" if rest.len() <= 1 => Some(Change::Template(String::new())),
+        "themes" => match rest {
+            [name, kind, tail @ ..] if name == theme && !tail.is_empty() => match kind.as_str() {
+                "templates" => Some(Change::Template(joined(tail))),
+                "static" => Some(Change::Static(joined(tail))),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A batch of changes, merged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub config: bool,
+    pub templates: BTreeSet<String>,
+    pub statics: BTreeSet<String>,
+    /// Paths under `content/` (files or folders), relative to it; `""` is the folder itself.
+    pub content: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn add(&mut self, change: Change) {
+        match change {
+            Change::Config => self.config = true,
+            Change::Template(t) => {
+                self.templates.insert(t);
+            }
+            Change::Static(s) => {
+                self.statics.insert(s);
+            }
+            Change::Content(c) => {
+                self.content.insert(c);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.config
+            && self.templates.is_empty()
+            && self.statics.is_empty()
+            && self.content.is_empty()
+    }
+
+    /// Only stylesheets changed: pages can swap them without reloading.
+    pub fn only_css(&self) -> bool {
+        !self.config
+            && self.templates.is_empty()
+            && self.content.is_empty()
+            && !self.statics.is_empty()
+            && self.statics.iter().all(|s| s.ends_with(".css"))
+    }
+}
+
+/// Watches `content/`, `themes/`, `static/` and `site.yaml`, and hands out batches of
+/// changes: a burst of events (an editor's write-then-rename, a checkout of hundreds of
+/// files) becomes one batch once the file system has been quiet for `quiet`.
+pub struct Watcher {
+    root: PathBuf,
+    theme: String,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    /// Folders watched recursively, by name; re-added when they reappear.
+    watched: BTreeSet<&'static str>,
+}
+
+const FOLDERS: [&str; 3] = ["content", "themes", "static"];
+
+impl Watcher {
+    pub fn new(root: &Path, theme: &str) -> notify::Result<Watcher> {
+        // Events name absolute paths; classify them against the absolute root.
+        let root = &root.canonicalize()?;
+        let (tx, rx): (Sender<_>, _) = channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = tx.send(event);
+        })?;
+        // The root itself, not recursively: site.yaml, and folders being (re)created.
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut w = Watcher {
+            root: root.to_path_buf(),
+            theme: theme.to_string(),
+            watcher,
+            events: rx,
+            watched: BTreeSet::new(),
+        };
+        w.rewatch();
+        Ok(w)
+    }
+
+    /// Watches the folders that exist and are not watched yet (a folder deleted and made
+    /// again needs a new watch).
+    fn rewatch(&mut self) {
+        for folder in FOLDERS {
+            let path = self.root.join(folder);
+            let exists = path.is_dir();
+            if exists && !self.watched.contains(folder) {
+                if self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
+                    self.watched.insert(folder);
+                }
+            } else if !exists && self.watched.remove(folder) {
+                let _ = self.watcher.unwatch(&path);
+            }
+        }
+    }
+
+    pub fn set_theme(&mut self, theme: &str) {
+        self.theme = theme.to_string();
+    }
+
+    /// Waits up to `wait` for the next batch; `None` when nothing happened.
+    pub fn next_batch(
+        &mut self,
+        wait: Duration,
+        quiet: Duration,
+        longest: Duration,
+    ) -> Option<Changes> {
+        let first = match self.events.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => return None,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        };
+        let started = Instant::now();
+        let mut changes = Changes::default();
+        self.absorb(first, &mut changes);
+        loop {
+            let left = longest.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            match self.events.recv_timeout(quiet.min(left)) {
+                Ok(event) => self.absorb(event, &mut changes),
+                Err(_) => break,
+            }
+        }
+        self.rewatch();
+        (!changes.is_empty()).then_some(changes)
+    }
+
+    fn absorb(&mut self, event: notify::Result<notify::Event>, changes: &mut Changes) {
+        let Ok(event) = event else {
+            // The watcher lost events (a queue overflow): rebuild everything.
+            changes.config = true;
+            return;
+        };
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for path in &event.paths {
+            if let Some(change) = classify(&self.root, path, &self.theme) {
+                changes.add(change);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(path: &str) -> Option<Change> {
+        classify(Path::new("/site"), Path::new(path), "default")
+    }
+
+    #[test]
+    fn classifies_paths_into_kinds_of_work() {
+        assert_eq!(c("/site/site.yaml"), Some(Change::Config));
+        assert_eq!(
+            c("/site/content/places/baku.md"),
+            Some(Change::Content("places/baku.md".into()))
+        );
+        assert_eq!(c("/site/content"), Some(Change::Content(String::new())));
+        assert_eq!(
+            c("/site/content/places"),
+            Some(Change::Content("places".into()))
+        );
+        assert_eq!(
+            c("/site/themes/default/templates/entry.html"),
+            Some(Change::Template("entry.html".into()))
+        );
+        assert_eq!(
+            c("/site/themes/default/templates/partials/card.html"),
+            Some(Change::Template("partials/card.html".into()))
+        );
+        assert_eq!(
+            c("/site/themes/default/static/style.css"),
+            Some(Change::Static("style.css".into()))
+        );
+        assert_eq!(
+            c("/site/static/img/map.png"),
+            Some(Change::Static("img/map.png".into()))
+        );
+        assert_eq!(c("/site/static"), Some(Change::Static(String::new())));
+        assert_eq!(c("/site/themes"), Some(Change::Template(String::new())));
+    }
+
+    #[test]
+    fn ignores_output_editor_files_and_other_themes() {
+        for path in [
+            "/site/public/index.html",
+            "/site/target/debug/x",
+            "/site/.git/index",
+            "/site/content/places/.baku.md.swp",
+            "/site/content/places/baku.md~",
+            "/site/content/places/#baku.md#",
+            "/site/content/.#baku.md",
+            "/site/themes/other/templates/entry.html",
+            "/site/themes/default/README.md",
+            "/site/README.md",
+            "/elsewhere/content/a.md",
+        ] {
+            assert_eq!(c(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn batches_know_when_only_css_changed() {
+        let mut changes = Changes::default();
+        changes.add(Change::Static("style.css".into()));
+        assert!(changes.only_css());
+        changes.add(Change::Static("logo.png".into()));
+        assert!(!changes.only_css());
+        let mut content = Changes::default();
+        content.add(Change::Content("a.md".into()));
+        assert!(!content.only_css());
+        assert!(Changes::default().is_empty());
+    }
+}

@@ -1,0 +1,252 @@
+//! After any sequence of changes, what `dossier serve` holds in memory is byte for byte
+//! what a fresh `dossier build` of the same files writes.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::TestSite;
+use dossier::serve::project::{Project, Rebuild};
+use dossier::serve::watch::{Change, Changes};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+fn changes(list: &[Change]) -> Changes {
+    let mut c = Changes::default();
+    for change in list {
+        c.add(change.clone());
+    }
+    c
+}
+
+fn content(rel: &str) -> Change {
+    Change::Content(rel.into())
+}
+
+/// What a fresh build of the site writes, with the serve base URL.
+fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let out = site.path("fresh-build");
+    let _ = std::fs::remove_dir_all(&out);
+    site.run(&[
+        "build",
+        "--base-url",
+        BASE,
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let files = common::files_of(&out);
+    std::fs::remove_dir_all(&out).unwrap();
+    files
+}
+
+fn served(project: &Project) -> BTreeMap<String, Vec<u8>> {
+    project
+        .files()
+        .expect("a build")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+#[track_caller]
+fn assert_same(project: &Project, site: &TestSite, step: &str) {
+    let expected = fresh(site);
+    let actual = served(project);
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|k| !actual.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = actual
+        .keys()
+        .filter(|k| !expected.contains_key(*k))
+        .collect();
+    let differ: Vec<&String> = expected
+        .iter()
+        .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+        "after {step}: missing {missing:?}, extra {extra:?}, different {differ:?}"
+    );
+}
+
+#[track_caller]
+fn rebuilt(project: &mut Project, list: &[Change]) -> Vec<String> {
+    match project.rebuild(&changes(list)) {
+        Rebuild::Done { changed, .. } => changed,
+        Rebuild::Failed(problems) => panic!("rebuild failed: {problems:?}"),
+    }
+}
+
+#[test]
+fn a_scripted_sequence_of_edits_matches_a_fresh_build_after_each() {
+    let site = TestSite::fixture("graph");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // A body edit: the entry, and the pages showing its summary.
+    let road = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
+    site.write(
+        "content/places/road.md",
+        &road.replace("The road that", "The old road that"),
+    );
+    let changed = rebuilt(&mut project, &[content("places/road.md")]);
+    assert!(
+        changed.contains(&"places/road/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"people/boris/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a body edit");
+
+    // A title.
+    let road = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
+    site.write(
+        "content/places/road.md",
+        &road.replace("title: \"Road\"", "title: \"The Road\""),
+    );
+    let changed = rebuilt(&mut project, &[content("places/road.md")]);
+    assert!(
+        changed.contains(&"people/anna/index.html".to_string()),
+        "Anna links to it: {changed:?}"
+    );
+    assert_same(&project, &site, "a title edit");
+
+    // Tags.
+    let baku = std::fs::read_to_string(site.path("content/places/baku.md")).unwrap();
+    site.write(
+        "content/places/baku.md",
+        &baku.replace(
+            "tags: [\"Common\", \"Medium\"]",
+            "tags: [\"Rare\", \"Medium\"]",
+        ),
+    );
+    rebuilt(&mut project, &[content("places/baku.md")]);
+    assert_same(&project, &site, "a tag edit");
+
+    // Aliases: a wikilink elsewhere resolves by the alias.
+    let anna = std::fs::read_to_string(site.path("content/people/anna.md")).unwrap();
+    site.write(
+        "content/people/anna.md",
+        &anna.replace(
+            "aliases: [\"A. Petrova\"]",
+            "aliases: [\"A. Petrova\", \"Anya\"]",
+        ),
+    );
+    site.write(
+        "content/people/boris.md",
+        "---\ntitle: \"Boris\"\nkind: person\ntags: [\"Common\"]\n---\nBoris knows [[Anya]].\n",
+    );
+    rebuilt(
+        &mut project,
+        &[content("people/anna.md"), content("people/boris.md")],
+    );
+    assert_same(&project, &site, "an alias and a link by it");
+
+    // A new entry.
+    site.write("content/events/forum.md", "---\ntitle: Forum\nkind: event\ndate: 2024-05-01\ntags: [Medium]\n---\nA forum in [[Baku]].\n");
+    rebuilt(&mut project, &[content("events/forum.md")]);
+    assert_same(&project, &site, "a new entry");
+
+    // A deletion.
+    site.remove("content/statements/unknown-says.md");
+    rebuilt(&mut project, &[content("statements/unknown-says.md")]);
+    assert_same(&project, &site, "a deletion");
+
+    // A rename (the link to it is by title, so it still resolves).
+    std::fs::rename(
+        site.path("content/events/forum.md"),
+        site.path("content/events/baku-forum.md"),
+    )
+    .unwrap();
+    rebuilt(
+        &mut project,
+        &[content("events/forum.md"), content("events/baku-forum.md")],
+    );
+    assert_same(&project, &site, "a rename");
+
+    // A section's text.
+    site.write(
+        "content/places/_index.md",
+        "---\ntitle: Places\n---\nWhere things happen.\n",
+    );
+    rebuilt(&mut project, &[content("places/_index.md")]);
+    assert_same(&project, &site, "a new section text");
+
+    // A template.
+    site.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock content %}",
+    );
+    let changed = rebuilt(&mut project, &[Change::Template("404.html".into())]);
+    assert_eq!(changed, ["404.html"]);
+    assert_same(&project, &site, "a template edit");
+
+    // CSS.
+    site.write("static/style.css", "body { color: teal; }\n");
+    match project.rebuild(&changes(&[Change::Static("style.css".into())])) {
+        Rebuild::Done { changed, css_only } => {
+            assert_eq!(changed, ["style.css"]);
+            assert!(css_only);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_same(&project, &site, "a stylesheet");
+
+    // site.yaml.
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace("Graph fixture", "Graph fixture, renamed"),
+    );
+    rebuilt(&mut project, &[Change::Config]);
+    assert_same(&project, &site, "a site.yaml edit");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
+    let site = TestSite::fixture("graph");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    let before = served(&project);
+
+    let good = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
+    site.write("content/places/road.md", "---\ntitle: [broken\n---\n");
+    match project.rebuild(&changes(&[content("places/road.md")])) {
+        Rebuild::Failed(problems) => {
+            assert!(
+                problems.iter().any(|d| d
+                    .headline()
+                    .starts_with("content/places/road.md:3:1: YAML syntax error")),
+                "{problems:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(served(&project), before, "the last good build is kept");
+
+    // Another file changes while the first is broken: still failing, nothing stale.
+    let meeting = std::fs::read_to_string(site.path("content/events/meeting.md")).unwrap();
+    site.write(
+        "content/events/meeting.md",
+        &meeting.replace("A meeting.", "A long meeting."),
+    );
+    assert!(matches!(
+        project.rebuild(&changes(&[content("events/meeting.md")])),
+        Rebuild::Failed(_)
+    ));
+
+    // Fixing it builds both changes.
+    site.write("content/places/road.md", &good.replace("Old.", "Very old."));
+    rebuilt(&mut project, &[content("places/road.md")]);
+    assert_same(&project, &site, "the fix");
+    assert!(
+        String::from_utf8_lossy(&served(&project)["events/meeting/index.html"])
+            .contains("A long meeting.")
+    );
+}
