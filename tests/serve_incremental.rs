@@ -250,3 +250,107 @@ fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
             .contains("A long meeting.")
     );
 }
+
+/// Replaces `from` with `to` in a file of the site, which must contain it.
+#[track_caller]
+fn edit(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    site.write(rel, &text.replacen(from, to, 1));
+}
+
+#[test]
+fn edits_to_every_field_that_an_index_depends_on_match_a_fresh_build() {
+    let site = TestSite::fixture("graph");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+
+    let steps: &[(&str, &str, &str, &str)] = &[
+        (
+            "a date (the newest order)",
+            "content/statements/anna-says.md",
+            "date: 2023-02-28",
+            "date: 2020-01-01",
+        ),
+        (
+            "a kind",
+            "content/people/boris.md",
+            "kind: person",
+            "kind: organization",
+        ),
+        (
+            "a weight",
+            "content/places/baku.md",
+            "kind: place",
+            "kind: place\nweight: 1",
+        ),
+        (
+            "a source",
+            "content/people/anna.md",
+            "sources:\n",
+            "sources:\n  - {title: \"A new report\", url: \"https://example.net/new\"}\n",
+        ),
+        (
+            "a speaker",
+            "content/statements/unknown-says.md",
+            "speaker: \"Nobody Known\"",
+            "speaker: \"Anna Petrova\"",
+        ),
+        (
+            "a new link",
+            "content/events/meeting.md",
+            "A meeting.",
+            "A meeting on the [[Road]].",
+        ),
+        (
+            "a removed link",
+            "content/statements/anna-says.md",
+            "She spoke about its [[Road#Use]].",
+            "She spoke.",
+        ),
+        (
+            "a summary",
+            "content/places/road.md",
+            "---\nThe road",
+            "summary: \"A road.\"\n---\nThe road",
+        ),
+        (
+            "a tag name spelling",
+            "content/places/road.md",
+            "tags: [\"Rare\", \"Medium\"]",
+            "tags: [\"rare\", \"Medium\"]",
+        ),
+    ];
+    for (what, rel, from, to) in steps {
+        edit(&site, rel, from, to);
+        rebuilt(&mut project, &[content(rel.trim_start_matches("content/"))]);
+        assert_same(&project, &site, what);
+    }
+}
+
+#[test]
+fn a_renamed_heading_breaks_the_links_to_it_elsewhere() {
+    let site = TestSite::fixture("graph");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    // Anna links to road.md#history: renaming the heading must fail the build at her link.
+    edit(&site, "content/places/road.md", "## History", "## Past");
+    match project.rebuild(&changes(&[content("places/road.md")])) {
+        Rebuild::Failed(problems) => assert!(
+            problems
+                .iter()
+                .any(|d| d.headline().starts_with("content/people/anna.md:10:")
+                    && d.message.contains("#history")),
+            "{problems:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    edit(
+        &site,
+        "content/people/anna.md",
+        "road.md#history",
+        "road.md#past",
+    );
+    rebuilt(&mut project, &[content("people/anna.md")]);
+    assert_same(&project, &site, "the fixed link");
+}

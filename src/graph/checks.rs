@@ -93,6 +93,27 @@ pub(super) fn check_anchors(entries: &[Arc<Entry>], rendered: &[Arc<Rendered>]) 
         .collect()
 }
 
+/// As [`check_anchors`], for some entries only.
+pub(super) fn check_anchors_of(
+    entries: &[Arc<Entry>],
+    rendered: &[Arc<Rendered>],
+    which: &[usize],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for &i in which {
+        let (entry, r) = (&entries[i], &rendered[i]);
+        let problems = anchor_problems(r, entries, rendered);
+        report_problems(
+            &entry.file,
+            &entry.source,
+            entry.body_offset,
+            &problems,
+            &mut out,
+        );
+    }
+    out
+}
+
 pub(super) fn check_anchors_of_sections(
     sections: &[Arc<Section>],
     section_rendered: &[Arc<Rendered>],

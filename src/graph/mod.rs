@@ -68,41 +68,50 @@ pub struct Site {
     pub sections: Vec<Arc<Section>>,
     pub section_rendered: Vec<Arc<Rendered>>,
     /// The entries directly in each section, in reading order.
-    pub section_entries: Vec<Vec<EntryId>>,
+    pub section_entries: Arc<Vec<Vec<EntryId>>>,
     /// The index of each entry's section in `sections`.
-    pub entry_section: Vec<usize>,
-    pub names: NameIndex,
-    pub backlinks: Vec<Vec<Backlink>>,
+    pub entry_section: Arc<Vec<usize>>,
+    pub names: Arc<NameIndex>,
+    pub backlinks: Arc<Vec<Vec<Backlink>>>,
     /// Every entry, newest first (undated last), then by title.
-    pub newest: Vec<EntryId>,
+    pub newest: Arc<Vec<EntryId>>,
     /// Each entry's position in `newest`.
-    pub rank: Vec<u32>,
+    pub rank: Arc<Vec<u32>>,
     /// Sorted by slug.
-    pub tags: Vec<TagInfo>,
-    pub tag_index: HashMap<String, usize>,
+    pub tags: Arc<Vec<TagInfo>>,
+    pub tag_index: Arc<HashMap<String, usize>>,
     /// Each entry's tags, as indexes into `tags`.
-    pub entry_tags: Vec<Vec<usize>>,
+    pub entry_tags: Arc<Vec<Vec<usize>>>,
     /// For each tag, the tags most often beside it, with how often.
-    pub tag_neighbours: Vec<Vec<(usize, usize)>>,
+    pub tag_neighbours: Arc<Vec<Vec<(usize, usize)>>>,
     pub related: Arc<Vec<Vec<Related>>>,
     /// Every source, merged, sorted by title.
-    pub sources: Vec<SourceInfo>,
+    pub sources: Arc<Vec<SourceInfo>>,
     /// For each entry, its sources as indexes into `sources`.
-    pub entry_sources: Vec<Vec<usize>>,
+    pub entry_sources: Arc<Vec<Vec<usize>>>,
     /// For each statement, the entry of its speaker.
-    pub speakers: Vec<Option<EntryId>>,
+    pub speakers: Arc<Vec<Option<EntryId>>>,
     /// For each entry, the statements it made.
-    pub statements: Vec<Vec<EntryId>>,
-    pub kind_pages: Vec<KindPage>,
+    pub statements: Arc<Vec<Vec<EntryId>>>,
+    pub kind_pages: Arc<Vec<KindPage>>,
     /// Dated entries, oldest first.
-    pub timeline: Vec<EntryId>,
+    pub timeline: Arc<Vec<EntryId>>,
     /// A fingerprint of everything links resolve by: equal keys, equal link targets.
     pub names_key: u64,
     /// A fingerprint of everything related entries depend on.
     pub related_key: u64,
+    /// The site path of every page, for checking links written as site paths.
+    pub page_paths: Arc<HashSet<String>>,
 }
 
 impl Site {
+    /// Whether entry `i` of `entries` is the same file with the same tags as here.
+    fn related_key_inputs_same(&self, i: usize, entries: &[Arc<Entry>]) -> bool {
+        self.entries
+            .get(i)
+            .is_some_and(|e| e.rel == entries[i].rel && e.front.tags == entries[i].front.tags)
+    }
+
     pub fn entry(&self, id: EntryId) -> &Entry {
         &self.entries[id.index()]
     }
@@ -162,23 +171,63 @@ pub fn build(
     }
     let mut diagnostics = std::mem::take(&mut content_diagnostics);
     diagnostics.extend(checks::check_paths(&entries, &sections));
+    let delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
+    let keep = |same: bool| delta.as_ref().filter(|_| same).map(|d| d.previous);
 
-    let names = name_index(&entries, &sections);
-    let names_key = names_key(&config, &entries, &sections);
+    let (names, names_key) = match keep(delta.as_ref().is_some_and(|d| d.names_same(&entries))) {
+        Some(p) => (Arc::clone(&p.names), p.names_key),
+        None => (
+            Arc::new(name_index(&entries, &sections)),
+            names_key(&config, &entries, &sections),
+        ),
+    };
     let reusable = previous.filter(|p| p.names_key == names_key);
     let (rendered, section_rendered) =
         render_markdown(&config, &entries, &sections, &names, highlighter, reusable);
 
-    let newest = newest_first(&entries);
-    let mut rank = vec![0u32; entries.len()];
-    for (r, id) in newest.iter().enumerate() {
-        rank[id.index()] = r as u32;
-    }
-    let (tags, tag_index) = index::tags(&entries, &newest);
-    let kind_pages = index::kind_pages(&config, &entries, &sections);
+    let order_same = delta.as_ref().is_some_and(|d| d.order_same(&entries));
+    let (newest, rank) = match keep(order_same) {
+        Some(p) => (Arc::clone(&p.newest), Arc::clone(&p.rank)),
+        None => {
+            let newest = newest_first(&entries);
+            let mut rank = vec![0u32; entries.len()];
+            for (r, id) in newest.iter().enumerate() {
+                rank[id.index()] = r as u32;
+            }
+            (Arc::new(newest), Arc::new(rank))
+        }
+    };
+    let tags_same = order_same
+        && delta
+            .as_ref()
+            .is_some_and(|d| d.all(&entries, |a, b| a.front.tags == b.front.tags));
+    let (tags, tag_index) = match keep(tags_same) {
+        Some(p) => (Arc::clone(&p.tags), Arc::clone(&p.tag_index)),
+        None => {
+            let (tags, index) = index::tags(&entries, &newest);
+            (Arc::new(tags), Arc::new(index))
+        }
+    };
+    let kinds_same = order_same
+        && delta.as_ref().is_some_and(|d| {
+            d.all(&entries, |a, b| {
+                a.front.kind == b.front.kind && a.front.weight == b.front.weight
+            })
+        });
+    let kind_pages = match keep(kinds_same) {
+        Some(p) => Arc::clone(&p.kind_pages),
+        None => Arc::new(index::kind_pages(&config, &entries, &sections)),
+    };
 
-    let page_paths = page_paths(&entries, &sections, &tags, &kind_pages);
+    let names_same = reusable.is_some() && delta.is_some();
+    let page_paths = match keep(names_same && tags_same && kinds_same) {
+        Some(p) => Arc::clone(&p.page_paths),
+        None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
+    };
     for (entry, r) in entries.iter().zip(&rendered) {
+        if r.problems.is_empty() && r.site_paths.is_empty() {
+            continue;
+        }
         let mut problems = r.problems.clone();
         problems.extend(checks::site_path_problems(r, &page_paths));
         checks::report_problems(
@@ -202,7 +251,18 @@ pub fn build(
             );
         }
     }
-    diagnostics.extend(checks::check_anchors(&entries, &rendered));
+    // When no heading of a changed entry changed, only the changed entries' own links
+    // can point at a missing heading.
+    let headings_same = names_same
+        && delta.as_ref().is_some_and(|d| {
+            d.changed
+                .iter()
+                .all(|&i| d.previous.rendered[i].headings == rendered[i].headings)
+        });
+    match delta.as_ref().filter(|_| headings_same) {
+        Some(d) => diagnostics.extend(checks::check_anchors_of(&entries, &rendered, &d.changed)),
+        None => diagnostics.extend(checks::check_anchors(&entries, &rendered)),
+    }
     diagnostics.extend(checks::check_anchors_of_sections(
         &sections,
         &section_rendered,
@@ -210,32 +270,127 @@ pub fn build(
         &rendered,
     ));
 
-    let backlinks = backlinks(&rendered);
-    let (section_entries, entry_section) = sections_of(&entries, &sections);
+    let links_same = delta.as_ref().is_some_and(|d| {
+        d.changed
+            .iter()
+            .all(|&i| d.previous.rendered[i].links == rendered[i].links)
+    });
+    let backlinks = match keep(links_same) {
+        Some(p) => Arc::clone(&p.backlinks),
+        None => Arc::new(backlinks(&rendered)),
+    };
+    let (section_entries, entry_section) = match keep(kinds_same) {
+        Some(p) => (Arc::clone(&p.section_entries), Arc::clone(&p.entry_section)),
+        None => {
+            let (a, b) = sections_of(&entries, &sections);
+            (Arc::new(a), Arc::new(b))
+        }
+    };
 
-    let entry_tags = index::entry_tags(&entries, &tag_index);
-    let tag_neighbours = index::tag_neighbours(&entry_tags, tags.len(), 10);
-    let tag_entries: Vec<Vec<EntryId>> = tags.iter().map(|t| t.entries.clone()).collect();
-    let graph = TagGraph {
-        entry_tags: &entry_tags,
-        tag_entries: &tag_entries,
-        rank: &rank,
-    };
-    let related_key = related_key(&config, &entries, &newest);
-    let related = match previous.filter(|p| p.related_key == related_key) {
-        Some(p) => Arc::clone(&p.related),
-        None => Arc::new(
-            (0..entries.len() as u32)
-                .into_par_iter()
-                .map(|i| graph.related(EntryId(i), config.related.count, config.related.min_score))
-                .collect(),
+    let (entry_tags, tag_neighbours, related, related_key) = match keep(tags_same) {
+        Some(p) => (
+            Arc::clone(&p.entry_tags),
+            Arc::clone(&p.tag_neighbours),
+            Arc::clone(&p.related),
+            p.related_key,
         ),
+        None => {
+            let entry_tags = index::entry_tags(&entries, &tag_index);
+            let tag_neighbours = index::tag_neighbours(&entry_tags, tags.len(), 10);
+            let related_key = related_key(&config, &entries, &newest);
+            let related = match previous.filter(|p| p.related_key == related_key) {
+                Some(p) => Arc::clone(&p.related),
+                None => {
+                    let tag_entries: Vec<Vec<EntryId>> =
+                        tags.iter().map(|t| t.entries.clone()).collect();
+                    let graph = TagGraph {
+                        entry_tags: &entry_tags,
+                        tag_entries: &tag_entries,
+                        rank: &rank,
+                    };
+                    // With the same entries in the same order, only entries carrying a tag
+                    // that some changed entry gained or lost can have other related entries.
+                    let touched: Option<(&Site, HashSet<&str>)> =
+                        delta.as_ref().filter(|_| order_same).map(|d| {
+                            let mut slugs = HashSet::new();
+                            for &i in &d.changed {
+                                let (a, b) =
+                                    (&d.previous.entries[i].front.tags, &entries[i].front.tags);
+                                slugs.extend(
+                                    a.iter().filter(|t| !b.contains(t)).map(|t| t.slug.as_str()),
+                                );
+                                slugs.extend(
+                                    b.iter().filter(|t| !a.contains(t)).map(|t| t.slug.as_str()),
+                                );
+                            }
+                            (d.previous, slugs)
+                        });
+                    Arc::new(
+                        (0..entries.len() as u32)
+                            .into_par_iter()
+                            .map(|i| match &touched {
+                                Some((p, slugs))
+                                    if p.related_key_inputs_same(i as usize, &entries)
+                                        && !entries[i as usize]
+                                            .front
+                                            .tags
+                                            .iter()
+                                            .any(|t| slugs.contains(t.slug.as_str())) =>
+                                {
+                                    p.related[i as usize]
+                                        .iter()
+                                        .map(|r| r.remap(&p.tags, &tag_index))
+                                        .collect()
+                                }
+                                _ => graph.related(
+                                    EntryId(i),
+                                    config.related.count,
+                                    config.related.min_score,
+                                ),
+                            })
+                            .collect(),
+                    )
+                }
+            };
+            (
+                Arc::new(entry_tags),
+                Arc::new(tag_neighbours),
+                related,
+                related_key,
+            )
+        }
     };
-    let (sources, entry_sources) = sources::merge(&entries, &newest);
-    let (speakers, problems) = index::speakers(&entries, &names);
-    diagnostics.extend(problems);
-    let statements = index::statements_by(&speakers, &newest);
-    let timeline = index::timeline(&entries);
+    let sources_same = order_same
+        && delta
+            .as_ref()
+            .is_some_and(|d| d.all(&entries, |a, b| a.front.sources == b.front.sources));
+    let (sources, entry_sources) = match keep(sources_same) {
+        Some(p) => (Arc::clone(&p.sources), Arc::clone(&p.entry_sources)),
+        None => {
+            let (a, b) = sources::merge(&entries, &newest);
+            (Arc::new(a), Arc::new(b))
+        }
+    };
+    let speakers_same = names_same
+        && order_same
+        && delta.as_ref().is_some_and(|d| {
+            d.all(&entries, |a, b| {
+                a.front.speaker == b.front.speaker && a.front.kind == b.front.kind
+            })
+        });
+    let (speakers, statements) = match keep(speakers_same) {
+        Some(p) => (Arc::clone(&p.speakers), Arc::clone(&p.statements)),
+        None => {
+            let (speakers, problems) = index::speakers(&entries, &names);
+            diagnostics.extend(problems);
+            let statements = index::statements_by(&speakers, &newest);
+            (Arc::new(speakers), Arc::new(statements))
+        }
+    };
+    let timeline = match keep(order_same && kinds_same) {
+        Some(p) => Arc::clone(&p.timeline),
+        None => Arc::new(index::timeline(&entries)),
+    };
 
     let site = Site {
         config,
@@ -262,8 +417,69 @@ pub fn build(
         timeline,
         names_key,
         related_key,
+        page_paths,
     };
     (site, diagnostics)
+}
+
+/// The same files as a previous build, some of them changed: each index of the previous
+/// site that depends only on what did not change is kept.
+struct Delta<'p> {
+    previous: &'p Site,
+    /// Indexes (the same in both) of the entries whose file changed.
+    changed: Vec<usize>,
+}
+
+impl<'p> Delta<'p> {
+    /// `None` unless the entries are the same files in the same order, and the sections
+    /// the same.
+    fn between(
+        previous: &'p Site,
+        entries: &[Arc<Entry>],
+        sections: &[Arc<Section>],
+    ) -> Option<Delta<'p>> {
+        let same_files = previous.entries.len() == entries.len()
+            && previous
+                .entries
+                .iter()
+                .zip(entries)
+                .all(|(a, b)| a.rel == b.rel)
+            && previous.sections.len() == sections.len()
+            && previous
+                .sections
+                .iter()
+                .zip(sections)
+                .all(|(a, b)| Arc::ptr_eq(a, b));
+        if !same_files {
+            return None;
+        }
+        let changed = (0..entries.len())
+            .filter(|&i| !Arc::ptr_eq(&previous.entries[i], &entries[i]))
+            .collect();
+        Some(Delta { previous, changed })
+    }
+
+    /// Whether `same` holds between the old and new version of every changed entry.
+    fn all(&self, entries: &[Arc<Entry>], same: impl Fn(&Entry, &Entry) -> bool) -> bool {
+        self.changed
+            .iter()
+            .all(|&i| same(&self.previous.entries[i], &entries[i]))
+    }
+
+    fn names_same(&self, entries: &[Arc<Entry>]) -> bool {
+        self.all(entries, |a, b| {
+            (&a.path, &a.slug, &a.front.title, &a.front.aliases)
+                == (&b.path, &b.slug, &b.front.title, &b.front.aliases)
+        })
+    }
+
+    /// Whether the reading and date orders stay: no date, title or weight changed.
+    fn order_same(&self, entries: &[Arc<Entry>]) -> bool {
+        self.all(entries, |a, b| {
+            (a.front.date, &a.sort_title, a.front.weight)
+                == (b.front.date, &b.sort_title, b.front.weight)
+        })
+    }
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.

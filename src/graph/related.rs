@@ -25,6 +25,26 @@ pub struct Related {
     pub shared: Vec<usize>,
 }
 
+impl Related {
+    /// The same related entry with its tags renumbered from one tag list to another (tags
+    /// are numbered by slug, so a new or removed tag shifts the numbers).
+    pub fn remap(
+        &self,
+        old_tags: &[super::TagInfo],
+        new_index: &HashMap<String, usize>,
+    ) -> Related {
+        Related {
+            id: self.id,
+            score: self.score,
+            shared: self
+                .shared
+                .iter()
+                .map(|&t| new_index[&old_tags[t].slug])
+                .collect(),
+        }
+    }
+}
+
 /// What the computation needs: each entry's tags, each tag's entries in tie order, and
 /// each entry's position in that order.
 pub struct TagGraph<'a> {
@@ -49,7 +69,8 @@ impl TagGraph<'_> {
         // The entry's tags, commonest (lightest) first, with running totals of weight.
         let mut tags: Vec<(usize, f64)> = own.iter().map(|&t| (t, self.weight(t))).collect();
         tags.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        let weight_of: HashMap<usize, f64> = tags.iter().copied().collect();
+        // An entry has a handful of tags: a linear search beats hashing.
+        let weight_of = |t: usize| tags.iter().find(|(tag, _)| *tag == t).map(|(_, w)| *w);
         let mut prefix = Vec::with_capacity(tags.len());
         let mut total = 0.0;
         for (_, w) in &tags {
@@ -94,7 +115,7 @@ impl TagGraph<'_> {
             }
             let score: f64 = self.entry_tags[candidate.index()]
                 .iter()
-                .filter_map(|t| weight_of.get(t))
+                .filter_map(|&t| weight_of(t))
                 .sum();
             if score < min_score || (full && score <= threshold) {
                 continue;
@@ -118,10 +139,13 @@ impl TagGraph<'_> {
                 let mut shared: Vec<usize> = self.entry_tags[candidate.index()]
                     .iter()
                     .copied()
-                    .filter(|t| weight_of.contains_key(t))
+                    .filter(|&t| weight_of(t).is_some())
                     .collect();
                 // Rarest shared tag first: it is the strongest reason.
-                shared.sort_by(|a, b| weight_of[b].total_cmp(&weight_of[a]).then(a.cmp(b)));
+                shared.sort_by(|&a, &b| {
+                    let (wa, wb) = (weight_of(a).unwrap_or(0.0), weight_of(b).unwrap_or(0.0));
+                    wb.total_cmp(&wa).then(a.cmp(&b))
+                });
                 Related {
                     id: candidate,
                     score,

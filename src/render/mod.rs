@@ -369,7 +369,7 @@ impl Renderer {
                 ("entries", self.shared.cards(&ids)),
             ]));
         };
-        for &id in &site.timeline {
+        for &id in site.timeline.iter() {
             let year = site.entry(id).front.date.map_or(0, |d| d.year());
             match &mut current {
                 Some((y, ids)) if *y == year => ids.push(id),

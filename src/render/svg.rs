@@ -110,7 +110,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
     let mut svg = String::with_capacity(4096);
     let _ = write!(
         svg,
-        "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"relations-title-{n}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title-{n}\">",
+        "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"relations-title-{n}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title-{n}\">",
         n = id.0
     );
     escape(
@@ -130,7 +130,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
             (cx + rx * angle.cos(), cy + ry * angle.sin())
         })
         .collect();
-    svg.push_str("<g class=\"edges\">");
+    svg.push_str("<g class=\"edges\" aria-hidden=\"true\">");
     for ((_, relation), (x, y)) in list.iter().zip(&positions) {
         let _ = write!(
             svg,
@@ -270,7 +270,7 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
     let mut svg = String::with_capacity(16384);
     let _ = write!(
         svg,
-        "<svg class=\"tag-graph\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"tag-graph-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"tag-graph-title\">The {n} most used tags, joined where entries carry both</title><g class=\"edges\">"
+        "<svg class=\"tag-graph\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"tag-graph-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"tag-graph-title\">The {n} most used tags, joined where entries carry both</title><g class=\"edges\" aria-hidden=\"true\">"
     );
     for &(i, j, count) in &edges {
         let w = 0.6 + 3.0 * count as f64 / max_count;

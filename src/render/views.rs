@@ -352,7 +352,6 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
             list(site.related[id.index()].iter().map(|r| {
                 obj([
                     ("entry", shared.card(r.id)),
-                    ("score", Value::from((r.score * 100.0).round() / 100.0)),
                     (
                         "shared",
                         list(r.shared.iter().map(|&t| shared.tag_refs[t].clone())),

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
@@ -204,6 +204,39 @@ pub struct State {
     pub files: RwLock<Arc<Files>>,
     pub events: Events,
     pub bound: IpAddr,
+    /// True while the data files (sitemap, search index) of a rebuild are being written,
+    /// after its pages are served: requests for them wait.
+    pub data_pending: Mutex<bool>,
+    pub data_ready: Condvar,
+}
+
+impl State {
+    pub fn new(bound: IpAddr) -> State {
+        State {
+            files: RwLock::new(Arc::new(Files::new())),
+            events: Events::default(),
+            bound,
+            data_pending: Mutex::new(false),
+            data_ready: Condvar::new(),
+        }
+    }
+
+    pub fn set_data_pending(&self, pending: bool) {
+        if let Ok(mut flag) = self.data_pending.lock() {
+            *flag = pending;
+        }
+        if !pending {
+            self.data_ready.notify_all();
+        }
+    }
+
+    fn wait_for_data(&self) {
+        if let Ok(flag) = self.data_pending.lock() {
+            let _ = self
+                .data_ready
+                .wait_timeout_while(flag, Duration::from_secs(10), |pending| *pending);
+        }
+    }
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -250,6 +283,10 @@ pub fn handle(state: &Arc<State>, request: Request) {
             .with_header(header("Cache-Control", "no-store"));
         let _ = request.respond(response);
         return;
+    }
+    let rel_path = path.trim_start_matches('/');
+    if super::project::DATA_FILES.contains(&rel_path) {
+        state.wait_for_data();
     }
     let files = state.files.read().map(|f| Arc::clone(&f)).ok();
     let Some(files) = files else {

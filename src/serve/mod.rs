@@ -8,13 +8,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
-use http::{Events, State};
-use project::{Files, Project, Rebuild};
+use http::State;
+use project::{Project, Rebuild};
 use watch::{Changes, Watcher};
 
 #[derive(Clone, Debug)]
@@ -120,11 +120,9 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         .map_err(|e| ServeError(format!("cannot watch the site: {e}")))?;
     let started = Instant::now();
     let mut project = Project::new(&opts.root, &url, opts.drafts);
-    let state = Arc::new(State {
-        files: RwLock::new(Arc::new(Files::new())),
-        events: Events::default(),
-        bound: opts.bind,
-    });
+    // Pages first: the sitemap and the search index follow right after the reload event.
+    project.defer_data(true);
+    let state = Arc::new(State::new(opts.bind));
     match project.full() {
         Rebuild::Done { .. } => {
             publish(&project, &state);
@@ -160,7 +158,7 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     while !stop.load(Ordering::SeqCst) {
         let Some(changes) = watcher.next_batch(
             Duration::from_millis(200),
-            Duration::from_millis(25),
+            Duration::from_millis(15),
             Duration::from_millis(800),
         ) else {
             continue;
@@ -170,7 +168,16 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         if let Some(theme) = project.theme_name() {
             watcher.set_theme(theme);
         }
+        let data_pending = project.data_pending();
+        if data_pending {
+            state.set_data_pending(true);
+        }
         report(&project, &state, &changes, outcome, started, log);
+        if data_pending {
+            project.complete_data();
+            publish(&project, &state);
+            state.set_data_pending(false);
+        }
     }
 
     state.events.close();

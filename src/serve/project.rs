@@ -49,7 +49,13 @@ struct Built {
     files: Files,
     /// Each entry's search document, kept for entries that do not change.
     search_docs: Vec<Arc<str>>,
+    /// The data files (sitemap, search index) are not written for this site yet.
+    data_pending: bool,
 }
+
+/// Data files that no page shows: `dossier serve` may write them after telling the pages
+/// to reload (see [`Project::defer_data`]).
+pub const DATA_FILES: [&str; 2] = ["sitemap.xml", "search-index.js"];
 
 /// What a rebuild did.
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +79,8 @@ pub struct Project {
     /// Paths under `content/` changed since the last good build: read again on the next
     /// rebuild even when its batch does not name them.
     dirty: BTreeSet<String>,
+    /// Whether a content rebuild leaves the data files to [`Project::complete_data`].
+    defer_data: bool,
 }
 
 fn failed(diagnostics: Diagnostics) -> Rebuild {
@@ -91,7 +99,43 @@ impl Project {
             highlighter: Highlighter::new(),
             built: None,
             dirty: BTreeSet::new(),
+            defer_data: false,
         }
+    }
+
+    /// Lets content rebuilds return before the sitemap and the search index are written
+    /// again; [`Project::complete_data`] writes them. Until then, `files()` holds the
+    /// previous ones.
+    pub fn defer_data(&mut self, defer: bool) {
+        self.defer_data = defer;
+    }
+
+    /// Whether the data files wait for [`Project::complete_data`].
+    pub fn data_pending(&self) -> bool {
+        self.built.as_ref().is_some_and(|b| b.data_pending)
+    }
+
+    /// Writes the data files of the current site; returns the paths that changed.
+    pub fn complete_data(&mut self) -> Vec<String> {
+        let Some(built) = self.built.as_mut().filter(|b| b.data_pending) else {
+            return Vec::new();
+        };
+        let site = &built.prepared.site;
+        let mut files = built.files.clone();
+        files.insert(
+            "sitemap.xml".into(),
+            Arc::new(sitemap::sitemap(site, &Page::all(site)).into_bytes()),
+        );
+        if site.config.search {
+            files.insert(
+                "search-index.js".into(),
+                Arc::new(search::script(site, &built.search_docs).into_bytes()),
+            );
+        }
+        let changed = changed_paths(&built.files, &files);
+        built.files = files;
+        built.data_pending = false;
+        changed
     }
 
     /// The files of the last good build.
@@ -177,6 +221,7 @@ impl Project {
             prepared,
             files,
             search_docs,
+            data_pending: false,
         });
         self.dirty.clear();
         done(changed)
@@ -189,9 +234,13 @@ impl Project {
         };
         match self.content_on(&built) {
             Ok(new) => {
-                let changed = changed_paths(&built.files, &new.files);
+                let mut changed = changed_paths(&built.files, &new.files);
                 self.built = Some(new);
                 self.dirty.clear();
+                if !self.defer_data {
+                    changed.extend(self.complete_data());
+                    changed.sort();
+                }
                 done(changed)
             }
             Err(diagnostics) => {
@@ -225,13 +274,10 @@ impl Project {
 
         // The extras that depend on content. Tag feeds only for the tags whose page was
         // rendered: a feed shows nothing a tag page does not.
-        let mut extras: Vec<(String, String)> = vec![
-            (
-                "atom.xml".into(),
-                feed::atom(&site, &site.config.title, "atom.xml", "", &site.newest),
-            ),
-            ("sitemap.xml".into(), sitemap::sitemap(&site, &pages)),
-        ];
+        let mut extras: Vec<(String, String)> = vec![(
+            "atom.xml".into(),
+            feed::atom(&site, &site.config.title, "atom.xml", "", &site.newest),
+        )];
         let search_docs: Vec<Arc<str>> = site
             .ids()
             .collect::<Vec<_>>()
@@ -252,12 +298,6 @@ impl Project {
                 }
             })
             .collect();
-        if site.config.search {
-            extras.push((
-                "search-index.js".into(),
-                search::script(&site, &search_docs),
-            ));
-        }
         let tag_feeds: Vec<(String, String)> = to_render
             .par_iter()
             .filter_map(|p| match p {
@@ -300,15 +340,16 @@ impl Project {
 
         let mut files = built.files.clone();
         // Pages, feeds and assets that no longer exist.
-        let old_pages: BTreeSet<String> = Page::all(&old.site)
-            .iter()
-            .map(|p| p.output_file(&old.site))
-            .collect();
-        let new_pages: BTreeSet<String> = pages.iter().map(|p| p.output_file(&site)).collect();
-        for gone in old_pages.difference(&new_pages) {
-            files.remove(gone);
+        let old_pages = Page::all(&old.site);
+        if old_pages != pages || !Arc::ptr_eq(&old.site.names, &site.names) {
+            let old_files: BTreeSet<String> =
+                old_pages.iter().map(|p| p.output_file(&old.site)).collect();
+            let new_files: BTreeSet<String> = pages.iter().map(|p| p.output_file(&site)).collect();
+            for gone in old_files.difference(&new_files) {
+                files.remove(gone);
+            }
         }
-        for tag in &old.site.tags {
+        for tag in old.site.tags.iter() {
             if !site.tag_index.contains_key(&tag.slug) {
                 files.remove(&format!("tags/{}/atom.xml", tag.slug));
             }
@@ -332,13 +373,43 @@ impl Project {
             prepared,
             files,
             search_docs,
+            data_pending: true,
         })
     }
 
     /// The content as it is now: files named in `self.dirty` (or not in the last build)
     /// are read again; the others are the last build's, shared.
     fn read_content(&self, old: &Prepared, config: &Config) -> Content {
-        let found = walk::walk(&self.root.join("content"));
+        // Only files the last build knew changed, and they are still there: the file list
+        // stays, and the folder need not be walked again.
+        let known = |d: &String| {
+            let is_file = self.root.join("content").join(d).is_file();
+            let index_of =
+                |s: &Arc<Section>| s.file.as_deref() == Some(format!("content/{d}").as_str());
+            is_file
+                && (old.site.names.by_rel.contains_key(d) || old.site.sections.iter().any(index_of))
+        };
+        let found = if !self.dirty.is_empty() && self.dirty.iter().all(known) {
+            walk::Found {
+                entries: old.site.entries.iter().map(|e| e.rel.clone()).collect(),
+                sections: old
+                    .site
+                    .sections
+                    .iter()
+                    .filter_map(|s| {
+                        s.file
+                            .as_deref()
+                            .and_then(|f| f.strip_prefix("content/"))
+                            .map(String::from)
+                    })
+                    .collect(),
+                dirs: old.site.sections.iter().map(|s| s.dir.clone()).collect(),
+                assets: old.assets.clone(),
+                problems: Vec::new(),
+            }
+        } else {
+            walk::walk(&self.root.join("content"))
+        };
         let dirty = |rel: &str| {
             self.dirty.iter().any(|d| {
                 d.is_empty()
