@@ -89,7 +89,7 @@
       a.href = r.doc.u;
       a.textContent = r.doc.t;
       var kind = document.createElement("span");
-      kind.className = "kind";
+      kind.className = "kind kind-" + String(r.doc.k || "").toLowerCase().replace(/[^a-z0-9]+/g, "-");
       kind.textContent = " " + r.doc.k;
       li.appendChild(a);
       li.appendChild(kind);
