@@ -40,8 +40,14 @@ struct KeyPos {
 pub(crate) fn parse_map(text: &str, first_line: usize) -> Result<YamlMap<'_>, YamlError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (pos, message) = locate(&e, first_line);
+        // serde_yaml places a repeated key at the start of its mapping; show the repeat.
+        let repeat = message
+            .strip_prefix("duplicate entry with key \"")
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|key| second_key_line(text, key))
+            .map(|line| Pos::new(first_line + line, 1));
         YamlError {
-            pos: pos.unwrap_or(Pos::new(first_line, 1)),
+            pos: repeat.or(pos).unwrap_or(Pos::new(first_line, 1)),
             message: format!("YAML syntax error: {message}"),
         }
     })?;
@@ -288,6 +294,17 @@ fn scalar_text(value: &serde_yaml::Value) -> String {
     }
 }
 
+/// The 0-based line of the second top-level `key:` named `key`.
+fn second_key_line(text: &str, key: &str) -> Option<usize> {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, line)| {
+            split_key(line.strip_suffix('\r').unwrap_or(line)).is_some_and(|(k, _)| k == key)
+        })
+        .nth(1)
+        .map(|(i, _)| i)
+}
+
 /// Finds where each `key:` of a block mapping indented by `indent` spaces is written.
 /// Front matter and `site.yaml` are block mappings; keys of flow mappings (`{a: 1}`) are
 /// not found and fall back to the start of the mapping.
@@ -402,6 +419,19 @@ mod tests {
         let feed = map.get_map("feed").unwrap().unwrap();
         assert_eq!(feed.get::<u32>("count").unwrap().unwrap(), 3);
         assert!(map.get_map("title").unwrap().is_err());
+    }
+
+    #[test]
+    fn a_repeated_key_is_reported_where_it_repeats() {
+        let err = parse_map("title: A\nsummary: s\ntitle: B\n", 2)
+            .err()
+            .unwrap();
+        assert_eq!(err.pos, Pos::new(4, 1));
+        assert!(
+            err.message.contains("duplicate entry with key \"title\""),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -88,6 +88,20 @@ impl<'a> Iterator for LineIter<'a> {
     }
 }
 
+/// The line of `key:` in a file's front matter (for problems found after parsing), or
+/// the file's first line.
+pub fn key_pos(source: &str, key: &str) -> Pos {
+    source
+        .lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != "---")
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(Pos::new(1, 1), |i| Pos::new(i + 2, 1))
+}
+
 /// A cited source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
@@ -463,6 +477,13 @@ pub fn parse_section_front_matter(
 mod tests {
     use super::*;
     use crate::config::Overrides;
+
+    #[test]
+    fn finds_a_key_line() {
+        let src = "---\ntitle: A\nspeaker: \"[[X]]\"\n---\nspeaker: body\n";
+        assert_eq!(key_pos(src, "speaker"), Pos::new(3, 1));
+        assert_eq!(key_pos(src, "missing"), Pos::new(1, 1));
+    }
 
     #[test]
     fn splits_front_matter_and_body() {

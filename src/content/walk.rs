@@ -80,6 +80,12 @@ pub fn walk(content: &Path) -> Found {
                 Diagnostic::warning("symbolic links are not followed; the link is skipped")
                     .in_file(format!("content/{rel}")),
             );
+        } else if !file_type.is_file() {
+            // A named pipe or a device would block or never end when read.
+            found.problems.push(
+                Diagnostic::warning("not a regular file (a pipe, socket or device); it is skipped")
+                    .in_file(format!("content/{rel}")),
+            );
         } else if rel.ends_with("/_index.md") || rel == "_index.md" {
             found.sections.push(rel);
         } else if rel.ends_with(".md") {

@@ -33,12 +33,15 @@ pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> 
             continue;
         }
         if let Some(other) = owners.insert(&entry.path, &entry.file) {
+            // At the `slug` that makes the URL, if the entry has one.
+            let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
             diagnostics.push(
                 Diagnostic::error(format!(
                     "two pages have the URL /{}: {} and {}",
                     entry.path, other, entry.file
                 ))
                 .in_file(&entry.file)
+                .at(&entry.source, pos)
                 .help(format!(
                     "give one of them another `slug`, or rename `{other}`"
                 )),

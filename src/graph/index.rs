@@ -8,7 +8,7 @@ use super::links::NameIndex;
 use super::{EntryId, TagInfo, reading_order};
 use crate::config::{Config, KindId, Kinds};
 use crate::content::{Entry, Section};
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::Diagnostic;
 
 /// Every tag with its entries (newest first), sorted by slug, and a slug → index map.
 pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
@@ -111,7 +111,7 @@ pub fn speakers(
                 ([one], _) | ([], [one]) => Some(*one),
                 _ => {
                     if explicit.is_some() {
-                        let pos = front_matter_key_pos(&entry.source, "speaker");
+                        let pos = crate::content::front_matter::key_pos(&entry.source, "speaker");
                         let message = if found.is_empty() {
                             format!("speaker `{speaker}`: no entry has this title, alias or slug")
                         } else {
@@ -131,19 +131,6 @@ pub fn speakers(
         })
         .collect();
     (speakers, problems)
-}
-
-/// The line of `key:` in a file's front matter (for problems found after parsing).
-fn front_matter_key_pos(source: &str, key: &str) -> Pos {
-    source
-        .lines()
-        .skip(1)
-        .take_while(|l| l.trim_end() != "---")
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map_or(Pos::new(1, 1), |i| Pos::new(i + 2, 1))
 }
 
 /// For each entry, the statements it is the speaker of, newest first.
@@ -230,12 +217,5 @@ mod tests {
         assert_eq!(n[0], vec![(1, 3), (2, 2)]);
         assert_eq!(n[1], vec![(0, 3), (2, 1)]);
         assert_eq!(tag_neighbours(&entry_tags, 3, 1)[0], vec![(1, 3)]);
-    }
-
-    #[test]
-    fn finds_the_speaker_key_line() {
-        let src = "---\ntitle: A\nspeaker: \"[[X]]\"\n---\nspeaker: body\n";
-        assert_eq!(front_matter_key_pos(src, "speaker"), Pos::new(3, 1));
-        assert_eq!(front_matter_key_pos(src, "missing"), Pos::new(1, 1));
     }
 }
