@@ -303,11 +303,7 @@ pub fn build(
                 None => {
                     let tag_entries: Vec<Vec<EntryId>> =
                         tags.iter().map(|t| t.entries.clone()).collect();
-                    let graph = TagGraph {
-                        entry_tags: &entry_tags,
-                        tag_entries: &tag_entries,
-                        rank: &rank,
-                    };
+                    let graph = TagGraph::new(&entry_tags, &tag_entries, &rank);
                     // With the same entries in the same order, only entries carrying a tag
                     // that some changed entry gained or lost can have other related entries.
                     let touched: Option<(&Site, HashSet<&str>)> =

@@ -67,7 +67,9 @@ pub fn merge(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<SourceInfo>, Ve
     for &id in newest {
         for &s in &entry_sources[id.index()] {
             let list = &mut sources[s].entries;
-            if list.last() != Some(&id) && !list.contains(&id) {
+            // Entries come one after the other: a source cited twice by one entry is a
+            // repeat of the last one.
+            if list.last() != Some(&id) {
                 list.push(id);
             }
         }

@@ -240,12 +240,16 @@ pub fn source(
     limit: usize,
 ) -> Value {
     let s = &site.sources[index];
-    let citing: Vec<EntryId> = s
+    // A popular source is cited by thousands of entries: take only what is shown, so that
+    // each citing entry's page costs the same however many cite it.
+    let shown: Vec<EntryId> = s
         .entries
         .iter()
         .copied()
         .filter(|&e| Some(e) != except)
+        .take(limit)
         .collect();
+    let count = s.entries.len() - usize::from(except.is_some_and(|e| s.entries.contains(&e)));
     obj([
         ("id", opt_text(s.id.as_deref())),
         ("anchor", text(&s.anchor)),
@@ -258,8 +262,8 @@ pub fn source(
         ("publisher", opt_text(s.publisher.as_deref())),
         ("author", opt_text(s.author.as_deref())),
         ("date", date(s.date.as_ref())),
-        ("cited_by", shared.cards(&citing[..citing.len().min(limit)])),
-        ("cited_by_count", Value::from(citing.len())),
+        ("cited_by", shared.cards(&shown)),
+        ("cited_by_count", Value::from(count)),
     ])
 }
 
