@@ -302,23 +302,25 @@ pub fn render_pages(
 
 /// Feeds, the sitemap, `robots.txt` and the highlighting stylesheet.
 pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let mut put = |rel: &str, text: String| {
-        if let Err(d) = sink.write(rel, text.as_bytes()) {
-            problems.push(d);
-        }
-    };
-    put(
-        "atom.xml",
-        feed::atom(site, &site.config.title, "atom.xml", "", &site.newest),
-    );
-    put("sitemap.xml", sitemap::sitemap(site, pages));
-    put("robots.txt", sitemap::robots(site));
-    if site.config.search {
-        put("search-index.js", search::index_script(site));
+    let put = |rel: &str, text: String| sink.write(rel, text.as_bytes()).err();
+    let mut problems: Vec<Diagnostic> = [
+        put(
+            "atom.xml",
+            feed::atom(site, &site.config.title, "atom.xml", "", &site.newest),
+        ),
+        put("sitemap.xml", sitemap::sitemap(site, pages)),
+        put("robots.txt", sitemap::robots(site)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if site.config.search
+        && let Err(d) = sink.write_with("search-index.js", &mut |w| search::write_index(site, w))
+    {
+        problems.push(d);
     }
     match highlight::stylesheet(&site.config.highlight) {
-        Ok(css) => put("highlight.css", css),
+        Ok(css) => problems.extend(put("highlight.css", css)),
         Err(e) => problems.push(Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)),
     }
     let tag_feeds: Vec<Diagnostic> = site

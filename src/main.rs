@@ -14,6 +14,11 @@ use dossier::config::{Config, Overrides};
 use dossier::diagnostics::Diagnostic;
 use dossier::scaffold;
 
+/// mimalloc: the build allocates and frees many small strings on every thread, where
+/// glibc's allocator spends much of its time growing and locking per-thread arenas.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static site generator for cross-linked dossiers.
 #[derive(Parser)]
 #[command(name = "dossier", version, about)]

@@ -27,7 +27,7 @@ pub const RESERVED_IDS: &[&str] = &[
 ];
 
 /// How much of a page's plain text [`Rendered::text`] keeps.
-pub const TEXT_LIMIT: usize = 3000;
+pub const TEXT_LIMIT: usize = 1000;
 
 /// A link as written in the Markdown.
 #[derive(Debug, Clone, Copy)]

@@ -7,6 +7,7 @@ pub mod search;
 pub mod sitemap;
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -17,6 +18,18 @@ use crate::fs;
 pub trait Sink: Sync {
     /// Writes `bytes` to the site path `rel` (`places/baku/index.html`).
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// Writes a large file piece by piece, without holding it whole in memory where the
+    /// sink can avoid it.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
+        self.write(rel, &bytes)
+    }
 }
 
 /// Discards everything (for `dossier check`).
@@ -64,20 +77,52 @@ impl Sink for DirSink {
         }
         fs::write(&path, bytes).map_err(|e| Diagnostic::error(e.to_string()))
     }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            self.ensure_dir(parent)?;
+        }
+        let error = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+        };
+        let file = std::fs::File::create(&path).map_err(error)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out).and_then(|()| out.flush()).map_err(error)
+    }
 }
 
 /// Escapes text for XML content and attribute values.
 pub(crate) fn xml_escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
             // Control characters other than tab and newlines are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_xml_and_drops_forbidden_controls() {
+        let mut out = String::new();
+        super::xml_escape(&mut out, "a<b>&\"c'\u{1}d\te é");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;d\te é");
     }
 }

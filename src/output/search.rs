@@ -70,30 +70,52 @@ pub fn docs(site: &Site) -> Vec<Arc<str>> {
         .collect()
 }
 
-/// The whole search index of a site.
-pub fn index_script(site: &Site) -> String {
-    script(site, &docs(site))
-}
-
 /// JSON that is safe inside a `<script>` element or a script file.
 pub fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    let mut start = 0;
+    for (i, c) in json.char_indices() {
+        let replacement = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&json[start..i]);
+        out.push_str(replacement);
+        start = i + c.len_utf8();
+    }
+    out.push_str(&json[start..]);
+    out
+}
+
+/// Writes the whole index, made in parallel a chunk of documents at a time (for
+/// `dossier build`, which need not keep it in memory).
+pub fn write_index(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"window.DOSSIER_SEARCH = [")?;
+    for (c, chunk) in site.newest.chunks(2048).enumerate() {
+        let docs: Vec<Arc<str>> = chunk.par_iter().map(|&id| doc(site, id)).collect();
+        for (i, d) in docs.iter().enumerate() {
+            if c > 0 || i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(d.as_bytes())?;
         }
     }
-    out
+    out.write_all(b"];\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_other_text() {
+        assert_eq!(escape_for_script("\"é ok\""), "\"é ok\"");
+        assert_eq!(escape_for_script("a<b"), "a\\u003cb");
+    }
 
     #[test]
     fn script_breaking_text_is_escaped() {

@@ -44,14 +44,16 @@ impl Page {
         if site.config.search {
             pages.push(Page::Search);
         }
-        pages.extend(site.ids().map(Page::Entry));
+        // Lists first: one of them can hold every entry, and rendered last it would keep
+        // one thread busy alone at the end.
+        pages.extend((0..site.kind_pages.len()).map(Page::Kind));
+        pages.extend((0..site.tags.len()).map(Page::Tag));
         pages.extend(
             (1..site.sections.len())
                 .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
                 .map(Page::Section),
         );
-        pages.extend((0..site.kind_pages.len()).map(Page::Kind));
-        pages.extend((0..site.tags.len()).map(Page::Tag));
+        pages.extend(site.ids().map(Page::Entry));
         pages
     }
 

@@ -52,6 +52,12 @@ fn shorten(text: &str, max: usize) -> String {
     s
 }
 
+/// A coordinate in whole pixels: every entry page has a picture, and whole numbers are
+/// shorter and faster to write than decimals.
+fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
 /// The neighbours of an entry: linked both ways, linked to, linking here, then related.
 fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
     let out: Vec<EntryId> = {
@@ -134,8 +140,12 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
     for ((_, relation), (x, y)) in list.iter().zip(&positions) {
         let _ = write!(
             svg,
-            "<line class=\"edge {}\" x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\"><title>{}</title></line>",
+            "<line class=\"edge {}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"><title>{}</title></line>",
             relation.class(),
+            px(cx),
+            px(cy),
+            px(*x),
+            px(*y),
             relation.label()
         );
     }
@@ -165,7 +175,11 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         );
         let _ = write!(
             svg,
-            "</title><circle class=\"node kind-{kind}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"7\"/><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">"
+            "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">",
+            px(*x),
+            px(*y),
+            px(lx),
+            px(ly)
         );
         escape(&mut svg, &shorten(&e.front.title, 26));
         svg.push_str("</text></a>");
@@ -173,8 +187,11 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
     let kind = &config.kinds.get(entry.front.kind).name;
     let _ = write!(
         svg,
-        "<circle class=\"node centre kind-{kind}\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"11\"/><text class=\"centre-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
-        cy + 28.0
+        "<circle class=\"node centre kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"11\"/><text class=\"centre-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
+        px(cx),
+        px(cy),
+        px(cx),
+        px(cy + 28.0)
     );
     escape(&mut svg, &shorten(&entry.front.title, 34));
     svg.push_str("</text></g></svg>");

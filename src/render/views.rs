@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use tera::Value;
 
 use crate::content::Date;
@@ -117,9 +118,10 @@ impl Shared {
         let tag_refs: Vec<Value> = site.tags.iter().map(|t| tag_value(t, false)).collect();
         let reusable =
             previous.filter(|(_, old)| old.tag_refs == tag_refs && old.kind_refs == kind_refs);
-        let cards: Vec<Value> = site
-            .ids()
-            .map(|id| {
+        let ids: Vec<EntryId> = site.ids().collect();
+        let cards: Vec<Value> = ids
+            .par_iter()
+            .map(|&id| {
                 let e = site.entry(id);
                 if let Some((old_site, old)) = reusable
                     && let Some(old_id) = old_site.names.by_rel.get(&e.rel)
