@@ -467,3 +467,72 @@ fn script_and_quotes_in_titles_cannot_break_out() {
         "the search index escapes <"
     );
 }
+
+#[test]
+fn links_in_static_pointing_out_of_the_site_are_not_followed() {
+    let site = good_site();
+    site.write("outside.txt", "SECRET");
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(site.path("outside.txt"), site.path("static/leak.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc", site.path("static/etc")).unwrap();
+    let run = site.build();
+    run.assert_ok()
+        .assert_reports("warning: static/leak.txt: symbolic links are not followed");
+    assert!(!site.path("public/leak.txt").exists());
+    assert!(!site.path("public/etc").exists());
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
+    // A site big enough that a build takes a while.
+    let site = TestSite::with_files(&[]);
+    let body = "A paragraph of text that repeats to make the entry long. ".repeat(40);
+    let write_all = |suffix: &str, tags: usize| {
+        for i in 0..400 {
+            site.write(
+                &format!("content/places/p{i}.md"),
+                &format!(
+                    "---\ntitle: Place {i}{suffix}\ntags: [t{}]\n---\n{body}\n",
+                    i % tags
+                ),
+            );
+        }
+    };
+    write_all("", 7);
+    site.build().assert_ok();
+    let old = site.output_files();
+    write_all(", renamed", 5);
+    // What a build of the new files writes, built elsewhere.
+    let elsewhere = site.path("elsewhere");
+    site.run(&["build", "--output", elsewhere.to_str().unwrap()])
+        .assert_ok();
+    let new = common::files_of(&elsewhere);
+    assert_ne!(old, new);
+
+    let mut seen_new = false;
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160, 320] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["--root", site.root().to_str().unwrap(), "build", "--quiet"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = site.output_files();
+        assert!(
+            now == old || now == new,
+            "after a kill at {delay_ms} ms the output is neither the old nor the new site"
+        );
+        seen_new |= now == new;
+    }
+    // A build that is not killed finishes the job (and clears what killed ones left).
+    site.build().assert_ok();
+    assert_eq!(site.output_files(), new);
+    let _ = seen_new;
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dossier-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -156,3 +156,47 @@ fn a_taken_port_moves_to_the_next_free_one() {
     assert_ne!(second.port, first.port);
     assert_eq!(second.get("/").0, 200);
 }
+
+#[test]
+fn many_idle_event_streams_do_not_starve_file_requests() {
+    let site = TestSite::fixture("graph");
+    let server = Server::start(site.root());
+    let streams: Vec<_> = (0..200).map(|_| server.events()).collect();
+    for _ in 0..20 {
+        let (status, _, body) = server.get("/people/anna/");
+        assert_eq!(status, 200);
+        assert!(body.contains("Anna Petrova"));
+    }
+    // Every stream still gets events.
+    let text = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
+    site.write("content/places/road.md", &text.replace("Old.", "Older."));
+    for stream in &streams {
+        next_event(stream, "reload");
+    }
+}
+
+#[test]
+fn the_watcher_survives_the_content_folder_going_and_coming_back() {
+    let site = TestSite::fixture("graph");
+    let server = Server::start(site.root());
+    let events = server.events();
+    let moved = site.path("content-away");
+    std::fs::rename(site.path("content"), &moved).unwrap();
+    // Without content/ the site does not build; the last good one is served.
+    next_event(&events, "error");
+    assert_eq!(server.get("/people/anna/").0, 200);
+    std::fs::rename(&moved, site.path("content")).unwrap();
+    next_event(&events, "reload");
+    // Edits inside the returned folder are seen again.
+    let text = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
+    site.write(
+        "content/places/road.md",
+        &text.replace("Old.", "Back again."),
+    );
+    loop {
+        next_event(&events, "reload");
+        if server.get("/places/road/").2.contains("Back again.") {
+            break;
+        }
+    }
+}

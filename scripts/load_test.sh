@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Load test of `dossier serve`: wrk with 64 connections against the server while a loop
+# edits an entry every 200 ms, and the server's memory sampled every second.
+#   usage: scripts/load_test.sh DOSSIER_BINARY SITE_DIR [SECONDS]     (default 30)
+# The site folder is copied first; the copy is edited and removed. Needs wrk (Debian).
+# Fails when wrk saw a socket error or a non-2xx/3xx answer, when the server died, or when
+# its memory at the end is more than 1.5 times its memory after the first edits.
+set -euo pipefail
+bin="$(realpath "$1")"
+src="$(realpath "$2")"
+seconds="${3:-30}"
+command -v wrk >/dev/null || { echo "error: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+
+tmp="$(mktemp -d)"
+server=""
+editor=""
+cleanup() {
+  [ -n "$editor" ] && kill "$editor" 2>/dev/null || true
+  [ -n "$server" ] && kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+site="$tmp/site"
+mkdir -p "$site"
+cp -R "$src/site.yaml" "$site/"
+cp -RL "$src/content" "$site/content"
+[ -d "$src/static" ] && cp -R "$src/static" "$site/"
+[ -d "$src/themes" ] && cp -R "$src/themes" "$site/"
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$bin" --root "$site" serve --port "$port" > "$tmp/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do
+  grep -q "serving http://" "$tmp/serve.log" && break
+  kill -0 "$server" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
+  sleep 0.1
+done
+grep -q "serving http://" "$tmp/serve.log" || { echo "the server did not start" >&2; exit 1; }
+
+# The pages to ask for: a spread of entries, and the list pages.
+paths="$tmp/paths.txt"
+( cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | awk 'NR % 25 == 1' | head -200 \
+    | sed -e 's|^\./||' -e 's|\.md$|/|' -e 's|^|/|' ) > "$paths"
+printf '/\n/tags/\n/timeline/\n/sources/\n/search-index.js\n/style.css\n' >> "$paths"
+lua="$tmp/paths.lua"
+{
+  echo 'local paths = {}'
+  while read -r p; do echo "table.insert(paths, \"$p\")"; done < "$paths"
+  echo 'local i = 0'
+  echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
+} > "$lua"
+
+# An editor: append to an entry every 200 ms, and put it back.
+entry="$(cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | head -1)"
+cp "$site/content/$entry" "$tmp/entry.orig"
+(
+  n=0
+  while true; do
+    if [ $((n % 2)) -eq 0 ]; then
+      { cat "$tmp/entry.orig"; echo; echo "An added line $n."; } > "$site/content/$entry"
+    else
+      cp "$tmp/entry.orig" "$site/content/$entry"
+    fi
+    n=$((n + 1))
+    sleep 0.2
+  done
+) &
+editor=$!
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+sleep 2
+start_rss="$(rss)"
+samples="$tmp/rss.txt"
+( while kill -0 "$server" 2>/dev/null; do rss >> "$samples" 2>/dev/null || true; sleep 1; done ) &
+sampler=$!
+
+wrk -t2 -c64 -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port" | tee "$tmp/wrk.txt"
+kill "$sampler" 2>/dev/null || true
+kill "$editor" 2>/dev/null || true
+editor=""
+kill -0 "$server" 2>/dev/null || { echo "error: the server died" >&2; cat "$tmp/serve.log"; exit 1; }
+end_rss="$(rss)"
+rebuilds="$(grep -c '^rebuilt' "$tmp/serve.log" || true)"
+failed_rebuilds="$(grep -c 'rebuild failed' "$tmp/serve.log" || true)"
+echo "memory (VmRSS): after the first edits ${start_rss} kB, at the end ${end_rss} kB, range $(sort -n "$samples" | head -1)-$(sort -n "$samples" | tail -1) kB"
+echo "rebuilds during the run: $rebuilds (failed: $failed_rebuilds)"
+
+status=0
+if grep -q "Socket errors" "$tmp/wrk.txt"; then echo "error: wrk saw socket errors" >&2; status=1; fi
+if grep -q "Non-2xx or 3xx responses" "$tmp/wrk.txt"; then echo "error: wrk saw non-2xx/3xx answers" >&2; status=1; fi
+if [ "$failed_rebuilds" -gt 0 ]; then echo "error: a rebuild failed" >&2; status=1; fi
+if [ "$end_rss" -gt $((start_rss * 3 / 2)) ]; then echo "error: memory grew from $start_rss kB to $end_rss kB" >&2; status=1; fi
+[ "$status" -eq 0 ] && echo "load test passed"
+exit "$status"
