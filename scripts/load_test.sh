@@ -39,7 +39,7 @@ grep -q "serving http://" "$tmp/serve.log" || { echo "the server did not start" 
 
 # The pages to ask for: a spread of entries, and the list pages.
 paths="$tmp/paths.txt"
-( cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | awk 'NR % 25 == 1' | head -200 \
+( cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | awk 'NR % 25 == 1 && ++n <= 200' \
     | sed -e 's|^\./||' -e 's|\.md$|/|' -e 's|^|/|' ) > "$paths"
 printf '/\n/tags/\n/timeline/\n/sources/\n/search-index.js\n/style.css\n' >> "$paths"
 lua="$tmp/paths.lua"
@@ -51,7 +51,7 @@ lua="$tmp/paths.lua"
 } > "$lua"
 
 # An editor: append to an entry every 200 ms, and put it back.
-entry="$(cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | head -1)"
+entry="$(cd "$site/content" && find . -name '*.md' ! -name '_index.md' | sort | awk 'NR == 1')"
 cp "$site/content/$entry" "$tmp/entry.orig"
 (
   n=0

@@ -42,9 +42,16 @@ pub struct ServeError(pub String);
 fn bind(addr: IpAddr, first: u16) -> Result<tiny_http::Server, ServeError> {
     let mut last = String::new();
     for port in first..=first.saturating_add(50) {
-        match tiny_http::Server::http(SocketAddr::new(addr, port)) {
+        let listener = std::net::TcpListener::bind(SocketAddr::new(addr, port));
+        match listener.map_err(|e| e.to_string()).and_then(|l| {
+            // tiny_http writes the head and the body of a response separately; with Nagle's
+            // algorithm the body then waits for the browser's delayed ACK (40 ms). Linux
+            // gives accepted sockets the listener's TCP_NODELAY.
+            let _ = rustix::net::sockopt::set_tcp_nodelay(&l, true);
+            tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string())
+        }) {
             Ok(server) => return Ok(server),
-            Err(e) => last = e.to_string(),
+            Err(e) => last = e,
         }
         if first == 0 {
             break;
