@@ -106,6 +106,7 @@ fn edits_push_events_and_errors_keep_the_last_good_site() {
     site.write("static/style.css", "body { color: black; }");
     let server = Server::start(site.root());
     let events = server.events();
+    common::server::wait_open(&events);
     let text = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
 
     site.write("content/places/road.md", &text.replace("Old.", "Very old."));
@@ -161,7 +162,16 @@ fn a_taken_port_moves_to_the_next_free_one() {
 fn many_idle_event_streams_do_not_starve_file_requests() {
     let site = TestSite::fixture("graph");
     let server = Server::start(site.root());
-    let streams: Vec<_> = (0..200).map(|_| server.events()).collect();
+    // Opened one after the other, as pages do: tiny_http gives each connection a thread
+    // of its own, and a burst of connections arriving within a millisecond can wait in
+    // its queue until earlier ones close (a limit of tiny_http, noted in the README).
+    let streams: Vec<_> = (0..200)
+        .map(|_| {
+            let stream = server.events();
+            common::server::wait_open(&stream);
+            stream
+        })
+        .collect();
     for _ in 0..20 {
         let (status, _, body) = server.get("/people/anna/");
         assert_eq!(status, 200);
@@ -180,6 +190,7 @@ fn the_watcher_survives_the_content_folder_going_and_coming_back() {
     let site = TestSite::fixture("graph");
     let server = Server::start(site.root());
     let events = server.events();
+    common::server::wait_open(&events);
     let moved = site.path("content-away");
     std::fs::rename(site.path("content"), &moved).unwrap();
     // Without content/ the site does not build; the last good one is served.

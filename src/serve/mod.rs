@@ -48,6 +48,9 @@ fn bind(addr: IpAddr, first: u16) -> Result<tiny_http::Server, ServeError> {
             // algorithm the body then waits for the browser's delayed ACK (40 ms). Linux
             // gives accepted sockets the listener's TCP_NODELAY.
             let _ = rustix::net::sockopt::set_tcp_nodelay(&l, true);
+            // std listens with a backlog of 128: a page of open event streams and a
+            // burst of requests overflow it, and dropped connections retry after seconds.
+            let _ = rustix::net::listen(&l, 1024);
             tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string())
         }) {
             Ok(server) => return Ok(server),

@@ -152,6 +152,20 @@ pub fn split_response(answer: &str) -> (u16, String, String) {
     (status, head.to_string(), body.to_string())
 }
 
+/// Waits until an event stream is open: the server subscribes it before it answers.
+#[track_caller]
+pub fn wait_open(events: &Receiver<String>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match events.recv_timeout(left) {
+            Ok(line) if line.starts_with("retry:") => return,
+            Ok(_) => {}
+            Err(e) => panic!("the event stream did not open: {e}"),
+        }
+    }
+}
+
 /// Reads lines until one starts with `event: NAME`, then returns the data line.
 #[track_caller]
 pub fn next_event(events: &Receiver<String>, name: &str) -> String {
