@@ -27,26 +27,57 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Reads and parses the entry `content/REL`; a draft is dropped unless `drafts` is set
+/// (it is still checked).
+pub fn read_entry(
+    root: &Path,
+    rel: &str,
+    config: &Config,
+    drafts: bool,
+) -> (Option<Arc<Entry>>, Vec<Diagnostic>) {
+    match entry::read_source(root, rel) {
+        Ok(text) => {
+            let (entry, problems) = Entry::parse(rel, text, config);
+            (
+                entry.filter(|e| drafts || !e.front.draft).map(Arc::new),
+                problems,
+            )
+        }
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// Reads the section of folder `dir`, from its `_index.md` (`index`) when it has one.
+pub fn read_section(
+    root: &Path,
+    dir: &str,
+    index: Option<&String>,
+    config: &Config,
+) -> (Section, Vec<Diagnostic>) {
+    match index {
+        Some(rel) => match entry::read_source(root, rel) {
+            Ok(text) => Section::parse(dir, Some((rel, text)), config),
+            Err(d) => (Section::parse(dir, None, config).0, vec![d]),
+        },
+        None => Section::parse(dir, None, config),
+    }
+}
+
 /// Reads and parses every file under `ROOT/content/`, in parallel. Drafts are dropped unless
 /// `drafts` is set (they are still checked).
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
     let found = walk::walk(&root.join("content"));
     let mut diagnostics = found.problems;
 
-    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = found
+    let parsed: Vec<(Option<Arc<Entry>>, Vec<Diagnostic>)> = found
         .entries
         .par_iter()
-        .map(|rel| match entry::read_source(root, rel) {
-            Ok(text) => Entry::parse(rel, text, config),
-            Err(d) => (None, vec![d]),
-        })
+        .map(|rel| read_entry(root, rel, config, drafts))
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
     for (entry, problems) in parsed {
         diagnostics.extend(problems);
-        if let Some(entry) = entry.filter(|e| drafts || !e.front.draft) {
-            entries.push(Arc::new(entry));
-        }
+        entries.extend(entry);
     }
 
     let mut sections = Vec::with_capacity(found.dirs.len());
@@ -55,13 +86,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
             .sections
             .iter()
             .find(|rel| walk::parent_dir(rel) == dir);
-        let (section, problems) = match index {
-            Some(rel) => match entry::read_source(root, rel) {
-                Ok(text) => Section::parse(dir, Some((rel, text)), config),
-                Err(d) => (Section::parse(dir, None, config).0, vec![d]),
-            },
-            None => Section::parse(dir, None, config),
-        };
+        let (section, problems) = read_section(root, dir, index, config);
         diagnostics.extend(problems);
         sections.push(Arc::new(section));
     }

@@ -112,6 +112,19 @@ impl Site {
             .is_some_and(|e| e.rel == entries[i].rel && e.front.tags == entries[i].front.tags)
     }
 
+    /// The tags by how many entries carry them, most first, then by slug.
+    pub fn tags_by_use(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.tags.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&self.tags[a], &self.tags[b]);
+            y.entries
+                .len()
+                .cmp(&x.entries.len())
+                .then_with(|| x.slug.cmp(&y.slug))
+        });
+        order
+    }
+
     pub fn entry(&self, id: EntryId) -> &Entry {
         &self.entries[id.index()]
     }

@@ -391,19 +391,7 @@ impl Renderer {
 
     /// Tags by how many entries carry them, then by name.
     fn top_tags(&self, site: &Site, n: usize) -> Value {
-        let mut order: Vec<usize> = (0..site.tags.len()).collect();
-        order.sort_by(|&a, &b| {
-            site.tags[b]
-                .entries
-                .len()
-                .cmp(&site.tags[a].entries.len())
-                .then_with(|| {
-                    site.tags[a]
-                        .name
-                        .to_lowercase()
-                        .cmp(&site.tags[b].name.to_lowercase())
-                })
-        });
+        let order = site.tags_by_use();
         views::list(
             order
                 .into_iter()

@@ -201,14 +201,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
 /// The tags as a graph: the most used tags, joined where entries carry both, laid out by
 /// a fixed number of force-directed steps from fixed starting points.
 pub fn tag_graph(site: &Site, max_tags: usize) -> String {
-    let mut order: Vec<usize> = (0..site.tags.len()).collect();
-    order.sort_by(|&a, &b| {
-        site.tags[b]
-            .entries
-            .len()
-            .cmp(&site.tags[a].entries.len())
-            .then_with(|| site.tags[a].slug.cmp(&site.tags[b].slug))
-    });
+    let mut order = site.tags_by_use();
     order.truncate(max_tags);
     order.sort_by(|&a, &b| site.tags[a].slug.cmp(&site.tags[b].slug));
     if order.is_empty() {

@@ -428,18 +428,7 @@ impl Project {
                 {
                     return (Some(Arc::clone(&old.site.entries[id.index()])), Vec::new());
                 }
-                match content::entry::read_source(&self.root, rel) {
-                    Ok(text) => {
-                        let (entry, problems) = Entry::parse(rel, text, config);
-                        (
-                            entry
-                                .filter(|e| self.drafts || !e.front.draft)
-                                .map(Arc::new),
-                            problems,
-                        )
-                    }
-                    Err(d) => (None, vec![d]),
-                }
+                content::read_entry(&self.root, rel, config, self.drafts)
             })
             .collect();
         let mut diagnostics = found.problems;
@@ -461,13 +450,7 @@ impl Project {
                     sections.push(Arc::clone(s))
                 }
                 _ => {
-                    let (section, problems) = match index {
-                        Some(rel) => match content::entry::read_source(&self.root, rel) {
-                            Ok(text) => Section::parse(dir, Some((rel, text)), config),
-                            Err(d) => (Section::parse(dir, None, config).0, vec![d]),
-                        },
-                        None => Section::parse(dir, None, config),
-                    };
+                    let (section, problems) = content::read_section(&self.root, dir, index, config);
                     diagnostics.extend(problems);
                     sections.push(Arc::new(section));
                 }
