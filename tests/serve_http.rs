@@ -8,6 +8,8 @@ use common::server::{Server, next_event};
 #[test]
 fn serves_pages_with_the_script_and_the_right_types() {
     let site = TestSite::fixture("graph");
+    site.write("static/style.css", "body { color: black; }");
+    let sources = site.source_files();
     let server = Server::start(site.root());
     let (status, head, body) = server.get("/people/anna/");
     assert_eq!(status, 200, "{head}");
@@ -50,8 +52,9 @@ fn serves_pages_with_the_script_and_the_right_types() {
     assert_eq!(status, 200);
     assert!(head.contains("Content-Length:"), "{head}");
     assert!(body.is_empty(), "HEAD has no body");
-    // `dossier build` output never has the script, and serve leaves public/ alone.
+    // Serve leaves public/ alone and writes nothing into the site's own folders.
     assert!(!site.path("public").exists());
+    assert_eq!(site.source_files(), sources);
 }
 
 #[test]
