@@ -66,13 +66,54 @@ pub fn read_section(
 /// Reads and parses every file under `ROOT/content/`, in parallel. Drafts are dropped unless
 /// `drafts` is set (they are still checked).
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
-    let found = walk::walk(&root.join("content"));
+    assemble(
+        root,
+        config,
+        drafts,
+        walk::walk(&root.join("content")),
+        &Fresh,
+    )
+}
+
+/// Parsed entries and sections that a rebuild may keep instead of reading their files
+/// again (`dossier serve` keeps those of files that did not change).
+pub trait Reuse: Sync {
+    fn entry(&self, rel: &str) -> Option<Arc<Entry>>;
+    /// The section of folder `dir`, whose `_index.md` is `index`.
+    fn section(&self, dir: &str, index: Option<&String>) -> Option<Arc<Section>>;
+}
+
+/// Reuses nothing: every file is read.
+pub struct Fresh;
+
+impl Reuse for Fresh {
+    fn entry(&self, _: &str) -> Option<Arc<Entry>> {
+        None
+    }
+
+    fn section(&self, _: &str, _: Option<&String>) -> Option<Arc<Section>> {
+        None
+    }
+}
+
+/// Makes the content of the files `found`, reading and parsing in parallel those that
+/// `reuse` does not give.
+pub fn assemble(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    found: walk::Found,
+    reuse: &dyn Reuse,
+) -> Content {
     let mut diagnostics = found.problems;
 
     let parsed: Vec<(Option<Arc<Entry>>, Vec<Diagnostic>)> = found
         .entries
         .par_iter()
-        .map(|rel| read_entry(root, rel, config, drafts))
+        .map(|rel| match reuse.entry(rel) {
+            Some(entry) => (Some(entry), Vec::new()),
+            None => read_entry(root, rel, config, drafts),
+        })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
     for (entry, problems) in parsed {
@@ -86,9 +127,15 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
             .sections
             .iter()
             .find(|rel| walk::parent_dir(rel) == dir);
-        let (section, problems) = read_section(root, dir, index, config);
-        diagnostics.extend(problems);
-        sections.push(Arc::new(section));
+        let section = match reuse.section(dir, index) {
+            Some(section) => section,
+            None => {
+                let (section, problems) = read_section(root, dir, index, config);
+                diagnostics.extend(problems);
+                Arc::new(section)
+            }
+        };
+        sections.push(section);
     }
 
     Content {

@@ -76,12 +76,17 @@ pub(super) fn report_problems(
     }
 }
 
-/// Every `entry.md#fragment` must name a heading of the entry it points to.
-pub(super) fn check_anchors(entries: &[Arc<Entry>], rendered: &[Arc<Rendered>]) -> Vec<Diagnostic> {
-    entries
+/// Every `entry.md#fragment` of the entries `which` must name a heading of the entry it
+/// points to.
+pub(super) fn check_anchors(
+    entries: &[Arc<Entry>],
+    rendered: &[Arc<Rendered>],
+    which: &[usize],
+) -> Vec<Diagnostic> {
+    which
         .par_iter()
-        .zip(rendered)
-        .flat_map_iter(|(entry, r)| {
+        .flat_map_iter(|&i| {
+            let (entry, r) = (&entries[i], &rendered[i]);
             let problems = anchor_problems(r, entries, rendered);
             let mut out = Vec::new();
             report_problems(
@@ -94,27 +99,6 @@ pub(super) fn check_anchors(entries: &[Arc<Entry>], rendered: &[Arc<Rendered>]) 
             out
         })
         .collect()
-}
-
-/// As [`check_anchors`], for some entries only.
-pub(super) fn check_anchors_of(
-    entries: &[Arc<Entry>],
-    rendered: &[Arc<Rendered>],
-    which: &[usize],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for &i in which {
-        let (entry, r) = (&entries[i], &rendered[i]);
-        let problems = anchor_problems(r, entries, rendered);
-        report_problems(
-            &entry.file,
-            &entry.source,
-            entry.body_offset,
-            &problems,
-            &mut out,
-        );
-    }
-    out
 }
 
 pub(super) fn check_anchors_of_sections(

@@ -272,10 +272,15 @@ pub fn build(
                 .iter()
                 .all(|&i| d.previous.rendered[i].headings == rendered[i].headings)
         });
-    match delta.as_ref().filter(|_| headings_same) {
-        Some(d) => diagnostics.extend(checks::check_anchors_of(&entries, &rendered, &d.changed)),
-        None => diagnostics.extend(checks::check_anchors(&entries, &rendered)),
-    }
+    let all: Vec<usize>;
+    let to_check = match delta.as_ref().filter(|_| headings_same) {
+        Some(d) => &d.changed,
+        None => {
+            all = (0..entries.len()).collect();
+            &all
+        }
+    };
+    diagnostics.extend(checks::check_anchors(&entries, &rendered, to_check));
     diagnostics.extend(checks::check_anchors_of_sections(
         &sections,
         &section_rendered,

@@ -14,7 +14,7 @@ use crate::build::{self, Prepared};
 use crate::config::{Config, Overrides};
 use crate::content::{self, Content, Entry, Section, walk};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::graph;
+use crate::graph::{self, Site};
 use crate::markdown::Highlighter;
 use crate::output::{Sink, feed, search, sitemap};
 use crate::render::{Page, Theme};
@@ -410,58 +410,16 @@ impl Project {
         } else {
             walk::walk(&self.root.join("content"))
         };
-        let dirty = |rel: &str| {
-            self.dirty.iter().any(|d| {
-                d.is_empty()
-                    || rel == d
-                    || rel
-                        .strip_prefix(d.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
-        };
-        let parsed: Vec<(Option<Arc<Entry>>, Vec<Diagnostic>)> = found
-            .entries
-            .par_iter()
-            .map(|rel| {
-                if !dirty(rel)
-                    && let Some(id) = old.site.names.by_rel.get(rel)
-                {
-                    return (Some(Arc::clone(&old.site.entries[id.index()])), Vec::new());
-                }
-                content::read_entry(&self.root, rel, config, self.drafts)
-            })
-            .collect();
-        let mut diagnostics = found.problems;
-        let mut entries = Vec::with_capacity(parsed.len());
-        for (entry, problems) in parsed {
-            diagnostics.extend(problems);
-            entries.extend(entry);
-        }
-        let mut sections = Vec::with_capacity(found.dirs.len());
-        for dir in &found.dirs {
-            let index = found
-                .sections
-                .iter()
-                .find(|rel| walk::parent_dir(rel) == dir);
-            let reread = index.is_some_and(|rel| dirty(rel)) || dirty(dir);
-            let previous = old.site.sections.iter().find(|s| &s.dir == dir);
-            match previous {
-                Some(s) if !reread && s.file.is_some() == index.is_some() => {
-                    sections.push(Arc::clone(s))
-                }
-                _ => {
-                    let (section, problems) = content::read_section(&self.root, dir, index, config);
-                    diagnostics.extend(problems);
-                    sections.push(Arc::new(section));
-                }
-            }
-        }
-        Content {
-            entries,
-            sections,
-            assets: found.assets,
-            diagnostics,
-        }
+        content::assemble(
+            &self.root,
+            config,
+            self.drafts,
+            found,
+            &Unchanged {
+                site: &old.site,
+                dirty: &self.dirty,
+            },
+        )
     }
 
     /// Copies the static files again (the theme's and the site's).
@@ -502,6 +460,45 @@ impl Project {
         built.files = files;
         built.prepared.theme.statics = theme.statics;
         done(changed)
+    }
+}
+
+/// The entries and sections of the last build whose files are not dirty.
+struct Unchanged<'a> {
+    site: &'a Site,
+    dirty: &'a BTreeSet<String>,
+}
+
+impl Unchanged<'_> {
+    fn dirty(&self, rel: &str) -> bool {
+        self.dirty.iter().any(|d| {
+            d.is_empty()
+                || rel == d
+                || rel
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    }
+}
+
+impl content::Reuse for Unchanged<'_> {
+    fn entry(&self, rel: &str) -> Option<Arc<Entry>> {
+        if self.dirty(rel) {
+            return None;
+        }
+        let id = self.site.names.by_rel.get(rel)?;
+        Some(Arc::clone(&self.site.entries[id.index()]))
+    }
+
+    fn section(&self, dir: &str, index: Option<&String>) -> Option<Arc<Section>> {
+        if index.is_some_and(|rel| self.dirty(rel)) || self.dirty(dir) {
+            return None;
+        }
+        self.site
+            .sections
+            .iter()
+            .find(|s| s.dir == dir && s.file.is_some() == index.is_some())
+            .cloned()
     }
 }
 
