@@ -61,8 +61,8 @@ pub struct Outcome {
     pub tag_pages: usize,
     pub other_pages: usize,
     pub elapsed: Duration,
-    /// How long each stage took, for `--verbose`.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// How long each stage took and the resident memory after it, for `--verbose`.
+    pub stages: Vec<Stage>,
     /// Whether the output was written (always false for `check`).
     pub written: bool,
 }
@@ -99,15 +99,28 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// One stage of a run, as `--verbose` prints it.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// Resident memory at the end of the stage, where the system tells it.
+    pub resident: Option<u64>,
+}
+
 struct Timer {
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
 }
 
 impl Timer {
-    fn lap(&mut self, stage: &'static str) {
+    fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.last));
+        self.stages.push(Stage {
+            name,
+            took: now - self.last,
+            resident: fs::resident_bytes(),
+        });
         self.last = now;
     }
 }

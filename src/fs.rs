@@ -79,3 +79,12 @@ pub fn rename(from: &Path, to: &Path) -> FsResult<()> {
 pub fn copy(from: &Path, to: &Path) -> FsResult<()> {
     wrap("copy", from, std::fs::copy(from, to)).map(|_| ())
 }
+
+/// The resident memory of this process in bytes (`VmRSS` of `/proc/self/status`), or
+/// `None` where the system does not say.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

@@ -178,8 +178,16 @@ fn run_build(reporter: &Reporter, opts: BuildOptions) -> ExitCode {
         reporter.diagnostic(d);
     }
     if reporter.verbose {
-        for (stage, took) in &outcome.stages {
-            eprintln!("  {stage:<30} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        for stage in &outcome.stages {
+            let resident = stage
+                .resident
+                .map(|b| format!("{:>8.1} MiB resident", b as f64 / (1024.0 * 1024.0)))
+                .unwrap_or_default();
+            eprintln!(
+                "  {:<30} {:>8.1} ms {resident}",
+                stage.name,
+                stage.took.as_secs_f64() * 1000.0
+            );
         }
     }
     let verb = match (opts.mode, outcome.ok()) {

@@ -305,3 +305,27 @@ fn xml_texts(xml: &str, name: &str) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn verbose_prints_each_stage_with_time_and_memory() {
+    let site = TestSite::fixture("basic");
+    let run = site.run(&["--verbose", "build"]);
+    run.assert_ok();
+    for stage in ["read and parse", "markdown and links", "render pages"] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no `{stage}` line in:\n{}", run.stderr));
+        assert!(line.contains(" ms"), "{line}");
+        if cfg!(target_os = "linux") {
+            let mib: f64 = line
+                .split_whitespace()
+                .rev()
+                .nth(2)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("no resident memory in `{line}`"));
+            assert!(mib > 1.0, "{line}");
+        }
+    }
+}
