@@ -165,7 +165,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
 
     // Pages are rendered even when the content has errors, so that template errors are
     // reported in the same run; they are written only into a staging folder.
-    let staging = if opts.mode == Mode::Build && !diagnostics.has_errors() {
+    let mut staging = if opts.mode == Mode::Build && !diagnostics.has_errors() {
         match Staging::create(&output) {
             Ok(s) => Some(s),
             Err(d) => {
@@ -176,7 +176,9 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     } else {
         None
     };
-    let dir_sink = staging.as_ref().map(|s| DirSink::new(&s.dir));
+    let dir_sink = staging
+        .as_mut()
+        .map(|s| DirSink::reusing(&s.dir, std::mem::take(&mut s.reused)));
     let sink: &dyn Sink = match &dir_sink {
         Some(s) => s,
         None => &NullSink,
@@ -198,7 +200,8 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     if let Some(staging) = staging
         && !diagnostics.has_errors()
     {
-        match staging.commit() {
+        let removed = dir_sink.as_ref().map_or(Ok(()), DirSink::remove_unwritten);
+        match removed.and_then(|()| staging.commit()) {
             Ok(()) => outcome.written = true,
             Err(d) => diagnostics.push(d),
         }

@@ -532,7 +532,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     let leftovers: Vec<String> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("dossier-"))
+        .filter(|n| n.contains("dossier-staging") || n.contains("dossier-old"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -231,7 +231,7 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("dossier-"))
+        .filter(|n| n.contains("dossier-staging") || n.contains("dossier-old"))
         .collect();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
 }
@@ -250,6 +250,55 @@ fn removed_entries_leave_nothing_behind() {
         "a tag only the removed entry had"
     );
     assert!(!site.path("public/stray.txt").exists());
+}
+
+/// Builds the site into a new folder and returns what it wrote.
+fn fresh_output(site: &TestSite) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = site.path("fresh");
+    let _ = std::fs::remove_dir_all(&out);
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .assert_ok();
+    common::files_of(&out)
+}
+
+#[cfg(unix)]
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn rebuilds_start_from_the_replaced_output_and_equal_a_fresh_build() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    assert_eq!(site.output_files(), fresh_output(&site));
+    let about = site.path("public/about/index.html");
+    #[cfg(unix)]
+    let first = inode(&about);
+
+    // The second build has no earlier output to start from; it keeps the first.
+    site.remove("content/events/talks.md");
+    site.build().assert_ok();
+    assert_eq!(site.output_files(), fresh_output(&site));
+    assert!(
+        site.path(".public.dossier-previous/events/talks/index.html")
+            .exists()
+    );
+
+    // The third starts from the first: the removed entry, a file put there by hand and
+    // a folder where a file is now written all go; an unchanged page stays the same file.
+    site.write(".public.dossier-previous/stray.txt", "left by hand");
+    site.remove(".public.dossier-previous/robots.txt");
+    std::fs::create_dir_all(site.path(".public.dossier-previous/robots.txt/inner")).unwrap();
+    site.write(
+        "content/events/new-round.md",
+        "---\ntitle: New round\nkind: event\ndate: 2024-03-01\n---\nTalks went on.\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(site.output_files(), fresh_output(&site));
+    assert!(!site.path("public/events/talks").exists());
+    #[cfg(unix)]
+    assert_eq!(inode(&about), first, "an unchanged page was rewritten");
 }
 
 #[test]

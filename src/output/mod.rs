@@ -6,7 +6,7 @@ pub mod feed;
 pub mod search;
 pub mod sitemap;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,16 +42,28 @@ impl Sink for NullSink {
 }
 
 /// Writes into a folder, creating sub-folders as needed.
+///
+/// The folder may start with the files of an earlier output ([`DirSink::reusing`]): a
+/// file whose bytes are the same is left untouched, a changed one is rewritten in place,
+/// and [`DirSink::remove_unwritten`] removes the ones no longer written.
 pub struct DirSink {
     root: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
+    /// Files of the earlier output not written yet, with their sizes.
+    unwritten: Mutex<HashMap<PathBuf, u64>>,
 }
 
 impl DirSink {
     pub fn new(root: &Path) -> Self {
+        DirSink::reusing(root, HashMap::new())
+    }
+
+    /// A sink over a folder that already holds `files` (full paths, with sizes).
+    pub fn reusing(root: &Path, files: HashMap<PathBuf, u64>) -> Self {
         DirSink {
             root: root.to_path_buf(),
             made: Mutex::new(HashSet::new()),
+            unwritten: Mutex::new(files),
         }
     }
 
@@ -61,9 +73,83 @@ impl DirSink {
         {
             return Ok(());
         }
-        fs::create_dir_all(dir).map_err(|e| Diagnostic::error(e.to_string()))?;
+        if fs::create_dir_all(dir).is_err() {
+            // A file of the earlier output where this build has a folder.
+            self.clear_way(dir);
+            fs::create_dir_all(dir).map_err(|e| Diagnostic::error(e.to_string()))?;
+        }
         if let Ok(mut made) = self.made.lock() {
             made.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Removes what an earlier output has in the way of writing `path`: a file in place
+    /// of one of its folders, or a folder in place of the file.
+    fn clear_way(&self, path: &Path) {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return;
+        };
+        let mut at = self.root.clone();
+        for part in rel.components() {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.is_dir() && at == path => {
+                    let _ = std::fs::remove_dir_all(&at);
+                }
+                Ok(m) if !m.is_dir() && at != path => {
+                    let _ = std::fs::remove_file(&at);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Takes `path` off the earlier files still to write; its earlier size, if it had one.
+    fn take_earlier(&self, path: &Path) -> Option<u64> {
+        self.unwritten.lock().ok().and_then(|mut u| u.remove(path))
+    }
+
+    /// Creates (or truncates) `path`, clearing the way once when an earlier output blocks it.
+    fn create(&self, path: &Path, existed: bool) -> Result<std::fs::File, Diagnostic> {
+        if let Some(parent) = path.parent() {
+            self.ensure_dir(parent)?;
+        }
+        let file = match std::fs::File::create(path) {
+            Err(_) if existed || path.is_dir() => {
+                self.clear_way(path);
+                std::fs::File::create(path)
+            }
+            result => result,
+        };
+        file.map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+    }
+
+    /// Removes the files of the earlier output that this build did not write, and the
+    /// folders that leaves empty.
+    pub fn remove_unwritten(&self) -> Result<(), Diagnostic> {
+        let unwritten = match self.unwritten.lock() {
+            Ok(mut u) => std::mem::take(&mut *u),
+            Err(_) => return Ok(()),
+        };
+        for path in unwritten.keys() {
+            match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Diagnostic::error(format!(
+                        "cannot remove `{}`: {e}",
+                        path.display()
+                    )));
+                }
+            }
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.root) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
         }
         Ok(())
     }
@@ -72,10 +158,14 @@ impl DirSink {
 impl Sink for DirSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            self.ensure_dir(parent)?;
+        let earlier = self.take_earlier(&path);
+        if earlier == Some(bytes.len() as u64) && std::fs::read(&path).is_ok_and(|old| old == bytes)
+        {
+            return Ok(());
         }
-        fs::write(&path, bytes).map_err(|e| Diagnostic::error(e.to_string()))
+        self.create(&path, earlier.is_some())?
+            .write_all(bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
     }
 
     fn write_with(
@@ -84,15 +174,12 @@ impl Sink for DirSink {
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            self.ensure_dir(parent)?;
-        }
-        let error = |e: std::io::Error| {
-            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-        };
-        let file = std::fs::File::create(&path).map_err(error)?;
+        let earlier = self.take_earlier(&path);
+        let file = self.create(&path, earlier.is_some())?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        fill(&mut out).and_then(|()| out.flush()).map_err(error)
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
     }
 }
 

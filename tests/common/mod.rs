@@ -95,7 +95,9 @@ impl TestSite {
     pub fn source_files(&self) -> BTreeMap<String, Vec<u8>> {
         files_of(self.root())
             .into_iter()
-            .filter(|(rel, _)| !rel.starts_with("public/"))
+            .filter(|(rel, _)| {
+                !rel.starts_with("public/") && !rel.starts_with(".public.dossier-previous/")
+            })
             .collect()
     }
 }
