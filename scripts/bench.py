@@ -53,6 +53,24 @@ def fmt(values, digits=2):
     return f"{med:.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
+def settle(corpora, binaries):
+    """Writes every dirty page, drops the page cache (root only), then reads the corpora
+    and the binaries back in, so that each run starts with its inputs cached, nothing left
+    to write back, free memory, and no cached inode tables for ext4's recently deleted
+    inode scan."""
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("1\n")
+    for binary in binaries:
+        with open(binary, "rb") as f:
+            f.read()
+    for corpus in corpora:
+        for parent, _, files in os.walk(corpus, followlinks=True):
+            for name in files:
+                with open(os.path.join(parent, name), "rb") as f:
+                    f.read()
+
+
 def corpus_bytes(folder):
     total = 0
     for parent, _, files in os.walk(folder):
@@ -81,6 +99,9 @@ def main():
     ap.add_argument("--out", help="where outputs are written (default: inside --work)")
     ap.add_argument("--delete-between", action="store_true",
                     help="delete each output right after its run (the old way; see below)")
+    ap.add_argument("--drop-caches", action="store_true",
+                    help="before each run: delete the last output, sync, drop the page cache "
+                         "and read the corpus back in (root only; see settle())")
     ap.add_argument("--scale", type=int, metavar="ENTRIES",
                     help="instead of other tools: Dossier on --entries and on ENTRIES, and the growth")
     ap.add_argument("--probe", action="store_true")
@@ -140,11 +161,14 @@ def main():
     # pays the most.
     runs_dir = tempfile.mkdtemp(prefix="runs-", dir=out_root)
     figures = {name: [] for name in tools}
+    corpora = sorted({os.path.join(work, f"corpus-{n}") for n in (args.entries, args.scale) if n})
     for i in range(args.warmup + args.runs):
         for name, argv in tools.items():
             out = os.path.join(runs_dir, f"{name}-{i}")
+            if args.drop_caches:
+                settle(corpora, [b for b in (args.dossier, args.hugo, args.zola) if b])
             result = run_once(argv(out), env)
-            if args.delete_between:
+            if args.delete_between or args.drop_caches:
                 shutil.rmtree(out, ignore_errors=True)
             if i >= args.warmup:
                 figures[name].append(result)
@@ -161,7 +185,9 @@ def main():
         print(f"hugo: {version([args.hugo, 'version'])}")
     if args.zola:
         print(f"zola: {version([args.zola, '--version'])}")
-    when = "each right after its run" if args.delete_between else "after the last run"
+    when = ("each right after its run, then sync, page cache dropped and corpus re-read"
+            if args.drop_caches else
+            "each right after its run" if args.delete_between else "after the last run")
     print(f"{args.runs} runs each after {args.warmup} warm-up, alternating; median (min-max); "
           f"outputs in {out_root}, deleted {when}\n")
     print("| tool | wall s | CPU s (user+sys) | user s | sys s | peak MiB |")
