@@ -55,3 +55,55 @@ async fn wide_pictures_open_at_their_centre_on_a_phone() {
         );
     }
 }
+
+/// The boxes `[left, top, right, bottom]` of the tag graph's labels, in the picture's units,
+/// and the picture's width and height.
+const LABELS: &str = "const svg = document.querySelector('svg.tag-graph'); \
+    const boxes = [...svg.querySelectorAll('text')].map(t => { const b = t.getBBox(); \
+    return [b.x, b.y, b.x + b.width, b.y + b.height]; }); \
+    return [boxes, svg.viewBox.baseVal.width, svg.viewBox.baseVal.height];";
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium"]
+async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--quiet",
+            "build",
+            "--output",
+        ])
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let port = serve_dir(&public, "/");
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for (width, height) in [(1280, 900), (390, 800)] {
+        c.set_window_size(width, height).await.unwrap();
+        c.goto(&format!("http://127.0.0.1:{port}/graph/"))
+            .await
+            .unwrap();
+        let (boxes, w, h): (Vec<[f64; 4]>, f64, f64) =
+            serde_json::from_value(c.execute(LABELS, vec![]).await.unwrap()).unwrap();
+        assert!(boxes.len() >= 10, "{} labels", boxes.len());
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(
+                a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= w && a[3] <= h,
+                "at {width} px label {i} {a:?} leaves the {w}x{h} picture"
+            );
+            for b in &boxes[i + 1..] {
+                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+                assert!(apart, "at {width} px labels {a:?} and {b:?} overlap");
+            }
+        }
+    }
+}

@@ -269,7 +269,13 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
         }
         temperature *= 0.985;
     }
-    fit(&mut pos, width, height, 90.0, 36.0);
+    level(&mut pos);
+    // As tall as the levelled layout needs at the full width, within bounds.
+    let (w0, h0) = extent(&pos);
+    let height = (h0 * (width - 80.0) / w0.max(1.0) + 80.0)
+        .clamp(360.0, height)
+        .round();
+    fit(&mut pos, width, height, 40.0, 40.0);
 
     let config = &site.config;
     let max_entries = order
@@ -277,6 +283,20 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
         .map(|&t| site.tags[t].entries.len())
         .max()
         .unwrap_or(1) as f64;
+    let radius: Vec<f64> = order
+        .iter()
+        .map(|&t| 4.0 + 14.0 * (site.tags[t].entries.len() as f64 / max_entries).sqrt())
+        .collect();
+    let names: Vec<String> = order
+        .iter()
+        .map(|&t| shorten(&site.tags[t].name, 40))
+        .collect();
+    let nodes: Vec<(f64, f64, f64)> = pos
+        .iter()
+        .zip(&radius)
+        .map(|(&(x, y), &r)| (x, y, r))
+        .collect();
+    let labels = place_labels(&nodes, &names, LABEL_SIZE, (width, height));
     let mut svg = String::with_capacity(16384);
     let _ = write!(
         svg,
@@ -293,8 +313,9 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
     svg.push_str("</g><g class=\"nodes\">");
     for (i, &t) in order.iter().enumerate() {
         let tag = &site.tags[t];
-        let r = 4.0 + 14.0 * (tag.entries.len() as f64 / max_entries).sqrt();
         let (x, y) = pos[i];
+        let r = radius[i];
+        let label = &labels[i];
         svg.push_str("<a href=\"");
         escape(&mut svg, &config.url(&format!("tags/{}/", tag.slug)));
         svg.push_str("\"><title>");
@@ -304,14 +325,144 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
         );
         let _ = write!(
             svg,
-            "</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
-            y - r - 4.0
+            "</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
+            label.centre_x(),
+            label.baseline()
         );
-        escape(&mut svg, &shorten(&tag.name, 26));
+        escape(&mut svg, &names[i]);
         svg.push_str("</text></a>");
     }
     svg.push_str("</g></svg>");
     svg
+}
+
+/// The largest font size the theme gives the tag graph's labels, in the picture's units
+/// (on phones, where the picture is shown smallest).
+const LABEL_SIZE: f64 = 17.0;
+
+/// Turns the points about their centre so that the direction they spread most along
+/// lies level: a long diagonal layout then fills a wide picture.
+fn level(points: &mut [(f64, f64)]) {
+    let n = points.len() as f64;
+    let (cx, cy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), &(x, y)| (a + x / n, b + y / n));
+    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
+    for &(x, y) in points.iter() {
+        sxx += (x - cx) * (x - cx);
+        syy += (y - cy) * (y - cy);
+        sxy += (x - cx) * (y - cy);
+    }
+    let angle = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    let (sin, cos) = (-angle).sin_cos();
+    for p in points.iter_mut() {
+        let (x, y) = (p.0 - cx, p.1 - cy);
+        *p = (cx + x * cos - y * sin, cy + x * sin + y * cos);
+    }
+}
+
+/// A label's box in the picture: left, top, right, bottom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LabelBox(f64, f64, f64, f64);
+
+impl LabelBox {
+    fn centre_x(&self) -> f64 {
+        (self.0 + self.2) / 2.0
+    }
+
+    /// The text's baseline: a little above the bottom of the box, for descenders.
+    fn baseline(&self) -> f64 {
+        self.3 - (self.3 - self.1) * 0.22
+    }
+
+    fn overlap(&self, o: &LabelBox) -> f64 {
+        let w = self.2.min(o.2) - self.0.max(o.0);
+        let h = self.3.min(o.3) - self.1.max(o.1);
+        if w > 0.0 && h > 0.0 { w * h } else { 0.0 }
+    }
+}
+
+/// The width of `text` at font size `size`, estimated generously (about 0.58 em a
+/// character: the theme's sans-serif fonts average less).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.58
+}
+
+/// Places each node's label above, below, right or left of its circle, the largest nodes
+/// first, at the first place that covers no label placed before and no circle, else at
+/// the place that covers least; labels stay inside the picture.
+fn place_labels(
+    nodes: &[(f64, f64, f64)],
+    texts: &[String],
+    size: f64,
+    (width, height): (f64, f64),
+) -> Vec<LabelBox> {
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by(|&a, &b| nodes[b].2.total_cmp(&nodes[a].2).then(a.cmp(&b)));
+    let circles: Vec<LabelBox> = nodes
+        .iter()
+        .map(|&(x, y, r)| LabelBox(x - r, y - r, x + r, y + r))
+        .collect();
+    let mut placed: Vec<Option<LabelBox>> = vec![None; nodes.len()];
+    for i in order {
+        let (x, y, r) = nodes[i];
+        let w = text_width(&texts[i], size);
+        let h = size * 1.2;
+        let gap = 4.0;
+        let candidates = [
+            LabelBox(x - w / 2.0, y - r - gap - h, x + w / 2.0, y - r - gap),
+            LabelBox(x - w / 2.0, y + r + gap, x + w / 2.0, y + r + gap + h),
+            LabelBox(x + r + gap, y - h / 2.0, x + r + gap + w, y + h / 2.0),
+            LabelBox(x - r - gap - w, y - h / 2.0, x - r - gap, y + h / 2.0),
+        ];
+        let cost = |b: &LabelBox| -> f64 {
+            let labels: f64 = placed.iter().flatten().map(|p| p.overlap(b)).sum();
+            let circles: f64 = circles.iter().map(|c| c.overlap(b)).sum();
+            labels * 4.0 + circles
+        };
+        let best = candidates
+            .iter()
+            .map(|b| inside(*b, width, height))
+            .map(|b| (cost(&b), b))
+            .fold(None, |best: Option<(f64, LabelBox)>, (c, b)| match best {
+                Some((bc, _)) if bc <= c => best,
+                _ => Some((c, b)),
+            })
+            .map(|(_, b)| b);
+        placed[i] = best;
+    }
+    placed.into_iter().flatten().collect()
+}
+
+/// Moves a box into the picture, keeping its size.
+fn inside(b: LabelBox, width: f64, height: f64) -> LabelBox {
+    let dx = if b.0 < 2.0 {
+        2.0 - b.0
+    } else if b.2 > width - 2.0 {
+        width - 2.0 - b.2
+    } else {
+        0.0
+    };
+    let dy = if b.1 < 2.0 {
+        2.0 - b.1
+    } else if b.3 > height - 2.0 {
+        height - 2.0 - b.3
+    } else {
+        0.0
+    };
+    LabelBox(b.0 + dx, b.1 + dy, b.2 + dx, b.3 + dy)
+}
+
+/// The width and height of the points' bounding box.
+fn extent(points: &[(f64, f64)]) -> (f64, f64) {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in points {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    (x1 - x0, y1 - y0)
 }
 
 /// Scales and moves the points, keeping their proportions, to fill the box inside the
@@ -346,6 +497,44 @@ mod tests {
         assert_eq!(points[0], (20.0, 10.0));
         assert_eq!(points[1], (180.0, 90.0));
         assert_eq!(points[2], (100.0, 50.0));
+    }
+
+    #[test]
+    fn labels_of_close_nodes_take_turns_and_stay_inside() {
+        // Eight nodes 100 apart, each label about 150 wide: above each one, neighbours
+        // would collide.
+        let nodes: Vec<(f64, f64, f64)> = (0..8)
+            .map(|i| (5.0 + 100.0 * i as f64, 100.0, 8.0))
+            .collect();
+        let texts: Vec<String> = (0..8).map(|i| format!("A label number {i}")).collect();
+        let boxes = place_labels(&nodes, &texts, 17.0, (720.0, 200.0));
+        assert_eq!(boxes.len(), 8);
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(
+                a.0 >= 2.0 && a.1 >= 2.0 && a.2 <= 718.0 && a.3 <= 198.0,
+                "{a:?}"
+            );
+            for b in &boxes[i + 1..] {
+                assert_eq!(a.overlap(b), 0.0, "{a:?} and {b:?}");
+            }
+            let (x, y, r) = nodes[i];
+            assert_eq!(
+                a.overlap(&LabelBox(x - r, y - r, x + r, y + r)),
+                0.0,
+                "{a:?} covers its node"
+            );
+        }
+    }
+
+    #[test]
+    fn levelling_lays_a_diagonal_flat() {
+        let mut points = vec![(0.0, 0.0), (100.0, 100.0), (200.0, 200.0)];
+        level(&mut points);
+        let (w, h) = extent(&points);
+        assert!(
+            (w - 200.0 * 2f64.sqrt()).abs() < 1e-6 && h < 1e-6,
+            "{points:?}"
+        );
     }
 
     #[test]
