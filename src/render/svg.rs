@@ -453,8 +453,8 @@ fn inside(b: LabelBox, width: f64, height: f64) -> LabelBox {
     LabelBox(b.0 + dx, b.1 + dy, b.2 + dx, b.3 + dy)
 }
 
-/// The width and height of the points' bounding box.
-fn extent(points: &[(f64, f64)]) -> (f64, f64) {
+/// The points' bounding box: left, top, right, bottom.
+fn bounds(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &(x, y) in points {
         x0 = x0.min(x);
@@ -462,19 +462,19 @@ fn extent(points: &[(f64, f64)]) -> (f64, f64) {
         x1 = x1.max(x);
         y1 = y1.max(y);
     }
+    (x0, y0, x1, y1)
+}
+
+/// The width and height of the points' bounding box.
+fn extent(points: &[(f64, f64)]) -> (f64, f64) {
+    let (x0, y0, x1, y1) = bounds(points);
     (x1 - x0, y1 - y0)
 }
 
 /// Scales and moves the points, keeping their proportions, to fill the box inside the
 /// margins (`mx` left and right, where labels overhang; `my` top and bottom).
 fn fit(points: &mut [(f64, f64)], width: f64, height: f64, mx: f64, my: f64) {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in points.iter() {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
+    let (x0, y0, x1, y1) = bounds(points);
     let scale =
         ((width - 2.0 * mx) / (x1 - x0).max(1.0)).min((height - 2.0 * my) / (y1 - y0).max(1.0));
     let (ox, oy) = (
