@@ -169,7 +169,8 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Removes staging folders left by builds that were killed (their process is gone).
+/// Keeps or removes the staging folders left by builds that were killed (their process
+/// is gone).
 fn remove_stale(output: &Path) {
     let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
         return;
@@ -196,7 +197,9 @@ fn remove_stale(output: &Path) {
             && pid != std::process::id()
             && !process_alive(pid)
         {
-            let _ = std::fs::remove_dir_all(item.path());
+            // What a killed build wrote is as good a start for the next as any earlier
+            // output: keep it when no build left one.
+            let _ = keep(&item.path(), output);
         }
     }
 }
@@ -317,15 +320,30 @@ mod tests {
     }
 
     #[test]
-    fn stale_staging_folders_of_dead_processes_are_removed() {
+    fn folders_left_by_dead_builds_are_kept_for_the_next_or_removed() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         // PIDs above the kernel's maximum (4194304) never belong to a live process.
         let stale = tmp.path().join(".public.dossier-staging-4294967");
+        let old = tmp.path().join(".public.dossier-old-4294968");
         std::fs::create_dir_all(&stale).unwrap();
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(stale.join("index.html"), "half").unwrap();
+        std::fs::write(old.join("index.html"), "older").unwrap();
         let staging = Staging::create(&out).unwrap();
-        assert!(!stale.exists());
+        assert!(!stale.exists() && !old.exists());
+        // One of them (whichever the folder listing gave first) is where this build
+        // starts from, the other is gone.
+        let index = staging.dir.join("index.html");
+        assert!(
+            [4, 5]
+                .map(|len| HashMap::from([(index.clone(), len)]))
+                .contains(&staging.reused),
+            "{:?}",
+            staging.reused
+        );
         staging.commit().unwrap();
         assert!(out.is_dir());
+        assert_eq!(names_in(tmp.path()), ["public"]);
     }
 }
