@@ -79,6 +79,17 @@ fn init_writes_a_site_that_builds_strictly() {
         let html = dir.join("public").join(kind);
         assert!(html.is_dir(), "no {kind} pages");
     }
+    // The output and the earlier output a rebuild keeps are ignored by git.
+    let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    let lines: Vec<&str> = ignore.lines().collect();
+    assert!(lines.contains(&"/public/"), "{ignore}");
+    assert!(lines.contains(&"/.public.dossier-*/"), "{ignore}");
+    let rebuild = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["--root", dir.to_str().unwrap(), "--quiet", "build"])
+        .status()
+        .unwrap();
+    assert!(rebuild.success());
+    assert!(dir.join(".public.dossier-previous").is_dir());
     // A second init into the same folder refuses.
     site.run(&["init", dir.to_str().unwrap()]).assert_code(1);
 }
