@@ -13,15 +13,14 @@ use crate::markdown::{self, Problem, Rendered};
 /// Two pages with one URL, or a page on a URL Dossier needs for itself.
 pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut owners: HashMap<&str, &str> = HashMap::new();
+    let mut owners: HashMap<&str, &str> = HashMap::with_capacity(entries.len() + sections.len());
     for section in sections {
         let owner = section.file.as_deref().unwrap_or("content/");
         owners.entry(section.path.as_str()).or_insert(owner);
     }
     for entry in entries {
-        let reserved = RESERVED_PATHS
-            .iter()
-            .any(|r| entry.path == *r || (entry.path.starts_with(r) && *r == "__dossier/"));
+        let reserved =
+            entry.path.starts_with("__dossier/") || RESERVED_PATHS.contains(&entry.path.as_str());
         if reserved {
             diagnostics.push(
                 Diagnostic::error(format!(
