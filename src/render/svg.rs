@@ -424,10 +424,7 @@ fn place_labels(
             .iter()
             .map(|b| inside(*b, width, height))
             .map(|b| (cost(&b), b))
-            .fold(None, |best: Option<(f64, LabelBox)>, (c, b)| match best {
-                Some((bc, _)) if bc <= c => best,
-                _ => Some((c, b)),
-            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, b)| b);
         placed[i] = best;
     }
@@ -436,21 +433,20 @@ fn place_labels(
 
 /// Moves a box into the picture, keeping its size.
 fn inside(b: LabelBox, width: f64, height: f64) -> LabelBox {
-    let dx = if b.0 < 2.0 {
-        2.0 - b.0
-    } else if b.2 > width - 2.0 {
-        width - 2.0 - b.2
-    } else {
-        0.0
-    };
-    let dy = if b.1 < 2.0 {
-        2.0 - b.1
-    } else if b.3 > height - 2.0 {
-        height - 2.0 - b.3
-    } else {
-        0.0
-    };
+    let dx = shift_into(b.0, b.2, width);
+    let dy = shift_into(b.1, b.3, height);
     LabelBox(b.0 + dx, b.1 + dy, b.2 + dx, b.3 + dy)
+}
+
+/// How far to move the span `lo..hi` so that it lies 2 units inside `0..size`.
+fn shift_into(lo: f64, hi: f64, size: f64) -> f64 {
+    if lo < 2.0 {
+        2.0 - lo
+    } else if hi > size - 2.0 {
+        size - 2.0 - hi
+    } else {
+        0.0
+    }
 }
 
 /// The points' bounding box: left, top, right, bottom.
