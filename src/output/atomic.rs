@@ -33,12 +33,17 @@ fn err(e: impl ToString) -> Diagnostic {
     Diagnostic::error(e.to_string())
 }
 
-/// `.NAME.dossier-staging-PID` beside the output folder.
-fn sibling(output: &Path, what: &str, pid: u32) -> PathBuf {
+/// `.NAME.WHAT` beside the output folder `NAME`.
+fn beside(output: &Path, what: &str) -> PathBuf {
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}.{what}-{pid}"))
+    output.with_file_name(format!(".{name}.{what}"))
+}
+
+/// `.NAME.dossier-staging-PID` beside the output folder.
+fn sibling(output: &Path, what: &str, pid: u32) -> PathBuf {
+    beside(output, &format!("{what}-{pid}"))
 }
 
 impl Staging {
@@ -103,10 +108,7 @@ impl Drop for Staging {
 
 /// `.NAME.dossier-previous` beside the output folder.
 fn previous(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}.{PREVIOUS}"))
+    beside(output, PREVIOUS)
 }
 
 /// Keeps `tree` as the folder the next build of `output` starts from; removes it when

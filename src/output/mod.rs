@@ -122,7 +122,7 @@ impl DirSink {
             }
             result => result,
         };
-        file.map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+        file.map_err(|e| cannot_write(path, e))
     }
 
     /// Removes the files of the earlier output that this build did not write, and the
@@ -165,7 +165,7 @@ impl Sink for DirSink {
         }
         self.create(&path, earlier.is_some())?
             .write_all(bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+            .map_err(|e| cannot_write(&path, e))
     }
 
     fn write_with(
@@ -179,8 +179,13 @@ impl Sink for DirSink {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         fill(&mut out)
             .and_then(|()| out.flush())
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))
+            .map_err(|e| cannot_write(&path, e))
     }
+}
+
+/// The error of a failed write, naming the file.
+fn cannot_write(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
 }
 
 /// Escapes text for XML content and attribute values.
