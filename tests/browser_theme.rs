@@ -68,22 +68,11 @@ const LABELS: &str = "const svg = document.querySelector('svg.tag-graph'); \
 async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args([
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--quiet",
-            "build",
-            "--output",
-        ])
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::dossier(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["--quiet", "build", "--output", public.to_str().unwrap()],
+    )
+    .assert_ok();
     let port = serve_dir(&public, "/");
     let browser = Browser::start().await;
     let c = &browser.client;

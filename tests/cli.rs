@@ -57,15 +57,7 @@ fn init_writes_a_site_that_builds_strictly() {
     let site = TestSite::empty();
     let dir = site.path("new-site");
     site.run(&["init", dir.to_str().unwrap()]).assert_ok();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["--root", dir.to_str().unwrap(), "build", "--strict"])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::dossier(&dir, &["build", "--strict"]).assert_ok();
     for kind in [
         "people",
         "places",
@@ -84,11 +76,7 @@ fn init_writes_a_site_that_builds_strictly() {
     let lines: Vec<&str> = ignore.lines().collect();
     assert!(lines.contains(&"/public/"), "{ignore}");
     assert!(lines.contains(&"/.public.dossier-*/"), "{ignore}");
-    let rebuild = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["--root", dir.to_str().unwrap(), "--quiet", "build"])
-        .status()
-        .unwrap();
-    assert!(rebuild.success());
+    common::dossier(&dir, &["--quiet", "build"]).assert_ok();
     assert!(dir.join(".public.dossier-previous").is_dir());
     // A second init into the same folder refuses.
     site.run(&["init", dir.to_str().unwrap()]).assert_code(1);

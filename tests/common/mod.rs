@@ -66,14 +66,7 @@ impl TestSite {
 
     /// Runs `dossier --root SITE ARGS…`.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .arg("--root")
-            .arg(self.root())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run dossier");
-        Run::from(output)
+        dossier(self.root(), args)
     }
 
     pub fn build(&self) -> Run {
@@ -156,6 +149,18 @@ impl Run {
         );
         self
     }
+}
+
+/// Runs `dossier --root ROOT ARGS…` on any site folder.
+pub fn dossier(root: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dossier");
+    Run::from(output)
 }
 
 pub fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
