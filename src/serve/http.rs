@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::drain::Drain;
 use super::project::Files;
 
 pub const EVENTS_PATH: &str = "/__dossier/events";
@@ -208,11 +209,14 @@ pub struct State {
     /// after its pages are served: requests for them wait.
     pub data_pending: Mutex<bool>,
     pub data_ready: Condvar,
+    /// Keeps tiny_http's connection queue moving (see `drain`).
+    drain: Drain,
 }
 
 impl State {
-    pub fn new(bound: IpAddr) -> State {
+    pub fn new(bound: IpAddr, drain: Drain) -> State {
         State {
+            drain,
             files: RwLock::new(Arc::new(Files::new())),
             events: Events::default(),
             bound,
@@ -251,6 +255,8 @@ fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> 
 
 /// Answers one request. Event streams are handed to a thread of their own.
 pub fn handle(state: &Arc<State>, request: Request) {
+    // A request has come: other connections may have come with it.
+    state.drain.soon();
     let host = request
         .headers()
         .iter()

@@ -2,6 +2,7 @@
 //! rebuilds what a change affects, and tells open pages over Server-Sent Events.
 
 pub mod affected;
+pub mod drain;
 pub mod http;
 pub mod project;
 pub mod watch;
@@ -132,7 +133,8 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     let mut project = Project::new(&opts.root, &url, opts.drafts);
     // Pages first: the sitemap and the search index follow right after the reload event.
     project.defer_data(true);
-    let state = Arc::new(State::new(opts.bind));
+    let (drain, drainer) = drain::start(addr, Arc::clone(&stop));
+    let state = Arc::new(State::new(opts.bind, drain.clone()));
     match project.full() {
         Rebuild::Done { .. } => {
             publish(&project, &state);
@@ -197,6 +199,8 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     for worker in workers {
         let _ = worker.join();
     }
+    drain.soon();
+    let _ = drainer.join();
     log.info("stopped");
     Ok(())
 }

@@ -62,6 +62,16 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session in Chromium");
+        // A page that never finishes loading fails the test in 30 s, not chromedriver's 300.
+        let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+            Some(std::time::Duration::from_secs(30)),
+            Some(std::time::Duration::from_secs(30)),
+            None,
+        );
+        client
+            .update_timeouts(timeouts)
+            .await
+            .expect("WebDriver timeouts");
         Browser {
             driver,
             client,
