@@ -93,10 +93,16 @@ impl Drop for Browser {
 /// returns the port.
 pub fn serve_dir(root: &Path, prefix: &'static str) -> u16 {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("a local port");
-    let port = server.server_addr().to_ip().expect("an IP address").port();
+    let addr = server.server_addr().to_ip().expect("an IP address");
+    let port = addr.port();
     let root: PathBuf = root.to_path_buf();
+    // The same keeper of tiny_http's connection queue as `dossier serve`'s: without it a
+    // page load can wait for a connection that no thread takes.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (drain, _drainer) = dossier::serve::drain::start(addr, stop);
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
+            drain.soon();
             let url = request
                 .url()
                 .split(['?', '#'])
