@@ -124,8 +124,14 @@ pub struct Config {
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
     pub search: bool,
+    /// How many entries a list page (a tag, a kind, a section, the timeline) shows before
+    /// it goes on at `page/2/`; 0 puts every entry on one page.
+    pub paginate_by: usize,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+/// Entries on a list page unless `paginate_by` says otherwise.
+pub const PAGINATE_BY: usize = 100;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
@@ -210,6 +216,7 @@ const KEYS: &[&str] = &[
     "highlight",
     "markdown",
     "search",
+    "paginate_by",
     "extra",
 ];
 
@@ -326,6 +333,17 @@ impl Config {
                 true
             }
         };
+        let paginate_by = match map.get::<usize>("paginate_by") {
+            None => PAGINATE_BY,
+            Some(Ok(n)) => n,
+            Some(Err(e)) => {
+                out.error(
+                    e.pos,
+                    "`paginate_by` must be a whole number of entries a list page shows (0: all on one page)",
+                );
+                PAGINATE_BY
+            }
+        };
         let extra = match map.get_json("extra") {
             None => serde_json::Map::new(),
             Some(Ok(serde_json::Value::Object(m))) => m,
@@ -355,6 +373,7 @@ impl Config {
             highlight,
             markdown,
             search,
+            paginate_by,
             extra,
         };
         out.finish(Some(config))
@@ -687,6 +706,27 @@ mod tests {
         assert!(messages[0].contains("did you mean `description`?"));
         assert!(messages[1].starts_with("warning: site.yaml:5:3: unknown key `cuont`"));
         assert!(messages[1].contains("did you mean `count`?"));
+    }
+
+    #[test]
+    fn paginate_by_is_a_count_of_entries() {
+        let default = parse("title: T\nbase_url: https://e.org/\n");
+        assert_eq!(default.config.unwrap().paginate_by, PAGINATE_BY);
+        let off = parse("title: T\nbase_url: https://e.org/\npaginate_by: 0\n");
+        assert_eq!(off.config.unwrap().paginate_by, 0);
+        for bad in ["-1", "lots", "2.5"] {
+            let report = parse(&format!(
+                "title: T\nbase_url: https://e.org/\npaginate_by: {bad}\n"
+            ));
+            assert!(report.config.is_none(), "{bad}");
+            assert!(
+                report.diagnostics[0]
+                    .headline()
+                    .starts_with("site.yaml:3:14: `paginate_by` must be a whole number"),
+                "{bad}: {}",
+                report.diagnostics[0].headline()
+            );
+        }
     }
 
     #[test]

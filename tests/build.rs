@@ -67,9 +67,15 @@ fn drafts_are_built_on_request() {
 fn every_internal_link_works_under_a_sub_path() {
     let site = TestSite::fixture("basic");
     site.build().assert_ok();
-    let files = site.output_files();
+    let checked = assert_links_resolve(&site.output_files(), BASE);
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+/// Checks that every internal link of every page leads to a file of `files`, under
+/// `base`; returns how many it checked.
+fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>, base: &str) -> usize {
     let mut checked = 0;
-    for (rel, bytes) in &files {
+    for (rel, bytes) in files {
         if !rel.ends_with(".html") {
             continue;
         }
@@ -80,11 +86,11 @@ fn every_internal_link_works_under_a_sub_path() {
                 continue;
             }
             assert!(
-                link.starts_with(BASE),
-                "{rel}: link {link} is not under {BASE}"
+                link.starts_with(base),
+                "{rel}: link {link} is not under {base}"
             );
             let (path, _fragment) = link.split_once('#').unwrap_or((&link, ""));
-            let file = &path[BASE.len()..];
+            let file = &path[base.len()..];
             let target = if file.is_empty() || file.ends_with('/') {
                 format!("{file}index.html")
             } else {
@@ -97,7 +103,7 @@ fn every_internal_link_works_under_a_sub_path() {
             checked += 1;
         }
     }
-    assert!(checked > 50, "only {checked} links checked");
+    checked
 }
 
 #[test]
@@ -377,4 +383,113 @@ fn verbose_prints_each_stage_with_time_and_memory() {
             assert!(mib > 1.0, "{line}");
         }
     }
+}
+
+/// The entry URLs of the cards on a list page, in order.
+fn card_urls(html: &str) -> Vec<String> {
+    html.split("class=\"card-title\" href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// The value of the `rel` link on a page, if it has one.
+fn rel_link(html: &str, rel: &str) -> Option<String> {
+    let attr = format!("rel=\"{rel}\" href=\"");
+    let start = html.find(&attr)? + attr.len();
+    Some(html[start..start + html[start..].find('"')?].to_string())
+}
+
+/// A list of the graph fixture (base path `/dossier/`), followed from its first page by
+/// `rel="next"`: each page's path and cards.
+fn list_pages(site: &TestSite, first: &str) -> Vec<(String, Vec<String>)> {
+    const BASE: &str = "/dossier/";
+    let mut pages: Vec<(String, Vec<String>)> = Vec::new();
+    let mut next = Some(format!("{BASE}{first}"));
+    while let Some(url) = next {
+        let path = url.strip_prefix(BASE).unwrap().to_string();
+        let html = site.output(&format!("{path}index.html"));
+        let previous = pages.last().map(|(p, _)| format!("{BASE}{p}"));
+        assert_eq!(rel_link(&html, "prev"), previous, "{path}");
+        next = rel_link(&html, "next");
+        pages.push((path, card_urls(&html)));
+        assert!(
+            pages.len() < 50,
+            "the pages of {first} go round in a circle"
+        );
+    }
+    pages
+}
+
+#[test]
+fn long_lists_go_on_over_numbered_pages_that_hold_every_entry_once() {
+    let site = TestSite::fixture("graph");
+    for (i, name) in ["one", "two", "three"].iter().enumerate() {
+        site.write(
+            &format!("content/notes/{name}.md"),
+            &format!("---\ntitle: \"Note {name}\"\nkind: person\ndate: 2021-0{}-01\ntags: [\"Common\"]\n---\nA note.\n", i + 1),
+        );
+    }
+    let lists = ["tags/common/", "timeline/", "people/", "notes/"];
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}paginate_by: 0\n"));
+    site.build().assert_ok();
+    let whole: Vec<Vec<String>> = lists
+        .iter()
+        .map(|list| {
+            let pages = list_pages(&site, list);
+            assert_eq!(pages.len(), 1, "{list} is on one page with paginate_by: 0");
+            pages[0].1.clone()
+        })
+        .collect();
+    let whole_feed = site.output("tags/common/atom.xml");
+
+    site.write("site.yaml", &format!("{config}paginate_by: 2\n"));
+    site.build().assert_ok();
+    let files = site.output_files();
+    for (list, whole) in lists.iter().zip(&whole) {
+        assert!(whole.len() > 2, "{list} has {} entries", whole.len());
+        let pages = list_pages(&site, list);
+        assert_eq!(pages.len(), whole.len().div_ceil(2), "{list}");
+        for (n, (path, cards)) in pages.iter().enumerate() {
+            assert!(!cards.is_empty() && cards.len() <= 2, "{path}: {cards:?}");
+            let expected = match n {
+                0 => list.to_string(),
+                n => format!("{list}page/{}/", n + 1),
+            };
+            assert_eq!(path, &expected);
+            if n > 0 {
+                let html = site.output(&format!("{path}index.html"));
+                let title = format!("(page {} of {})", n + 1, pages.len());
+                assert!(html.contains(&title), "{path} has no {title}");
+            }
+        }
+        let joined: Vec<String> = pages.into_iter().flat_map(|(_, cards)| cards).collect();
+        assert_eq!(
+            &joined, whole,
+            "{list}: every entry once, in the same order"
+        );
+        assert!(!files.contains_key(&format!("{list}page/1/index.html")));
+    }
+    assert_links_resolve(&files, "/dossier/");
+    let sitemap = site.output("sitemap.xml");
+    assert!(sitemap.contains("https://example.org/dossier/tags/common/page/2/"));
+    assert!(!files.contains_key("tags/common/page/2/atom.xml"));
+    assert_eq!(
+        site.output("tags/common/atom.xml"),
+        whole_feed,
+        "one feed a tag, as without pages"
+    );
+}
+
+#[test]
+fn an_entry_cannot_take_the_url_of_a_later_page() {
+    let site = TestSite::fixture("graph");
+    site.write(
+        "content/people/page/2.md",
+        "---\ntitle: \"Two\"\nkind: person\n---\nText.\n",
+    );
+    site.build().assert_code(1).assert_reports(
+        "error: content/people/page/2.md: the URL /people/page/2/ is one Dossier writes itself",
+    );
 }

@@ -80,9 +80,30 @@ fn rebuilt(project: &mut Project, list: &[Change]) -> Vec<String> {
     }
 }
 
+/// The graph fixture, with one entry to a list page when `paginated` (every list then has
+/// several pages, and edits move entries between them).
+fn graph_site(paginated: bool) -> TestSite {
+    let site = TestSite::fixture("graph");
+    if paginated {
+        let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+        site.write("site.yaml", &format!("{config}paginate_by: 1\n"));
+    }
+    site
+}
+
 #[test]
 fn a_scripted_sequence_of_edits_matches_a_fresh_build_after_each() {
-    let site = TestSite::fixture("graph");
+    scripted_sequence(graph_site(false));
+}
+
+#[test]
+fn a_scripted_sequence_of_edits_matches_a_fresh_build_with_paginated_lists() {
+    let site = graph_site(true);
+    assert!(fresh(&site).contains_key("tags/common/page/2/index.html"));
+    scripted_sequence(site);
+}
+
+fn scripted_sequence(site: TestSite) {
     let mut project = Project::new(site.root(), BASE, false);
     assert!(matches!(project.full(), Rebuild::Done { .. }));
     assert_same(&project, &site, "the first build");
@@ -261,7 +282,15 @@ fn edit(site: &TestSite, rel: &str, from: &str, to: &str) {
 
 #[test]
 fn edits_to_every_field_that_an_index_depends_on_match_a_fresh_build() {
-    let site = TestSite::fixture("graph");
+    field_edits(graph_site(false));
+}
+
+#[test]
+fn edits_to_every_field_that_an_index_depends_on_match_a_fresh_build_paginated() {
+    field_edits(graph_site(true));
+}
+
+fn field_edits(site: TestSite) {
     let mut project = Project::new(site.root(), BASE, false);
     assert!(matches!(project.full(), Rebuild::Done { .. }));
 

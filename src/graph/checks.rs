@@ -19,16 +19,20 @@ pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> 
         owners.entry(section.path.as_str()).or_insert(owner);
     }
     for entry in entries {
-        let reserved =
-            entry.path.starts_with("__dossier/") || RESERVED_PATHS.contains(&entry.path.as_str());
+        let page_of_list = is_page_of_list(&entry.path);
+        let reserved = page_of_list
+            || entry.path.starts_with("__dossier/")
+            || RESERVED_PATHS.contains(&entry.path.as_str());
         if reserved {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "the URL /{} is one Dossier writes itself; give the entry another `slug` or folder",
-                    entry.path
-                ))
-                .in_file(&entry.file),
-            );
+            let mut d = Diagnostic::error(format!(
+                "the URL /{} is one Dossier writes itself; give the entry another `slug` or folder",
+                entry.path
+            ))
+            .in_file(&entry.file);
+            if page_of_list {
+                d = d.help("`page/N/` in a folder is where a list goes on after its first page");
+            }
+            diagnostics.push(d);
             continue;
         }
         if let Some(other) = owners.insert(&entry.path, &entry.file) {
@@ -48,6 +52,15 @@ pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> 
         }
     }
     diagnostics
+}
+
+/// Whether `path` is `…page/N/`, where the later pages of a list go.
+fn is_page_of_list(path: &str) -> bool {
+    let mut segments = path.trim_end_matches('/').rsplit('/');
+    let number = segments.next().unwrap_or("");
+    !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && segments.next() == Some("page")
 }
 
 pub(super) fn report_problems(

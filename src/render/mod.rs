@@ -11,66 +11,113 @@ use crate::graph::{EntryId, Site};
 pub use theme::Theme;
 use views::{Shared, obj, text};
 
-/// One page of the site.
+/// One page of the site. A list (a section, a kind, a tag, the timeline) is paginated: its
+/// pages are numbered from 0, the first at the list's own URL and page `n` at `page/n+1/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
     Home,
     Entry(EntryId),
     /// A folder of `content/` that is neither the content folder itself (the home page)
     /// nor named after a kind (then it is that kind's page).
-    Section(usize),
+    Section(usize, u32),
     /// The index of a kind: an index into `Site::kind_pages`.
-    Kind(usize),
+    Kind(usize, u32),
     Tags,
-    Tag(usize),
-    Timeline,
+    Tag(usize, u32),
+    Timeline(u32),
     Sources,
     Graph,
     Search,
     NotFound,
 }
 
+/// How many pages a list of `len` entries takes, `per` to a page (0: all on one).
+pub fn page_count(len: usize, per: usize) -> u32 {
+    if per == 0 || len == 0 {
+        1
+    } else {
+        u32::try_from(len.div_ceil(per)).unwrap_or(u32::MAX)
+    }
+}
+
 impl Page {
     /// Every page of the site.
     pub fn all(site: &Site) -> Vec<Page> {
-        let mut pages = vec![
-            Page::Home,
-            Page::NotFound,
-            Page::Tags,
-            Page::Timeline,
-            Page::Sources,
-            Page::Graph,
-        ];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
+        pages.extend(Page::Timeline(0).siblings(site));
+        pages.extend([Page::Sources, Page::Graph]);
         if site.config.search {
             pages.push(Page::Search);
         }
         // Lists first: one of them can hold every entry, and rendered last it would keep
         // one thread busy alone at the end.
-        pages.extend((0..site.kind_pages.len()).map(Page::Kind));
-        pages.extend((0..site.tags.len()).map(Page::Tag));
+        pages.extend((0..site.kind_pages.len()).flat_map(|k| Page::Kind(k, 0).siblings(site)));
+        pages.extend((0..site.tags.len()).flat_map(|t| Page::Tag(t, 0).siblings(site)));
         pages.extend(
             (1..site.sections.len())
                 .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
-                .map(Page::Section),
+                .flat_map(|i| Page::Section(i, 0).siblings(site)),
         );
         pages.extend(site.ids().map(Page::Entry));
         pages
     }
 
+    /// The entries of the list this page is a page of, in their order.
+    fn list<'s>(&self, site: &'s Site) -> Option<&'s [EntryId]> {
+        match *self {
+            Page::Section(i, _) => Some(&site.section_entries[i]),
+            Page::Kind(k, _) => Some(&site.kind_pages[k].entries),
+            Page::Tag(t, _) => Some(&site.tags[t].entries),
+            Page::Timeline(_) => Some(&site.timeline),
+            _ => None,
+        }
+    }
+
+    /// The page's number in its list, from 0 (0 for pages that are not in a list).
+    pub fn number(&self) -> u32 {
+        match *self {
+            Page::Section(_, n) | Page::Kind(_, n) | Page::Tag(_, n) | Page::Timeline(n) => n,
+            _ => 0,
+        }
+    }
+
+    fn numbered(self, n: u32) -> Page {
+        match self {
+            Page::Section(i, _) => Page::Section(i, n),
+            Page::Kind(k, _) => Page::Kind(k, n),
+            Page::Tag(t, _) => Page::Tag(t, n),
+            Page::Timeline(_) => Page::Timeline(n),
+            other => other,
+        }
+    }
+
+    /// Every page of the list this page is a page of, first to last; the page alone when
+    /// it is not in a list.
+    pub fn siblings(self, site: &Site) -> impl Iterator<Item = Page> + use<> {
+        let count = self
+            .list(site)
+            .map_or(1, |ids| page_count(ids.len(), site.config.paginate_by));
+        (0..count).map(move |n| self.numbered(n))
+    }
+
     /// The site path of the page's folder (`places/baku/`), or of the file for `404.html`.
     pub fn path(&self, site: &Site) -> String {
-        match self {
+        let list = match self {
             Page::Home => String::new(),
             Page::Entry(id) => site.entry(*id).path.clone(),
-            Page::Section(i) => site.sections[*i].path.clone(),
-            Page::Kind(i) => site.kind_pages[*i].path.clone(),
+            Page::Section(i, _) => site.sections[*i].path.clone(),
+            Page::Kind(k, _) => site.kind_pages[*k].path.clone(),
             Page::Tags => "tags/".into(),
-            Page::Tag(i) => format!("tags/{}/", site.tags[*i].slug),
-            Page::Timeline => "timeline/".into(),
+            Page::Tag(t, _) => format!("tags/{}/", site.tags[*t].slug),
+            Page::Timeline(_) => "timeline/".into(),
             Page::Sources => "sources/".into(),
             Page::Graph => "graph/".into(),
             Page::Search => "search/".into(),
             Page::NotFound => "404.html".into(),
+        };
+        match self.number() {
+            0 => list,
+            n => format!("{list}page/{}/", n + 1),
         }
     }
 
@@ -86,11 +133,11 @@ impl Page {
         match self {
             Page::Home => "index.html",
             Page::Entry(_) => "entry.html",
-            Page::Section(_) => "section.html",
-            Page::Kind(_) => "kind.html",
+            Page::Section(..) => "section.html",
+            Page::Kind(..) => "kind.html",
             Page::Tags => "tags.html",
-            Page::Tag(_) => "tag.html",
-            Page::Timeline => "timeline.html",
+            Page::Tag(..) => "tag.html",
+            Page::Timeline(_) => "timeline.html",
             Page::Sources => "sources.html",
             Page::Graph => "graph.html",
             Page::Search => "search.html",
@@ -99,7 +146,7 @@ impl Page {
     }
 
     pub fn is_tag_page(&self) -> bool {
-        matches!(self, Page::Tag(_) | Page::Tags)
+        matches!(self, Page::Tag(..) | Page::Tags)
     }
 }
 
@@ -181,10 +228,23 @@ impl Renderer {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.shared.site.clone());
         let path = page.path(site);
+        // A list page shows its part of the list, and where it stands in it.
+        let part = page.list(site).map(|ids| {
+            let per = config.paginate_by;
+            let n = page.number() as usize;
+            let part = if per == 0 {
+                ids
+            } else {
+                &ids[(n * per).min(ids.len())..((n + 1) * per).min(ids.len())]
+            };
+            ctx.insert_value("paginator", paginator(site, page, ids.len()));
+            part
+        });
+        let part = part.unwrap_or_default();
         let (title, description, kind) = match page {
             Page::Home => {
                 let root = &site.sections[0];
-                ctx.insert_value("section", self.section(site, 0));
+                ctx.insert_value("section", self.section(site, 0, &site.section_entries[0]));
                 let newest: Vec<EntryId> = site
                     .newest
                     .iter()
@@ -211,8 +271,8 @@ impl Renderer {
                     .unwrap_or_else(|| site.rendered[id.index()].summary_text.clone());
                 (e.front.title.clone(), description, "entry")
             }
-            Page::Section(i) => {
-                ctx.insert_value("section", self.section(site, i));
+            Page::Section(i, _) => {
+                ctx.insert_value("section", self.section(site, i, part));
                 let s = &site.sections[i];
                 (
                     s.title.clone(),
@@ -220,7 +280,7 @@ impl Renderer {
                     "section",
                 )
             }
-            Page::Kind(i) => {
+            Page::Kind(i, _) => {
                 let k = &site.kind_pages[i];
                 let def = config.kinds.get(k.kind);
                 let section = k.section.map(|s| &site.sections[s]);
@@ -234,9 +294,9 @@ impl Renderer {
                 ctx.insert_value(
                     "section",
                     k.section
-                        .map_or_else(Value::none, |s| self.section(site, s)),
+                        .map_or_else(Value::none, |s| self.section(site, s, part)),
                 );
-                ctx.insert_value("entries", self.shared.cards(&k.entries));
+                ctx.insert_value("entries", self.shared.cards(part));
                 (title, description, "kind")
             }
             Page::Tags => {
@@ -247,8 +307,8 @@ impl Renderer {
                     "tags",
                 )
             }
-            Page::Timeline => {
-                ctx.insert_value("years", self.timeline(site));
+            Page::Timeline(_) => {
+                ctx.insert_value("years", self.timeline(site, part));
                 ctx.insert_value("count", Value::from(site.timeline.len()));
                 (
                     "Timeline".into(),
@@ -282,18 +342,18 @@ impl Renderer {
                 format!("Search {}", config.title),
                 "search",
             ),
-            Page::Tag(i) => {
+            Page::Tag(i, _) => {
                 let tag = &site.tags[i];
                 ctx.insert_value(
                     "tag",
                     obj([
                         ("name", text(&tag.name)),
                         ("slug", text(&tag.slug)),
-                        ("url", text(&config.url(&path))),
+                        ("url", text(&config.url(&format!("tags/{}/", tag.slug)))),
                         ("count", Value::from(tag.entries.len())),
                     ]),
                 );
-                ctx.insert_value("entries", self.shared.cards(&tag.entries));
+                ctx.insert_value("entries", self.shared.cards(part));
                 ctx.insert_value(
                     "neighbours",
                     views::list(site.tag_neighbours[i].iter().map(|&(t, count)| {
@@ -311,6 +371,14 @@ impl Renderer {
             }
             Page::NotFound => ("Page not found".into(), String::new(), "404"),
         };
+        let title = match page.number() {
+            0 => title,
+            n => format!(
+                "{title} (page {} of {})",
+                n + 1,
+                page.siblings(site).count()
+            ),
+        };
         ctx.insert_value(
             "page",
             obj([
@@ -326,7 +394,8 @@ impl Renderer {
             .map_err(|e| template_error(&e, &self.templates))
     }
 
-    fn section(&self, site: &Site, i: usize) -> Value {
+    /// Section `i`, with `entries` (its entries, or the part of them a page shows).
+    fn section(&self, site: &Site, i: usize, entries: &[EntryId]) -> Value {
         let config = &site.config;
         let s = &site.sections[i];
         let subsections = views::list(
@@ -355,14 +424,14 @@ impl Renderer {
             ("url", text(&config.url(&s.path))),
             ("permalink", text(&config.permalink(&s.path))),
             ("content", views::html(&site.section_rendered[i].html)),
-            ("entries", self.shared.cards(&site.section_entries[i])),
+            ("entries", self.shared.cards(entries)),
             ("subsections", subsections),
             ("extra", Value::from_serializable(&s.front.extra)),
         ])
     }
 
-    /// Dated entries grouped by year: `[{year, entries}]`, oldest first.
-    fn timeline(&self, site: &Site) -> Value {
+    /// The dated entries `ids` grouped by year: `[{year, entries}]`, in their order.
+    fn timeline(&self, site: &Site, ids: &[EntryId]) -> Value {
         let mut years: Vec<Value> = Vec::new();
         let mut current: Option<(i32, Vec<EntryId>)> = None;
         let flush = |(year, ids): (i32, Vec<EntryId>), years: &mut Vec<Value>| {
@@ -371,7 +440,7 @@ impl Renderer {
                 ("entries", self.shared.cards(&ids)),
             ]));
         };
-        for &id in site.timeline.iter() {
+        for &id in ids {
             let year = site.entry(id).front.date.map_or(0, |d| d.year());
             match &mut current {
                 Some((y, ids)) if *y == year => ids.push(id),
@@ -399,6 +468,35 @@ impl Renderer {
                 .map(|i| self.shared.tags[i].clone()),
         )
     }
+}
+
+/// Where `page` stands in its list of `total` entries: `paginator` in templates.
+fn paginator(site: &Site, page: Page, total: usize) -> Value {
+    let config = &site.config;
+    let pages: Vec<Page> = page.siblings(site).collect();
+    let n = page.number() as usize;
+    let url = |p: &Page| text(&config.url(&p.path(site)));
+    let at = |i: Option<usize>| i.and_then(|i| pages.get(i)).map_or_else(Value::none, url);
+    obj([
+        ("number", Value::from(n + 1)),
+        ("count", Value::from(pages.len())),
+        ("per_page", Value::from(config.paginate_by)),
+        ("total", Value::from(total)),
+        ("first", at(Some(0))),
+        ("last", at(Some(pages.len() - 1))),
+        ("previous", at(n.checked_sub(1))),
+        ("next", at(Some(n + 1))),
+        (
+            "pages",
+            views::list(pages.iter().enumerate().map(|(i, p)| {
+                obj([
+                    ("number", Value::from(i + 1)),
+                    ("url", url(p)),
+                    ("current", Value::from(i == n)),
+                ])
+            })),
+        ),
+    ])
 }
 
 /// A Tera error as a diagnostic naming the template file, line and column.

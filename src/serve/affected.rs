@@ -27,7 +27,7 @@ fn section_page(site: &Site, i: usize) -> Page {
     site.kind_pages
         .iter()
         .position(|k| k.section == Some(i))
-        .map_or(Page::Section(i), Page::Kind)
+        .map_or(Page::Section(i, 0), |k| Page::Kind(k, 0))
 }
 
 fn kind_page(site: &Site, id: EntryId) -> Option<Page> {
@@ -35,7 +35,7 @@ fn kind_page(site: &Site, id: EntryId) -> Option<Page> {
     site.kind_pages
         .iter()
         .position(|k| k.kind == kind)
-        .map(Page::Kind)
+        .map(|k| Page::Kind(k, 0))
 }
 
 /// Whether entry `i` shows the same sources (with the same citing entries) in both.
@@ -109,13 +109,13 @@ fn card_dependents(
         }
         for tag in &e.front.tags {
             if let Some(&t) = site.tag_index.get(&tag.slug) {
-                pages.insert(Page::Tag(t));
+                pages.insert(Page::Tag(t, 0));
             }
         }
         pages.extend(kind_page(site, c));
         pages.insert(section_page(site, site.entry_section[i]));
         if e.front.date.is_some() {
-            pages.insert(Page::Timeline);
+            pages.insert(Page::Timeline(0));
         }
     }
     pages.extend(related_to.iter().map(|&r| Page::Entry(r)));
@@ -220,14 +220,14 @@ pub fn affected(old: &Site, old_shared: &Shared, new: &Site, new_shared: &Shared
             if old.tags[t].entries != new.tags[t].entries
                 || old.tag_neighbours[t] != new.tag_neighbours[t]
             {
-                pages.extend([Page::Tag(t), Page::Tags, Page::Graph]);
+                pages.extend([Page::Tag(t, 0), Page::Tags, Page::Graph]);
             }
         }
     }
     if !Arc::ptr_eq(&old.kind_pages, &new.kind_pages) {
         for (k, (a, b)) in old.kind_pages.iter().zip(new.kind_pages.iter()).enumerate() {
             if a.entries != b.entries {
-                pages.insert(Page::Kind(k));
+                pages.insert(Page::Kind(k, 0));
             }
         }
     }
@@ -241,10 +241,12 @@ pub fn affected(old: &Site, old_shared: &Shared, new: &Site, new_shared: &Shared
         }
     }
     if !Arc::ptr_eq(&old.timeline, &new.timeline) && old.timeline != new.timeline {
-        pages.insert(Page::Timeline);
+        pages.insert(Page::Timeline(0));
     }
     if !Arc::ptr_eq(&old.sources, &new.sources) && old.sources != new.sources {
         pages.insert(Page::Sources);
     }
-    Affected::Pages(pages)
+    // A list changed: every page of it in the new site (entries move between pages).
+    // Pages the list no longer has are removed with the pages that are gone.
+    Affected::Pages(pages.into_iter().flat_map(|p| p.siblings(new)).collect())
 }

@@ -301,7 +301,8 @@ impl Project {
         let tag_feeds: Vec<(String, String)> = to_render
             .par_iter()
             .filter_map(|p| match p {
-                Page::Tag(t) => {
+                // One feed a tag, with its first page.
+                Page::Tag(t, 0) => {
                     let tag = &site.tags[*t];
                     let path = format!("tags/{}/", tag.slug);
                     let title = format!("{} — {}", site.config.title, tag.name);
