@@ -472,6 +472,17 @@ fn long_lists_go_on_over_numbered_pages_that_hold_every_entry_once() {
         assert!(!files.contains_key(&format!("{list}page/1/index.html")));
     }
     assert_links_resolve(&files, "/dossier/");
+    // The year index of every timeline page leads to each year's heading.
+    let timeline = site.output("timeline/page/2/index.html");
+    let index = &timeline[timeline.find("class=\"year-index\"").unwrap()..];
+    let index = &index[..index.find("</nav>").unwrap()];
+    let years = links(index);
+    assert!(years.len() >= 2, "{index}");
+    for link in years {
+        let (page, year) = link.split_once('#').unwrap();
+        let html = site.output(&format!("{}index.html", &page["/dossier/".len()..]));
+        assert!(html.contains(&format!("id=\"{year}\"")), "{link}");
+    }
     let sitemap = site.output("sitemap.xml");
     assert!(sitemap.contains("https://example.org/dossier/tags/common/page/2/"));
     assert!(!files.contains_key("tags/common/page/2/atom.xml"));

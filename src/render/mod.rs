@@ -309,6 +309,7 @@ impl Renderer {
             }
             Page::Timeline(_) => {
                 ctx.insert_value("years", self.timeline(site, part));
+                ctx.insert_value("year_index", year_index(site));
                 ctx.insert_value("count", Value::from(site.timeline.len()));
                 (
                     "Timeline".into(),
@@ -468,6 +469,29 @@ impl Renderer {
                 .map(|i| self.shared.tags[i].clone()),
         )
     }
+}
+
+/// Every year of the timeline, with the URL of its heading on the page where it starts:
+/// `[{year, url}]`.
+fn year_index(site: &Site) -> Value {
+    let per = site.config.paginate_by;
+    let mut years: Vec<Value> = Vec::new();
+    let mut last = None;
+    for (i, &id) in site.timeline.iter().enumerate() {
+        let year = site.entry(id).front.date.map_or(0, |d| d.year());
+        if last == Some(year) {
+            continue;
+        }
+        last = Some(year);
+        let n = i.checked_div(per).unwrap_or(0);
+        let page = Page::Timeline(u32::try_from(n).unwrap_or(u32::MAX));
+        let url = format!("{}#year-{year}", site.config.url(&page.path(site)));
+        years.push(obj([
+            ("year", Value::from(year as i64)),
+            ("url", text(&url)),
+        ]));
+    }
+    Value::from(years)
 }
 
 /// Where `page` stands in its list of `total` entries: `paginator` in templates.
