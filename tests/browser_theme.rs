@@ -56,16 +56,36 @@ async fn wide_pictures_open_at_their_centre_on_a_phone() {
     }
 }
 
-/// The boxes `[left, top, right, bottom]` of the tag graph's labels, in the picture's units,
-/// and the picture's width and height.
-const LABELS: &str = "const svg = document.querySelector('svg.tag-graph'); \
+/// The boxes `[left, top, right, bottom]` of the labels of the picture `arguments[0]`
+/// (`svg.tag-graph`), in the picture's units, and the picture's width and height.
+const LABELS: &str = "const svg = document.querySelector(arguments[0]); \
     const boxes = [...svg.querySelectorAll('text')].map(t => { const b = t.getBBox(); \
     return [b.x, b.y, b.x + b.width, b.y + b.height]; }); \
     return [boxes, svg.viewBox.baseVal.width, svg.viewBox.baseVal.height];";
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs chromium"]
-async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
+/// Asserts that the labels of the picture `selector` on the open page stay inside it and
+/// do not overlap; returns how many there are.
+async fn assert_labels_apart(c: &fantoccini::Client, selector: &str, what: &str) -> usize {
+    let found = c
+        .execute(LABELS, vec![serde_json::json!(selector)])
+        .await
+        .unwrap();
+    let (boxes, w, h): (Vec<[f64; 4]>, f64, f64) = serde_json::from_value(found).unwrap();
+    for (i, a) in boxes.iter().enumerate() {
+        assert!(
+            a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= w && a[3] <= h,
+            "{what}: label {i} {a:?} leaves the {w}x{h} picture"
+        );
+        for b in &boxes[i + 1..] {
+            let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+            assert!(apart, "{what}: labels {a:?} and {b:?} overlap");
+        }
+    }
+    boxes.len()
+}
+
+/// The bundled dossier, built into a temporary folder and served at `/`.
+fn bundled_dossier() -> (tempfile::TempDir, u16) {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
     common::dossier(
@@ -74,6 +94,13 @@ async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
     )
     .assert_ok();
     let port = serve_dir(&public, "/");
+    (out, port)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium"]
+async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
+    let (_out, port) = bundled_dossier();
     let browser = Browser::start().await;
     let c = &browser.client;
     for (width, height) in [(1280, 900), (390, 800)] {
@@ -81,18 +108,31 @@ async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
         c.goto(&format!("http://127.0.0.1:{port}/graph/"))
             .await
             .unwrap();
-        let (boxes, w, h): (Vec<[f64; 4]>, f64, f64) =
-            serde_json::from_value(c.execute(LABELS, vec![]).await.unwrap()).unwrap();
-        assert!(boxes.len() >= 10, "{} labels", boxes.len());
-        for (i, a) in boxes.iter().enumerate() {
-            assert!(
-                a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= w && a[3] <= h,
-                "at {width} px label {i} {a:?} leaves the {w}x{h} picture"
-            );
-            for b in &boxes[i + 1..] {
-                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
-                assert!(apart, "at {width} px labels {a:?} and {b:?} overlap");
-            }
-        }
+        let labels = assert_labels_apart(c, "svg.tag-graph", &format!("at {width} px")).await;
+        assert!(labels >= 10, "{labels} labels");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium"]
+async fn the_relation_pictures_of_the_bundled_dossier_have_no_overlapping_labels() {
+    let (out, port) = bundled_dossier();
+    let public = out.path().join("public");
+    let pages: Vec<String> = common::files_of(&public)
+        .into_iter()
+        .filter(|(rel, bytes)| {
+            rel.ends_with("/index.html")
+                && String::from_utf8_lossy(bytes).contains("<svg class=\"relations\"")
+        })
+        .map(|(rel, _)| rel.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(pages.len() >= 30, "{} entry pictures", pages.len());
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for page in &pages {
+        c.goto(&format!("http://127.0.0.1:{port}/{page}"))
+            .await
+            .unwrap();
+        assert_labels_apart(c, "svg.relations", page).await;
     }
 }

@@ -37,6 +37,10 @@ impl Relation {
 }
 
 const MAX_NEIGHBOURS: usize = 14;
+/// The characters of a line of a neighbour's label (two lines at most), and the distance
+/// between the lines, in the picture's units (the theme sets its text at 13).
+const LABEL_CHARS: usize = 30;
+const LINE: f64 = 15.0;
 
 fn escape(out: &mut String, text: &str) {
     crate::output::xml_escape(out, text);
@@ -50,6 +54,61 @@ fn shorten(text: &str, max: usize) -> String {
     s = s.trim_end().to_string();
     s.push('…');
     s
+}
+
+/// `text` in at most `lines` lines of at most `max` characters, broken between words; the
+/// last line ends in `…` when the text goes on.
+fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() && out.len() < lines {
+        let mut line = words[i].to_string();
+        i += 1;
+        while i < words.len() && line.chars().count() + 1 + words[i].chars().count() <= max {
+            line.push(' ');
+            line.push_str(words[i]);
+            i += 1;
+        }
+        out.push(line);
+    }
+    if i < words.len() {
+        let last = out.pop().unwrap_or_default();
+        out.push(shorten_at_word(
+            &format!("{last} {}", words[i..].join(" ")),
+            max,
+        ));
+    }
+    for line in &mut out {
+        if line.chars().count() > max {
+            *line = shorten(line, max);
+        }
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters at the end of a word, with `…`; cut inside the
+/// first word only when it alone is too long.
+fn shorten_at_word(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let space = usize::from(!line.is_empty());
+        if line.chars().count() + space + word.chars().count() + 1 > max {
+            break;
+        }
+        if space == 1 {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.is_empty() {
+        return shorten(text, max);
+    }
+    line.push('…');
+    line
 }
 
 /// A coordinate in whole pixels: every entry page has a picture, and whole numbers are
@@ -108,10 +167,10 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         return String::new();
     }
     let config = &site.config;
-    // Wide enough for labels of 26 characters left and right of the circle.
+    // Wide enough for labels of LABEL_CHARS characters left and right of the circle.
     let (width, height) = (900.0f64, 440.0f64);
     let (cx, cy) = (width / 2.0, height / 2.0);
-    let (rx, ry) = (190.0, 165.0);
+    let (rx, ry) = (170.0, 165.0);
     let entry = site.entry(id);
     let mut svg = String::with_capacity(4096);
     let _ = write!(
@@ -160,10 +219,14 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         } else {
             "middle"
         };
+        let lines = wrap(&e.front.title, LABEL_CHARS, 2);
+        let below = (lines.len() - 1) as f64 * LINE;
+        // The first line's baseline: the lines centred beside the circle, or stacked
+        // above or below it.
         let (lx, ly) = match anchor {
-            "end" => (x - 10.0, y + 4.0),
-            "start" => (x + 10.0, y + 4.0),
-            _ if *y < cy => (*x, y - 12.0),
+            "end" => (x - 10.0, y + 4.0 - below / 2.0),
+            "start" => (x + 10.0, y + 4.0 - below / 2.0),
+            _ if *y < cy => (*x, y - 12.0 - below),
             _ => (*x, y + 20.0),
         };
         svg.push_str("<a href=\"");
@@ -175,13 +238,20 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         );
         let _ = write!(
             svg,
-            "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">",
+            "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"7\"/><text text-anchor=\"{anchor}\">",
             px(*x),
             px(*y),
-            px(lx),
-            px(ly)
         );
-        escape(&mut svg, &shorten(&e.front.title, 26));
+        for (i, line) in lines.iter().enumerate() {
+            let _ = write!(
+                svg,
+                "<tspan x=\"{}\" y=\"{}\">",
+                px(lx),
+                px(ly + i as f64 * LINE)
+            );
+            escape(&mut svg, line);
+            svg.push_str("</tspan>");
+        }
         svg.push_str("</text></a>");
     }
     let kind = &config.kinds.get(entry.front.kind).name;
@@ -531,6 +601,38 @@ mod tests {
             (w - 200.0 * 2f64.sqrt()).abs() < 1e-6 && h < 1e-6,
             "{points:?}"
         );
+    }
+
+    #[test]
+    fn labels_wrap_between_words_onto_two_lines() {
+        assert_eq!(wrap("Baku", 30, 2), ["Baku"]);
+        assert_eq!(
+            wrap(
+                "Bayramov on Armenia's position in the peace-treaty talks",
+                30,
+                2
+            ),
+            [
+                "Bayramov on Armenia's position",
+                "in the peace-treaty talks"
+            ]
+        );
+        assert_eq!(
+            wrap(
+                "Bayramov on humanitarian commitments and contacts with the peacekeepers",
+                30,
+                2
+            ),
+            ["Bayramov on humanitarian", "commitments and contacts with…"]
+        );
+        let long = wrap("Supercalifragilisticexpialidociousnessly long", 10, 2);
+        assert_eq!(long, ["Supercali…", "long"]);
+        for lines in [
+            wrap("a b c d e f g h i j k l m n o p q r s t u v w x y z", 7, 2),
+            wrap("Lachin–Khankandi road", 30, 2),
+        ] {
+            assert!(lines.len() <= 2 && lines.iter().all(|l| l.chars().count() <= 30));
+        }
     }
 
     #[test]
