@@ -101,7 +101,7 @@ const INIT_FILES: &[(&str, &str)] = &[
     ),
     (
         "site.yaml",
-        "title: \"My dossier\"\ndescription: \"A cross-linked dossier of people, places and events.\"\nbase_url: \"https://example.org/\"\nlanguage: en\ntheme: default\nauthor: \"The editors\"\nrelated:\n  count: 5\n  min_score: 0\nfeed:\n  count: 20\nhighlight:\n  theme: InspiredGitHub\n  dark_theme: base16-ocean.dark\nmarkdown:\n  smart_punctuation: true\n  raw_html: keep\nsearch: true\n",
+        "title: \"My dossier\"\ndescription: \"A cross-linked dossier of people, places and events.\"\nbase_url: \"https://example.org/\"\nlanguage: en\ntheme: default\nauthor: \"The editors\"\nrelated:\n  count: 5\n  min_score: 0\nfeed:\n  count: 20\nhighlight:\n  theme: InspiredGitHub\n  dark_theme: base16-ocean.dark\nmarkdown:\n  smart_punctuation: true\n  raw_html: keep\nsearch: true\npaginate_by: 100\n",
     ),
     (
         "content/_index.md",
