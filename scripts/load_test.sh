@@ -3,7 +3,8 @@
 # edits an entry every 200 ms, and the server's memory sampled every second.
 #   usage: scripts/load_test.sh DOSSIER_BINARY SITE_DIR [SECONDS]     (default 30)
 # The site folder is copied first; the copy is edited and removed. Needs wrk (Debian).
-# Fails when wrk saw a socket error or a non-2xx/3xx answer, when the server died, when a
+# Fails when wrk saw a socket error or a non-2xx/3xx answer, when connections went unserved
+# (sampled with ss), when the server died, when a
 # rebuild failed, or when its memory at the end is more than 1.25 times its memory a
 # quarter of the way into the run (after the connections' threads and buffers are made).
 set -euo pipefail
@@ -57,11 +58,14 @@ cp "$site/content/$entry" "$tmp/entry.orig"
 (
   n=0
   while true; do
+    # Written beside and renamed into place, as editors save: the server never reads a
+    # half-written file, so a failed rebuild is the server's fault.
     if [ $((n % 2)) -eq 0 ]; then
-      { cat "$tmp/entry.orig"; echo; echo "An added line $n."; } > "$site/content/$entry"
+      { cat "$tmp/entry.orig"; echo; echo "An added line $n."; } > "$tmp/entry.next"
     else
-      cp "$tmp/entry.orig" "$site/content/$entry"
+      cp "$tmp/entry.orig" "$tmp/entry.next"
     fi
+    mv "$tmp/entry.next" "$site/content/$entry"
     n=$((n + 1))
     sleep 0.2
   done
@@ -74,7 +78,22 @@ samples="$tmp/rss.txt"
 ( while kill -0 "$server" 2>/dev/null; do rss >> "$samples" 2>/dev/null || true; sleep 1; done ) &
 sampler=$!
 
+# Connections the server leaves unserved: wrk does not count them, it just sends fewer
+# requests. A server-side socket that holds unread bytes in five samples over two seconds
+# has a request nobody reads (a served connection's request is read within milliseconds).
+starved="$tmp/starved.txt"
+(
+  sleep $(( seconds > 6 ? 3 : 1 ))
+  for i in 1 2 3 4 5; do
+    ss -Htn state established "( sport = :$port )" | awk '$1 > 0 {print $4}' | sort -u > "$tmp/unread.$i"
+    sleep 0.5
+  done
+  sort "$tmp"/unread.* | uniq -c | awk '$1 == 5 {print $2}' > "$starved"
+) &
+watcher=$!
+
 wrk -t2 -c64 -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port" | tee "$tmp/wrk.txt"
+wait "$watcher" || true
 kill "$sampler" 2>/dev/null || true
 kill "$editor" 2>/dev/null || true
 editor=""
@@ -90,6 +109,7 @@ echo "rebuilds during the run: $rebuilds (failed: $failed_rebuilds)"
 
 status=0
 if grep -q "Socket errors" "$tmp/wrk.txt"; then echo "error: wrk saw socket errors" >&2; status=1; fi
+if [ -s "$starved" ]; then echo "error: $(wc -l < "$starved") connections had a request that the server did not read for two seconds" >&2; status=1; fi
 if grep -q "Non-2xx or 3xx responses" "$tmp/wrk.txt"; then echo "error: wrk saw non-2xx/3xx answers" >&2; status=1; fi
 if [ "$failed_rebuilds" -gt 0 ]; then echo "error: a rebuild failed" >&2; status=1; fi
 if [ "$end_rss" -gt $((start_rss * 5 / 4)) ]; then echo "error: memory grew from $start_rss kB to $end_rss kB" >&2; status=1; fi
