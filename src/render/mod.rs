@@ -309,7 +309,7 @@ impl Renderer {
             }
             Page::Timeline(_) => {
                 ctx.insert_value("years", self.timeline(site, part));
-                ctx.insert_value("year_index", year_index(site));
+                ctx.insert_value("year_index", self.shared.year_index.clone());
                 ctx.insert_value("count", Value::from(site.timeline.len()));
                 (
                     "Timeline".into(),

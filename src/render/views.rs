@@ -65,6 +65,9 @@ pub struct Shared {
     pub tags: Vec<Value>,
     pub tag_refs: Vec<Value>,
     pub cards: Vec<Value>,
+    /// Every year of the timeline with the URL where it starts (the same on every page of
+    /// the timeline, so made once).
+    pub year_index: Value,
 }
 
 impl Shared {
@@ -199,6 +202,7 @@ impl Shared {
             tags,
             tag_refs,
             cards,
+            year_index: super::year_index(site),
         }
     }
 
