@@ -2,7 +2,8 @@
 # Load test of `dossier serve`: wrk with 64 connections against the server while a loop
 # edits an entry every 200 ms, and the server's memory sampled every second.
 #   usage: scripts/load_test.sh DOSSIER_BINARY SITE_DIR [SECONDS]     (default 30)
-# The site folder is copied first; the copy is edited and removed. Needs wrk (Debian).
+# The site folder is copied first; the copy is edited and removed. Needs wrk and ss (Debian
+# packages wrk and iproute2).
 # Fails when wrk saw a socket error or a non-2xx/3xx answer, when connections went unserved
 # (sampled with ss), when the server died, when a
 # rebuild failed, or when its memory at the end is more than 1.25 times its memory a
@@ -12,6 +13,7 @@ bin="$(realpath "$1")"
 src="$(realpath "$2")"
 seconds="${3:-30}"
 command -v wrk >/dev/null || { echo "error: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+command -v ss >/dev/null || { echo "error: ss is not installed (apt-get install iproute2)" >&2; exit 2; }
 
 tmp="$(mktemp -d)"
 server=""
