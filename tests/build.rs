@@ -72,7 +72,8 @@ fn every_internal_link_works_under_a_sub_path() {
 }
 
 /// Checks that every internal link of every page leads to a file of `files`, under
-/// `base`; returns how many it checked.
+/// `base`, and a link with a `#fragment` to an element with that id; returns how many it
+/// checked.
 fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>, base: &str) -> usize {
     let mut checked = 0;
     for (rel, bytes) in files {
@@ -89,7 +90,7 @@ fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>, bas
                 link.starts_with(base),
                 "{rel}: link {link} is not under {base}"
             );
-            let (path, _fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
             let file = &path[base.len()..];
             let target = if file.is_empty() || file.ends_with('/') {
                 format!("{file}index.html")
@@ -100,6 +101,13 @@ fn assert_links_resolve(files: &std::collections::BTreeMap<String, Vec<u8>>, bas
                 files.contains_key(&target),
                 "{rel}: link {link} leads nowhere"
             );
+            if !fragment.is_empty() && target.ends_with(".html") {
+                let page = String::from_utf8_lossy(&files[&target]);
+                assert!(
+                    page.contains(&format!("id=\"{fragment}\"")),
+                    "{rel}: link {link} leads to no element of {target}"
+                );
+            }
             checked += 1;
         }
     }
@@ -424,10 +432,12 @@ fn list_pages(site: &TestSite, first: &str) -> Vec<(String, Vec<String>)> {
 #[test]
 fn long_lists_go_on_over_numbered_pages_that_hold_every_entry_once() {
     let site = TestSite::fixture("graph");
-    for (i, name) in ["one", "two", "three"].iter().enumerate() {
+    // Seven notes cite one report: entry pages then link to its place on /sources/.
+    let names = ["one", "two", "three", "four", "five", "six", "seven"];
+    for (i, name) in names.iter().enumerate() {
         site.write(
             &format!("content/notes/{name}.md"),
-            &format!("---\ntitle: \"Note {name}\"\nkind: person\ndate: 2021-0{}-01\ntags: [\"Common\"]\n---\nA note.\n", i + 1),
+            &format!("---\ntitle: \"Note {name}\"\nkind: person\ndate: 2021-0{}-01\ntags: [\"Common\"]\nsources:\n  - {{title: \"Report {name}\", url: \"https://example.net/{name}\"}}\n  - {{title: \"Wide report\", url: \"https://example.net/wide\"}}\n---\nA note.\n", i + 1),
         );
     }
     let lists = ["tags/common/", "timeline/", "people/", "notes/"];
@@ -471,6 +481,10 @@ fn long_lists_go_on_over_numbered_pages_that_hold_every_entry_once() {
         );
         assert!(!files.contains_key(&format!("{list}page/1/index.html")));
     }
+    // Sources are paginated too, and entries link to the page that lists theirs.
+    assert!(files.contains_key("sources/page/2/index.html"));
+    let note = site.output("notes/one/index.html");
+    assert!(note.contains("/dossier/sources/page/"), "{note}");
     assert_links_resolve(&files, "/dossier/");
     // The year index of every timeline page leads to each year's heading.
     let timeline = site.output("timeline/page/2/index.html");

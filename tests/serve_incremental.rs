@@ -80,13 +80,20 @@ fn rebuilt(project: &mut Project, list: &[Change]) -> Vec<String> {
     }
 }
 
-/// The graph fixture, with one entry to a list page when `paginated` (every list then has
-/// several pages, and edits move entries between them).
+/// The graph fixture, with one item to a list page when `paginated` (every list then has
+/// several pages, and edits move entries and sources between them), and seven notes citing
+/// one source, so that entry pages link to the page of `/sources/` that lists it.
 fn graph_site(paginated: bool) -> TestSite {
     let site = TestSite::fixture("graph");
     if paginated {
         let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
         site.write("site.yaml", &format!("{config}paginate_by: 1\n"));
+        for i in 1..=7 {
+            site.write(
+                &format!("content/notes/note-{i}.md"),
+                &format!("---\ntitle: \"Note {i}\"\nkind: person\nsources:\n  - {{title: \"Wide report\", url: \"https://example.net/wide\"}}\n---\nA note.\n"),
+            );
+        }
     }
     site
 }
@@ -99,7 +106,13 @@ fn a_scripted_sequence_of_edits_matches_a_fresh_build_after_each() {
 #[test]
 fn a_scripted_sequence_of_edits_matches_a_fresh_build_with_paginated_lists() {
     let site = graph_site(true);
-    assert!(fresh(&site).contains_key("tags/common/page/2/index.html"));
+    let first = fresh(&site);
+    assert!(first.contains_key("tags/common/page/2/index.html"));
+    let note = String::from_utf8_lossy(&first["notes/note-1/index.html"]).into_owned();
+    assert!(
+        note.contains("\"/sources/page/"),
+        "links to its page of sources"
+    );
     scripted_sequence(site);
 }
 

@@ -25,7 +25,8 @@ pub enum Page {
     Tags,
     Tag(usize, u32),
     Timeline(u32),
-    Sources,
+    /// `/sources/`, paginated by sources.
+    Sources(u32),
     Graph,
     Search,
     NotFound,
@@ -45,7 +46,8 @@ impl Page {
     pub fn all(site: &Site) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
         pages.extend(Page::Timeline(0).siblings(site));
-        pages.extend([Page::Sources, Page::Graph]);
+        pages.extend(Page::Sources(0).siblings(site));
+        pages.push(Page::Graph);
         if site.config.search {
             pages.push(Page::Search);
         }
@@ -73,10 +75,22 @@ impl Page {
         }
     }
 
+    /// How many items (entries, or sources) the list this page is a page of holds.
+    fn list_len(&self, site: &Site) -> Option<usize> {
+        match self {
+            Page::Sources(_) => Some(site.sources.len()),
+            _ => self.list(site).map(<[EntryId]>::len),
+        }
+    }
+
     /// The page's number in its list, from 0 (0 for pages that are not in a list).
     pub fn number(&self) -> u32 {
         match *self {
-            Page::Section(_, n) | Page::Kind(_, n) | Page::Tag(_, n) | Page::Timeline(n) => n,
+            Page::Section(_, n)
+            | Page::Kind(_, n)
+            | Page::Tag(_, n)
+            | Page::Timeline(n)
+            | Page::Sources(n) => n,
             _ => 0,
         }
     }
@@ -87,6 +101,7 @@ impl Page {
             Page::Kind(k, _) => Page::Kind(k, n),
             Page::Tag(t, _) => Page::Tag(t, n),
             Page::Timeline(_) => Page::Timeline(n),
+            Page::Sources(_) => Page::Sources(n),
             other => other,
         }
     }
@@ -95,8 +110,8 @@ impl Page {
     /// it is not in a list.
     pub fn siblings(self, site: &Site) -> impl Iterator<Item = Page> + use<> {
         let count = self
-            .list(site)
-            .map_or(1, |ids| page_count(ids.len(), site.config.paginate_by));
+            .list_len(site)
+            .map_or(1, |len| page_count(len, site.config.paginate_by));
         (0..count).map(move |n| self.numbered(n))
     }
 
@@ -110,7 +125,7 @@ impl Page {
             Page::Tags => "tags/".into(),
             Page::Tag(t, _) => format!("tags/{}/", site.tags[*t].slug),
             Page::Timeline(_) => "timeline/".into(),
-            Page::Sources => "sources/".into(),
+            Page::Sources(_) => "sources/".into(),
             Page::Graph => "graph/".into(),
             Page::Search => "search/".into(),
             Page::NotFound => "404.html".into(),
@@ -138,7 +153,7 @@ impl Page {
             Page::Tags => "tags.html",
             Page::Tag(..) => "tag.html",
             Page::Timeline(_) => "timeline.html",
-            Page::Sources => "sources.html",
+            Page::Sources(_) => "sources.html",
             Page::Graph => "graph.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
@@ -229,18 +244,11 @@ impl Renderer {
         ctx.insert_value("site", self.shared.site.clone());
         let path = page.path(site);
         // A list page shows its part of the list, and where it stands in it.
-        let part = page.list(site).map(|ids| {
-            let per = config.paginate_by;
-            let n = page.number() as usize;
-            let part = if per == 0 {
-                ids
-            } else {
-                &ids[(n * per).min(ids.len())..((n + 1) * per).min(ids.len())]
-            };
-            ctx.insert_value("paginator", paginator(site, page, ids.len()));
-            part
+        let range = page.list_len(site).map_or(0..0, |len| {
+            ctx.insert_value("paginator", paginator(site, page, len));
+            page_range(page.number(), len, config.paginate_by)
         });
-        let part = part.unwrap_or_default();
+        let part = page.list(site).map_or(&[][..], |ids| &ids[range.clone()]);
         let (title, description, kind) = match page {
             Page::Home => {
                 let root = &site.sections[0];
@@ -317,9 +325,10 @@ impl Renderer {
                     "timeline",
                 )
             }
-            Page::Sources => {
+            Page::Sources(_) => {
                 let sources = views::list(
-                    (0..site.sources.len())
+                    range
+                        .clone()
                         .map(|s| views::source(site, &self.shared, s, None, usize::MAX)),
                 );
                 ctx.insert_value("sources", sources);
@@ -469,6 +478,21 @@ impl Renderer {
                 .map(|i| self.shared.tags[i].clone()),
         )
     }
+}
+
+/// The items that page `n` of a list of `len` shows, `per` to a page (0: all on one).
+fn page_range(n: u32, len: usize, per: usize) -> std::ops::Range<usize> {
+    if per == 0 {
+        return 0..len;
+    }
+    let start = (n as usize).saturating_mul(per).min(len);
+    start..start.saturating_add(per).min(len)
+}
+
+/// The path of the page of `/sources/` that lists source `index`.
+pub fn source_page_path(site: &Site, index: usize) -> String {
+    let n = index.checked_div(site.config.paginate_by).unwrap_or(0);
+    Page::Sources(u32::try_from(n).unwrap_or(u32::MAX)).path(site)
 }
 
 /// Every year of the timeline, with the URL of its heading on the page where it starts:

@@ -261,7 +261,11 @@ pub fn source(
         ("anchor", text(&s.anchor)),
         (
             "site_url",
-            text(&format!("{}#{}", site.config.url("sources/"), s.anchor)),
+            text(&format!(
+                "{}#{}",
+                site.config.url(&super::source_page_path(site, index)),
+                s.anchor
+            )),
         ),
         ("title", text(&s.title)),
         ("url", opt_text(s.url.as_deref())),

@@ -38,10 +38,14 @@ fn kind_page(site: &Site, id: EntryId) -> Option<Page> {
         .map(|k| Page::Kind(k, 0))
 }
 
-/// Whether entry `i` shows the same sources (with the same citing entries) in both.
+/// Whether entry `i` shows the same sources (with the same citing entries, on the same
+/// page of `/sources/`) in both.
 fn same_sources(old: &Site, new: &Site, i: usize) -> bool {
     let (a, b) = (&old.entry_sources[i], &new.entry_sources[i]);
     a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            crate::render::source_page_path(old, x) == crate::render::source_page_path(new, y)
+        })
         && a.iter().zip(b).all(|(&x, &y)| {
             let (s, t) = (&old.sources[x], &new.sources[y]);
             (
@@ -105,7 +109,7 @@ fn card_dependents(
             if citers.iter().take(6).any(|&x| x == c) {
                 pages.extend(citers.iter().map(|&x| Page::Entry(x)));
             }
-            pages.insert(Page::Sources);
+            pages.insert(Page::Sources(0));
         }
         for tag in &e.front.tags {
             if let Some(&t) = site.tag_index.get(&tag.slug) {
@@ -244,7 +248,7 @@ pub fn affected(old: &Site, old_shared: &Shared, new: &Site, new_shared: &Shared
         pages.insert(Page::Timeline(0));
     }
     if !Arc::ptr_eq(&old.sources, &new.sources) && old.sources != new.sources {
-        pages.insert(Page::Sources);
+        pages.insert(Page::Sources(0));
     }
     // A list changed: every page of it in the new site (entries move between pages).
     // Pages the list no longer has are removed with the pages that are gone.
