@@ -324,12 +324,14 @@ pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnos
             "atom.xml",
             feed::atom(site, &site.config.title, "atom.xml", "", &site.newest),
         ),
-        put("sitemap.xml", sitemap::sitemap(site, pages)),
         put("robots.txt", sitemap::robots(site)),
     ]
     .into_iter()
     .flatten()
     .collect();
+    for (name, xml) in sitemap::sitemaps(site, pages) {
+        problems.extend(put(&name, xml));
+    }
     if site.config.search
         && let Err(d) = sink.write_with("search-index.js", &mut |w| search::write_index(site, w))
     {
@@ -372,16 +374,8 @@ pub fn copy_files(
     let generated: std::collections::HashSet<String> = pages
         .iter()
         .map(|p| p.output_file(site))
-        .chain(
-            [
-                "atom.xml",
-                "sitemap.xml",
-                "robots.txt",
-                "highlight.css",
-                "search-index.js",
-            ]
-            .map(String::from),
-        )
+        .chain(["atom.xml", "robots.txt", "highlight.css", "search-index.js"].map(String::from))
+        .chain(sitemap::names(pages))
         .collect();
     let mut jobs: Vec<(String, StaticSource, String)> = theme
         .statics

@@ -468,8 +468,10 @@ fn long_lists_go_on_over_numbered_pages_that_hold_every_entry_once() {
                 n => format!("{list}page/{}/", n + 1),
             };
             assert_eq!(path, &expected);
+            let html = site.output(&format!("{path}index.html"));
+            let current = format!("aria-current=\"page\">{}</a>", n + 1);
+            assert!(html.contains(&current), "{path} does not mark itself");
             if n > 0 {
-                let html = site.output(&format!("{path}index.html"));
                 let title = format!("(page {} of {})", n + 1, pages.len());
                 assert!(html.contains(&title), "{path} has no {title}");
             }

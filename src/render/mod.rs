@@ -245,7 +245,7 @@ impl Renderer {
         let path = page.path(site);
         // A list page shows its part of the list, and where it stands in it.
         let range = page.list_len(site).map_or(0..0, |len| {
-            ctx.insert_value("paginator", paginator(site, page, len));
+            ctx.insert_value("paginator", paginator(site, &self.shared, page, len));
             page_range(page.number(), len, config.paginate_by)
         });
         let part = page.list(site).map_or(&[][..], |ids| &ids[range.clone()]);
@@ -519,32 +519,55 @@ fn year_index(site: &Site) -> Value {
 }
 
 /// Where `page` stands in its list of `total` entries: `paginator` in templates.
-fn paginator(site: &Site, page: Page, total: usize) -> Value {
+fn paginator(site: &Site, shared: &Shared, page: Page, total: usize) -> Value {
     let config = &site.config;
-    let pages: Vec<Page> = page.siblings(site).collect();
+    let count = page.siblings(site).count();
     let n = page.number() as usize;
-    let url = |p: &Page| text(&config.url(&p.path(site)));
-    let at = |i: Option<usize>| i.and_then(|i| pages.get(i)).map_or_else(Value::none, url);
+    let at = |i: Option<usize>| {
+        i.filter(|&i| i < count).map_or_else(Value::none, |i| {
+            text(&config.url(&page.numbered(i as u32).path(site)))
+        })
+    };
+    let pages = shared
+        .page_lists
+        .get(&page.numbered(0))
+        .cloned()
+        .unwrap_or_else(|| page_list(site, page));
     obj([
         ("number", Value::from(n + 1)),
-        ("count", Value::from(pages.len())),
+        ("count", Value::from(count)),
         ("per_page", Value::from(config.paginate_by)),
         ("total", Value::from(total)),
         ("first", at(Some(0))),
-        ("last", at(Some(pages.len() - 1))),
+        ("last", at(Some(count - 1))),
         ("previous", at(n.checked_sub(1))),
         ("next", at(Some(n + 1))),
-        (
-            "pages",
-            views::list(pages.iter().enumerate().map(|(i, p)| {
-                obj([
-                    ("number", Value::from(i + 1)),
-                    ("url", url(p)),
-                    ("current", Value::from(i == n)),
-                ])
-            })),
-        ),
+        ("pages", pages),
     ])
+}
+
+/// The pages of the list `page` is in: `[{number, url}]`. The same for every page of the
+/// list, so made once a build for each list (in [`Shared`]).
+fn page_list(site: &Site, page: Page) -> Value {
+    views::list(page.siblings(site).enumerate().map(|(i, p)| {
+        obj([
+            ("number", Value::from(i + 1)),
+            ("url", text(&site.config.url(&p.path(site)))),
+        ])
+    }))
+}
+
+/// The page lists of every list of the site that has more than one page, by its first
+/// page.
+fn page_lists(site: &Site) -> std::collections::HashMap<Page, Value> {
+    Page::all(site)
+        .into_iter()
+        .filter(|p| p.number() == 1)
+        .map(|second| {
+            let first = second.numbered(0);
+            (first, page_list(site, first))
+        })
+        .collect()
 }
 
 /// A Tera error as a diagnostic naming the template file, line and column.

@@ -68,6 +68,8 @@ pub struct Shared {
     /// Every year of the timeline with the URL where it starts (the same on every page of
     /// the timeline, so made once).
     pub year_index: Value,
+    /// `paginator.pages` of each list that has more than one page, by its first page.
+    pub page_lists: std::collections::HashMap<super::Page, Value>,
 }
 
 impl Shared {
@@ -203,6 +205,7 @@ impl Shared {
             tag_refs,
             cards,
             year_index: super::year_index(site),
+            page_lists: super::page_lists(site),
         }
     }
 

@@ -291,7 +291,7 @@ pub fn handle(state: &Arc<State>, request: Request) {
         return;
     }
     let rel_path = path.trim_start_matches('/');
-    if super::project::DATA_FILES.contains(&rel_path) {
+    if super::project::is_data_file(rel_path) {
         state.wait_for_data();
     }
     let files = state.files.read().map(|f| Arc::clone(&f)).ok();

@@ -51,11 +51,34 @@ struct Built {
     search_docs: Vec<Arc<str>>,
     /// The data files (sitemap, search index) are not written for this site yet.
     data_pending: bool,
+    /// The `sitemap-N.xml` files among `files` (none unless the site is too large for one
+    /// sitemap file).
+    sitemap_parts: Vec<String>,
 }
 
 /// Data files that no page shows: `dossier serve` may write them after telling the pages
 /// to reload (see [`Project::defer_data`]).
 pub const DATA_FILES: [&str; 2] = ["sitemap.xml", "search-index.js"];
+
+/// `sitemap-N.xml`: a part of the sitemap of a site too large for one file.
+pub fn is_sitemap_part(path: &str) -> bool {
+    path.strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The names of the `sitemap-N.xml` files of a site of these pages.
+fn sitemap_parts(pages: &[Page]) -> Vec<String> {
+    sitemap::names(pages)
+        .into_iter()
+        .filter(|name| is_sitemap_part(name))
+        .collect()
+}
+
+/// Whether `path` is a data file, written after the pages of a rebuild.
+pub fn is_data_file(path: &str) -> bool {
+    DATA_FILES.contains(&path) || is_sitemap_part(path)
+}
 
 /// What a rebuild did.
 #[derive(Debug, PartialEq, Eq)]
@@ -122,10 +145,16 @@ impl Project {
         };
         let site = &built.prepared.site;
         let mut files = built.files.clone();
-        files.insert(
-            "sitemap.xml".into(),
-            Arc::new(sitemap::sitemap(site, &Page::all(site)).into_bytes()),
-        );
+        let pages = Page::all(site);
+        // Parts of the last sitemap that this one does not have go.
+        let parts = sitemap_parts(&pages);
+        for gone in built.sitemap_parts.iter().filter(|p| !parts.contains(p)) {
+            files.remove(gone);
+        }
+        for (name, xml) in sitemap::sitemaps(site, &pages) {
+            files.insert(name, Arc::new(xml.into_bytes()));
+        }
+        built.sitemap_parts = parts;
         if site.config.search {
             files.insert(
                 "search-index.js".into(),
@@ -217,11 +246,13 @@ impl Project {
             None => files.keys().cloned().collect(),
         };
         let search_docs = search::docs(&prepared.site);
+        let sitemap_parts = sitemap_parts(&Page::all(&prepared.site));
         self.built = Some(Built {
             prepared,
             files,
             search_docs,
             data_pending: false,
+            sitemap_parts,
         });
         self.dirty.clear();
         done(changed)
@@ -375,6 +406,8 @@ impl Project {
             files,
             search_docs,
             data_pending: true,
+            // Those of the last sitemap, until `complete_data` writes the new one.
+            sitemap_parts: built.sitemap_parts.clone(),
         })
     }
 
