@@ -359,7 +359,7 @@ impl Renderer {
                     obj([
                         ("name", text(&tag.name)),
                         ("slug", text(&tag.slug)),
-                        ("url", text(&config.url(&format!("tags/{}/", tag.slug)))),
+                        ("url", text(&config.url(&Page::Tag(i, 0).path(site)))),
                         ("count", Value::from(tag.entries.len())),
                     ]),
                 );
@@ -489,16 +489,19 @@ fn page_range(n: u32, len: usize, per: usize) -> std::ops::Range<usize> {
     start..start.saturating_add(per).min(len)
 }
 
-/// The path of the page of `/sources/` that lists source `index`.
-pub fn source_page_path(site: &Site, index: usize) -> String {
-    let n = index.checked_div(site.config.paginate_by).unwrap_or(0);
-    Page::Sources(u32::try_from(n).unwrap_or(u32::MAX)).path(site)
+/// The number of the page that shows item `index` of a list, `per` to a page.
+fn page_of(index: usize, per: usize) -> u32 {
+    u32::try_from(index.checked_div(per).unwrap_or(0)).unwrap_or(u32::MAX)
+}
+
+/// The page of `/sources/` that lists source `index`.
+pub fn source_page(site: &Site, index: usize) -> Page {
+    Page::Sources(page_of(index, site.config.paginate_by))
 }
 
 /// Every year of the timeline, with the URL of its heading on the page where it starts:
 /// `[{year, url}]`.
 fn year_index(site: &Site) -> Value {
-    let per = site.config.paginate_by;
     let mut years: Vec<Value> = Vec::new();
     let mut last = None;
     for (i, &id) in site.timeline.iter().enumerate() {
@@ -507,8 +510,7 @@ fn year_index(site: &Site) -> Value {
             continue;
         }
         last = Some(year);
-        let n = i.checked_div(per).unwrap_or(0);
-        let page = Page::Timeline(u32::try_from(n).unwrap_or(u32::MAX));
+        let page = Page::Timeline(page_of(i, site.config.paginate_by));
         let url = format!("{}#year-{year}", site.config.url(&page.path(site)));
         years.push(obj([
             ("year", Value::from(year as i64)),

@@ -266,7 +266,7 @@ pub fn source(
             "site_url",
             text(&format!(
                 "{}#{}",
-                site.config.url(&super::source_page_path(site, index)),
+                site.config.url(&super::source_page(site, index).path(site)),
                 s.anchor
             )),
         ),

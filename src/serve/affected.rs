@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::graph::{EntryId, Site};
-use crate::render::Page;
 use crate::render::views::Shared;
+use crate::render::{Page, source_page};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Affected {
@@ -44,29 +44,28 @@ fn same_sources(old: &Site, new: &Site, i: usize) -> bool {
     let (a, b) = (&old.entry_sources[i], &new.entry_sources[i]);
     a.len() == b.len()
         && a.iter().zip(b).all(|(&x, &y)| {
-            crate::render::source_page_path(old, x) == crate::render::source_page_path(new, y)
-        })
-        && a.iter().zip(b).all(|(&x, &y)| {
             let (s, t) = (&old.sources[x], &new.sources[y]);
-            (
-                &s.anchor,
-                &s.id,
-                &s.title,
-                &s.url,
-                &s.publisher,
-                &s.author,
-                &s.date,
-                s.entries.len(),
-            ) == (
-                &t.anchor,
-                &t.id,
-                &t.title,
-                &t.url,
-                &t.publisher,
-                &t.author,
-                &t.date,
-                t.entries.len(),
-            ) && s.entries.iter().take(6).eq(t.entries.iter().take(6))
+            source_page(old, x) == source_page(new, y)
+                && (
+                    &s.anchor,
+                    &s.id,
+                    &s.title,
+                    &s.url,
+                    &s.publisher,
+                    &s.author,
+                    &s.date,
+                    s.entries.len(),
+                ) == (
+                    &t.anchor,
+                    &t.id,
+                    &t.title,
+                    &t.url,
+                    &t.publisher,
+                    &t.author,
+                    &t.date,
+                    t.entries.len(),
+                )
+                && s.entries.iter().take(6).eq(t.entries.iter().take(6))
         })
 }
 
