@@ -18,4 +18,5 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod text;
+pub(crate) mod scheme;
 mod yaml;
