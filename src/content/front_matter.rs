@@ -616,7 +616,9 @@ mod tests {
         assert!(fm.is_none());
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].starts_with("content/a.md:5:10: `sources[0].url`: `javascript:` URLs are not allowed"),
+            problems[0].starts_with(
+                "content/a.md:5:10: `sources[0].url`: `javascript:` URLs are not allowed"
+            ),
             "{problems:?}"
         );
     }

@@ -63,7 +63,44 @@ fn is_page_of_list(path: &str) -> bool {
         && segments.next() == Some("page")
 }
 
+/// The problems of the Markdown of one file as errors.
 pub(super) fn report_problems(
+    file: &str,
+    source: &str,
+    body_offset: usize,
+    problems: &[Problem],
+    out: &mut Vec<Diagnostic>,
+) {
+    report(
+        &|m| Diagnostic::error(m),
+        file,
+        source,
+        body_offset,
+        problems,
+        out,
+    );
+}
+
+/// The warnings of the Markdown of one file.
+pub(super) fn report_warnings(
+    file: &str,
+    source: &str,
+    body_offset: usize,
+    problems: &[Problem],
+    out: &mut Vec<Diagnostic>,
+) {
+    report(
+        &|m| Diagnostic::warning(m),
+        file,
+        source,
+        body_offset,
+        problems,
+        out,
+    );
+}
+
+fn report(
+    severity: &dyn Fn(&str) -> Diagnostic,
     file: &str,
     source: &str,
     body_offset: usize,
@@ -79,7 +116,7 @@ pub(super) fn report_problems(
         let width = source
             .get(body_offset + problem.range.start..body_offset + problem.range.end)
             .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-        let mut d = Diagnostic::error(&problem.message)
+        let mut d = severity(&problem.message)
             .in_file(file)
             .at(source, pos)
             .width(width);

@@ -238,6 +238,13 @@ pub fn build(
         None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
     };
     for (entry, r) in entries.iter().zip(&rendered) {
+        checks::report_warnings(
+            &entry.file,
+            &entry.source,
+            entry.body_offset,
+            &r.warnings,
+            &mut diagnostics,
+        );
         if r.problems.is_empty() && r.site_paths.is_empty() {
             continue;
         }
@@ -253,6 +260,13 @@ pub fn build(
     }
     for (section, r) in sections.iter().zip(&section_rendered) {
         if let Some(file) = &section.file {
+            checks::report_warnings(
+                file,
+                &section.source,
+                section.body_offset,
+                &r.warnings,
+                &mut diagnostics,
+            );
             let mut problems = r.problems.clone();
             problems.extend(checks::site_path_problems(r, &page_paths));
             checks::report_problems(
