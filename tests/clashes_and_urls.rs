@@ -338,3 +338,18 @@ fn a_clash_while_serving_is_an_error_and_the_last_good_site_stays() {
     assert!(!after.contains("Not the tags"), "{after}");
     assert!(after.contains("City"), "the last good site is served");
 }
+
+#[test]
+fn a_static_file_cannot_take_the_feed_of_a_tag() {
+    let site = good_site(CONFIG);
+    let reports = same_errors_every_time(
+        &site,
+        &[("static/tags/city/atom.xml", "<feed>not the tag's</feed>")],
+    );
+    assert_eq!(
+        reports,
+        [
+            "error: static/tags/city/atom.xml: `tags/city/atom.xml` is a page Dossier writes; the file would replace it"
+        ]
+    );
+}
