@@ -207,8 +207,13 @@ pub fn render(
                     highlighter.highlight(&code, lang.as_deref()).into(),
                 ));
             }
-            Event::Start(Tag::Link { dest_url, .. })
-                if crate::scheme::is_script(dest_url, false) =>
+            // A wikilink names an entry and is resolved (or reported) like any other.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. })
+                && crate::scheme::is_script(dest_url, false) =>
             {
                 out.warnings
                     .push(script_url_problem(range, "link", config.raw_html));
