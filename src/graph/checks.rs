@@ -24,7 +24,9 @@ enum Claim {
     Tag(usize),
     /// A folder of `content/` (not one a kind page takes as its text).
     Section(usize),
-    Entry(usize),
+    /// An entry, by index; those whose URL comes from their file name (no `slug`) first,
+    /// so that of two entries the one whose `slug` takes the URL is reported.
+    Entry { slug: bool, index: usize },
 }
 
 /// What a build needs to know every URL it will write.
@@ -46,15 +48,15 @@ impl Pages<'_> {
             }
             Claim::Tag(t) => format!("the tag page of `{}`", self.tags[t].name),
             Claim::Section(i) => format!("the section {}", section_folder(&self.sections[i])),
-            Claim::Entry(i) => format!("the entry {}", self.entries[i].file),
+            Claim::Entry { index, .. } => format!("the entry {}", self.entries[index].file),
         }
     }
 
     /// An error about `claim` at its file (at the `slug` of an entry that has one).
     fn error_at(&self, claim: Claim, message: String) -> Diagnostic {
         match claim {
-            Claim::Entry(i) => {
-                let entry = &self.entries[i];
+            Claim::Entry { index, .. } => {
+                let entry = &self.entries[index];
                 let d = Diagnostic::error(message).in_file(&entry.file);
                 if entry.front.slug.is_some() {
                     let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
@@ -124,7 +126,11 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
         claims.push((Cow::Borrowed(section.path.as_str()), Claim::Section(i)));
     }
     for (i, entry) in pages.entries.iter().enumerate() {
-        claims.push((Cow::Borrowed(entry.path.as_str()), Claim::Entry(i)));
+        let claim = Claim::Entry {
+            slug: entry.front.slug.is_some(),
+            index: i,
+        };
+        claims.push((Cow::Borrowed(entry.path.as_str()), claim));
     }
 
     let mut diagnostics_of_reserved = |path: &str, claim: Claim| {
