@@ -353,3 +353,20 @@ fn a_static_file_cannot_take_the_feed_of_a_tag() {
         ]
     );
 }
+
+#[test]
+fn a_kind_cannot_take_a_page_of_dossier() {
+    let site = good_site(&format!(
+        "{CONFIG}kinds:\n  - {{name: label, plural: tags}}\n"
+    ));
+    let reports = same_errors_every_time(
+        &site,
+        &[("content/l.md", "---\ntitle: L\nkind: label\n---\nx\n")],
+    );
+    assert_eq!(
+        reports,
+        [
+            "error: site.yaml: two pages have the URL /tags/: the tag index and the kind page of tags"
+        ]
+    );
+}

@@ -75,9 +75,14 @@ impl Pages<'_> {
                     None => d.in_file(folder),
                 }
             }
-            Claim::Kind(_) | Claim::Tag(_) | Claim::Dossier(_) => Diagnostic::error(message)
+            // A kind's URL comes from its `plural` in site.yaml; a tag's or one of
+            // Dossier's own pages always comes first, so it is never the one reported.
+            Claim::Kind(_) => Diagnostic::error(message)
                 .in_file(crate::config::CONFIG_FILE)
                 .help("give the kind another `plural`"),
+            Claim::Tag(_) | Claim::Dossier(_) => {
+                Diagnostic::error(message).in_file(crate::config::CONFIG_FILE)
+            }
         }
     }
 }
