@@ -376,6 +376,11 @@ pub fn copy_files(
         .map(|p| p.output_file(site))
         .chain(["atom.xml", "robots.txt", "highlight.css", "search-index.js"].map(String::from))
         .chain(sitemap::names(pages))
+        .chain(
+            site.tags
+                .iter()
+                .map(|t| format!("tags/{}/atom.xml", t.slug)),
+        )
         .collect();
     let mut jobs: Vec<(String, StaticSource, String)> = theme
         .statics

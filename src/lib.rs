@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub(crate) mod scheme;
 pub mod serve;
 pub mod text;
 mod yaml;

@@ -177,17 +177,17 @@ fn impossible_dates_unknown_kinds_and_keys() {
 
 #[test]
 fn two_entries_with_one_url() {
-    // Reported on the file whose slug takes the URL second, at its first line.
+    // Reported on the file whose slug takes the URL, at its slug.
     let run = rejects(
         &[(
             "content/places/baku-2.md",
             &entry("title: Baku 2\nslug: baku"),
         )],
-        "error: content/places/baku.md:1:1: two pages",
+        "error: content/places/baku-2.md:3:1: two pages",
     );
     assert!(
         run.stderr
-            .contains("content/places/baku-2.md and content/places/baku.md"),
+            .contains("the entry content/places/baku.md and the entry content/places/baku-2.md"),
         "{}",
         run.stderr
     );

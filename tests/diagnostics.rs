@@ -150,7 +150,7 @@ fn two_entries_with_one_url_name_both_files() {
     let run = site.build();
     run.assert_code(1);
     assert!(
-        run.stderr.contains("two pages have the URL /places/baku/: content/places/baku.md and content/places/other.md"),
+        run.stderr.contains("two pages have the URL /places/baku/: the entry content/places/baku.md and the entry content/places/other.md"),
         "{}",
         run.stderr
     );

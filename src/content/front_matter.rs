@@ -120,7 +120,7 @@ impl<'de> Deserialize<'de> for Source {
         struct Full {
             id: Option<String>,
             title: Option<String>,
-            url: Option<String>,
+            url: Option<WebUrl>,
             publisher: Option<String>,
             author: Option<String>,
             date: Option<Date>,
@@ -156,7 +156,7 @@ impl<'de> Deserialize<'de> for Source {
                 Ok(Source {
                     id: full.id.filter(|s| !s.trim().is_empty()),
                     title,
-                    url: full.url.filter(|s| !s.trim().is_empty()),
+                    url: full.url.map(|u| u.0).filter(|s| !s.is_empty()),
                     publisher: full.publisher,
                     author: full.author,
                     date: full.date,
@@ -164,6 +164,31 @@ impl<'de> Deserialize<'de> for Source {
             }
         }
         deserializer.deserialize_any(SourceVisitor)
+    }
+}
+
+/// A URL that becomes a link (`href`): http(s), `mailto:` or a path of the site, never a
+/// script URL. Checked inside the deserializer, so that the error points at the value.
+struct WebUrl(String);
+
+impl<'de> Deserialize<'de> for WebUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UrlVisitor;
+        impl Visitor<'_> for UrlVisitor {
+            type Value = WebUrl;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a URL")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WebUrl, E> {
+                match crate::scheme::front_matter_problem(v) {
+                    Some(problem) => Err(E::custom(problem)),
+                    None => Ok(WebUrl(v.trim().to_string())),
+                }
+            }
+        }
+        deserializer.deserialize_str(UrlVisitor)
     }
 }
 
@@ -573,6 +598,29 @@ mod tests {
         assert_eq!(fm.sources[1].title, "Plain title");
         assert_eq!(fm.extra["colour"], "red");
         assert_eq!(fm.extra["a"], 1);
+    }
+
+    #[test]
+    fn source_urls_are_web_addresses_or_site_paths() {
+        let (fm, problems) = parse(
+            "---\ntitle: T\nsources:\n  - title: A\n    url: \" https://e.org/a \"\n  - title: B\n    url: /topics/b/\n---\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        assert_eq!(fm.sources[0].url.as_deref(), Some("https://e.org/a"));
+        assert_eq!(fm.sources[1].url.as_deref(), Some("/topics/b/"));
+
+        let (fm, problems) = parse(
+            "---\ntitle: T\nsources:\n  - title: A\n    url: \"java\\tscript:alert(1)\"\n---\n",
+        );
+        assert!(fm.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "content/a.md:5:10: `sources[0].url`: `javascript:` URLs are not allowed"
+            ),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -1,54 +1,176 @@
 //! Checks over the whole graph: URLs taken twice, and links to headings that do not exist.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::RESERVED_PATHS;
+use super::{KindPage, RESERVED_PATHS, TagInfo};
+use crate::config::Config;
 use crate::content::{Entry, Section};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Problem, Rendered};
 
-/// Two pages with one URL, or a page on a URL Dossier needs for itself.
-pub(super) fn check_paths(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut owners: HashMap<&str, &str> = HashMap::with_capacity(entries.len() + sections.len());
-    for section in sections {
-        let owner = section.file.as_deref().unwrap_or("content/");
-        owners.entry(section.path.as_str()).or_insert(owner);
-    }
-    for entry in entries {
-        let page_of_list = is_page_of_list(&entry.path);
-        let reserved = page_of_list
-            || entry.path.starts_with("__dossier/")
-            || RESERVED_PATHS.contains(&entry.path.as_str());
-        if reserved {
-            let mut d = Diagnostic::error(format!(
-                "the URL /{} is one Dossier writes itself; give the entry another `slug` or folder",
-                entry.path
-            ))
-            .in_file(&entry.file);
-            if page_of_list {
-                d = d.help("`page/N/` in a folder is where a list goes on after its first page");
+/// Who writes a page, for naming both sides of a clash. Ordered so that Dossier's own
+/// pages come first: they keep their URL and the other side is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    /// A page Dossier writes whatever the content (`tags/`: the tag index).
+    Dossier(&'static str),
+    /// The list of a kind, by index into the kind pages.
+    Kind(usize),
+    /// A tag's page, by index into the tags.
+    Tag(usize),
+    /// A folder of `content/` (not one a kind page takes as its text).
+    Section(usize),
+    /// An entry, by index; those whose URL comes from their file name (no `slug`) first,
+    /// so that of two entries the one whose `slug` takes the URL is reported.
+    Entry { slug: bool, index: usize },
+}
+
+/// What a build needs to know every URL it will write.
+pub(super) struct Pages<'a> {
+    pub config: &'a Config,
+    pub entries: &'a [Arc<Entry>],
+    pub sections: &'a [Arc<Section>],
+    pub tags: &'a [TagInfo],
+    pub kind_pages: &'a [KindPage],
+}
+
+impl Pages<'_> {
+    fn describe(&self, claim: Claim) -> String {
+        match claim {
+            Claim::Dossier(what) => what.to_string(),
+            Claim::Kind(k) => {
+                let kind = self.config.kinds.get(self.kind_pages[k].kind);
+                format!("the kind page of {}", kind.plural)
             }
-            diagnostics.push(d);
-            continue;
+            Claim::Tag(t) => format!("the tag page of `{}`", self.tags[t].name),
+            Claim::Section(i) => format!("the section {}", section_folder(&self.sections[i])),
+            Claim::Entry { index, .. } => format!("the entry {}", self.entries[index].file),
         }
-        if let Some(other) = owners.insert(&entry.path, &entry.file) {
-            // At the `slug` that makes the URL, if the entry has one.
-            let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "two pages have the URL /{}: {} and {}",
-                    entry.path, other, entry.file
-                ))
-                .in_file(&entry.file)
-                .at(&entry.source, pos)
-                .help(format!(
-                    "give one of them another `slug`, or rename `{other}`"
-                )),
-            );
+    }
+
+    /// An error about `claim` at its file (at the `slug` of an entry that has one).
+    fn error_at(&self, claim: Claim, message: String) -> Diagnostic {
+        match claim {
+            Claim::Entry { index, .. } => {
+                let entry = &self.entries[index];
+                let d = Diagnostic::error(message).in_file(&entry.file);
+                if entry.front.slug.is_some() {
+                    let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
+                    d.at(&entry.source, pos)
+                        .help("give the entry another `slug`")
+                } else {
+                    d.help("give the entry a `slug`, or another file name or folder")
+                }
+            }
+            Claim::Section(i) => {
+                let section = &self.sections[i];
+                let folder = section_folder(section);
+                let d = Diagnostic::error(message).help(format!("rename the folder `{folder}`"));
+                match &section.file {
+                    Some(file) => d.in_file(file),
+                    None => d.in_file(folder),
+                }
+            }
+            // A kind's URL comes from its `plural` in site.yaml; a tag's or one of
+            // Dossier's own pages always comes first, so it is never the one reported.
+            Claim::Kind(_) => Diagnostic::error(message)
+                .in_file(crate::config::CONFIG_FILE)
+                .help("give the kind another `plural`"),
+            Claim::Tag(_) | Claim::Dossier(_) => {
+                Diagnostic::error(message).in_file(crate::config::CONFIG_FILE)
+            }
+        }
+    }
+}
+
+fn section_folder(section: &Section) -> String {
+    if section.dir.is_empty() {
+        "content/".to_string()
+    } else {
+        format!("content/{}/", section.dir)
+    }
+}
+
+/// Every page URL the build will write, claimed once before any page is rendered: two
+/// claims of one URL are an error naming both sides, and so is a page on a URL that only
+/// Dossier writes (`…/page/2/`, `__dossier/`). Reported in URL order, whatever order the
+/// files were read in.
+pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut claims: Vec<(Cow<'_, str>, Claim)> = RESERVED_PATHS
+        .iter()
+        .map(|(path, what)| (Cow::Borrowed(*path), Claim::Dossier(what)))
+        .collect();
+    claims.extend(
+        pages
+            .kind_pages
+            .iter()
+            .enumerate()
+            .map(|(k, page)| (Cow::Borrowed(page.path.as_str()), Claim::Kind(k))),
+    );
+    claims.extend(
+        pages
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(t, tag)| (Cow::Owned(format!("tags/{}/", tag.slug)), Claim::Tag(t))),
+    );
+    // The content folder itself is the home page, and a folder named after a kind is the
+    // text of the kind's page.
+    let sections = pages
+        .sections
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, _)| !pages.kind_pages.iter().any(|k| k.section == Some(*i)));
+    for (i, section) in sections {
+        claims.push((Cow::Borrowed(section.path.as_str()), Claim::Section(i)));
+    }
+    for (i, entry) in pages.entries.iter().enumerate() {
+        let claim = Claim::Entry {
+            slug: entry.front.slug.is_some(),
+            index: i,
+        };
+        claims.push((Cow::Borrowed(entry.path.as_str()), claim));
+    }
+
+    let mut diagnostics_of_reserved = |path: &str, claim: Claim| {
+        let page_of_list = is_page_of_list(path);
+        if !page_of_list && !path.starts_with("__dossier/") {
+            return false;
+        }
+        let mut d = pages.error_at(
+            claim,
+            format!("the URL /{path} is one Dossier writes itself"),
+        );
+        if page_of_list {
+            d = d.help("`page/N/` in a folder is where a list goes on after its first page");
+        }
+        diagnostics.push(d);
+        true
+    };
+    claims.retain(|(path, claim)| {
+        matches!(claim, Claim::Dossier(_)) || !diagnostics_of_reserved(path, *claim)
+    });
+
+    claims.sort_unstable();
+    // The first claim of a URL keeps it; every later one is reported beside it.
+    let mut owner: Option<(&str, Claim)> = None;
+    for (path, claim) in &claims {
+        match owner {
+            Some((owned, first)) if owned == path => diagnostics.push(pages.error_at(
+                *claim,
+                format!(
+                    "two pages have the URL /{path}: {} and {}",
+                    pages.describe(first),
+                    pages.describe(*claim)
+                ),
+            )),
+            _ => owner = Some((path, *claim)),
         }
     }
     diagnostics
@@ -63,7 +185,44 @@ fn is_page_of_list(path: &str) -> bool {
         && segments.next() == Some("page")
 }
 
+/// The problems of the Markdown of one file as errors.
 pub(super) fn report_problems(
+    file: &str,
+    source: &str,
+    body_offset: usize,
+    problems: &[Problem],
+    out: &mut Vec<Diagnostic>,
+) {
+    report(
+        &|m| Diagnostic::error(m),
+        file,
+        source,
+        body_offset,
+        problems,
+        out,
+    );
+}
+
+/// The warnings of the Markdown of one file.
+pub(super) fn report_warnings(
+    file: &str,
+    source: &str,
+    body_offset: usize,
+    problems: &[Problem],
+    out: &mut Vec<Diagnostic>,
+) {
+    report(
+        &|m| Diagnostic::warning(m),
+        file,
+        source,
+        body_offset,
+        problems,
+        out,
+    );
+}
+
+fn report(
+    severity: &dyn Fn(&str) -> Diagnostic,
     file: &str,
     source: &str,
     body_offset: usize,
@@ -79,7 +238,7 @@ pub(super) fn report_problems(
         let width = source
             .get(body_offset + problem.range.start..body_offset + problem.range.end)
             .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-        let mut d = Diagnostic::error(&problem.message)
+        let mut d = severity(&problem.message)
             .in_file(file)
             .at(source, pos)
             .width(width);

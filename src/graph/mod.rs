@@ -49,14 +49,15 @@ pub struct TagInfo {
     pub entries: Vec<EntryId>,
 }
 
-/// Site paths that Dossier writes itself; no entry or section may take them.
-pub const RESERVED_PATHS: &[&str] = &[
-    "tags/",
-    "timeline/",
-    "sources/",
-    "graph/",
-    "search/",
-    "__dossier/",
+/// Site paths that Dossier writes itself, and what it writes there; no entry or section
+/// may take them.
+pub const RESERVED_PATHS: &[(&str, &str)] = &[
+    ("tags/", "the tag index"),
+    ("timeline/", "the timeline"),
+    ("sources/", "the list of sources"),
+    ("graph/", "the graph of tags"),
+    ("search/", "the search page"),
+    ("__dossier/", "Dossier's own files"),
 ];
 
 pub struct Site {
@@ -183,7 +184,6 @@ pub fn build(
         sections.insert(0, Arc::new(root));
     }
     let mut diagnostics = std::mem::take(&mut content_diagnostics);
-    diagnostics.extend(checks::check_paths(&entries, &sections));
     let delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
     let keep = |same: bool| delta.as_ref().filter(|_| same).map(|d| d.previous);
 
@@ -232,12 +232,27 @@ pub fn build(
         None => Arc::new(index::kind_pages(&config, &entries, &sections)),
     };
 
+    diagnostics.extend(checks::check_paths(&checks::Pages {
+        config: &config,
+        entries: &entries,
+        sections: &sections,
+        tags: &tags,
+        kind_pages: &kind_pages,
+    }));
+
     let names_same = reusable.is_some() && delta.is_some();
     let page_paths = match keep(names_same && tags_same && kinds_same) {
         Some(p) => Arc::clone(&p.page_paths),
         None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
     };
     for (entry, r) in entries.iter().zip(&rendered) {
+        checks::report_warnings(
+            &entry.file,
+            &entry.source,
+            entry.body_offset,
+            &r.warnings,
+            &mut diagnostics,
+        );
         if r.problems.is_empty() && r.site_paths.is_empty() {
             continue;
         }
@@ -253,6 +268,13 @@ pub fn build(
     }
     for (section, r) in sections.iter().zip(&section_rendered) {
         if let Some(file) = &section.file {
+            checks::report_warnings(
+                file,
+                &section.source,
+                section.body_offset,
+                &r.warnings,
+                &mut diagnostics,
+            );
             let mut problems = r.problems.clone();
             problems.extend(checks::site_path_problems(r, &page_paths));
             checks::report_problems(
@@ -670,8 +692,8 @@ fn page_paths(
 ) -> HashSet<String> {
     let mut paths: HashSet<String> = RESERVED_PATHS
         .iter()
-        .filter(|p| !p.starts_with("__"))
-        .map(|p| (*p).to_string())
+        .filter(|(p, _)| !p.starts_with("__"))
+        .map(|(p, _)| (*p).to_string())
         .collect();
     paths.insert(String::new());
     paths.extend(entries.iter().map(|e| e.path.clone()));

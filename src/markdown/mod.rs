@@ -115,6 +115,8 @@ pub struct Rendered {
     /// Links written as site paths, with their byte offsets.
     pub site_paths: Vec<(String, usize)>,
     pub problems: Vec<Problem>,
+    /// Things to warn about that do not stop the build (script URLs).
+    pub warnings: Vec<Problem>,
 }
 
 impl Rendered {
@@ -160,6 +162,8 @@ pub fn render(
     let mut depth = 0usize;
     let mut same_page: Vec<(String, Range<usize>)> = Vec::new();
     let mut context = ContextTracker::default();
+    // A script link made inert is written as its text alone: its end goes too.
+    let mut dropped_link = false;
 
     let mut i = 0;
     while i < events.len() {
@@ -202,6 +206,43 @@ pub fn render(
                 html_events.push(Event::Html(
                     highlighter.highlight(&code, lang.as_deref()).into(),
                 ));
+            }
+            // A wikilink names an entry and is resolved (or reported) like any other.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. })
+                && crate::scheme::is_script(dest_url, false) =>
+            {
+                out.warnings
+                    .push(script_url_problem(range, "link", config.raw_html));
+                if config.raw_html == RawHtml::Escape {
+                    dropped_link = true;
+                } else {
+                    html_events.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if crate::scheme::is_script(dest_url, true) => {
+                out.warnings
+                    .push(script_url_problem(range, "image", config.raw_html));
+                let dest_url = match config.raw_html {
+                    RawHtml::Escape => CowStr::Borrowed(""),
+                    RawHtml::Keep => dest_url.clone(),
+                };
+                html_events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                depth += 1;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -331,6 +372,26 @@ pub fn render(
     out.html.reserve(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
     out
+}
+
+/// The warning for a link or image whose URL runs script; with `raw_html: escape` the
+/// URL is left out of the page.
+fn script_url_problem(range: &Range<usize>, what: &str, raw_html: RawHtml) -> Problem {
+    let (message, help) = match raw_html {
+        RawHtml::Escape => (
+            format!("{what} with a script URL: left out of the page (`raw_html: escape`)"),
+            None,
+        ),
+        RawHtml::Keep => (
+            format!("{what} with a script URL: it runs script when followed"),
+            Some("with `raw_html: escape` in site.yaml such URLs are left out".to_string()),
+        ),
+    };
+    Problem {
+        range: range.clone(),
+        message,
+        help,
+    }
 }
 
 /// Appends to the page text until it holds [`TEXT_LIMIT`] bytes, cutting at a character.
