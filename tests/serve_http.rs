@@ -492,3 +492,87 @@ fn closed_event_streams_free_their_slots_at_once() {
         "a new stream within 5 s: {seen:?}"
     );
 }
+
+#[test]
+fn odd_requests_keep_their_answers() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    let site = TestSite::fixture("graph");
+    let server = Server::start(site.root());
+    let port = server.port;
+    let answer = |raw: String| common::server::split_response(&server.raw(raw.as_bytes()));
+
+    let (status, head, _) = answer(format!(
+        "PUT / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 405);
+    assert!(head.contains("Allow: GET, HEAD\r\n"), "{head}");
+    let (status, _, _) = answer(format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nExpect: garbage\r\n\r\n"
+    ));
+    assert_eq!(status, 417);
+    let (status, _, _) = answer("GET / HTTP/1.0\r\n\r\n".to_string());
+    assert_eq!(status, 400, "HTTP/1.0 without Host");
+    let (status, _, _) = answer(format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example:{port}\r\n\r\n"
+    ));
+    assert_eq!(status, 400, "two Host headers");
+    let (status, head, _) = answer(format!(
+        "GET /people?%ff%0d%0aSet-Cookie:x=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    ));
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("Location: /people/?%ff%0d%0aSet-Cookie:x=1\r\n"),
+        "{head}"
+    );
+    assert!(!head.contains("\r\nSet-Cookie"), "{head}");
+
+    // Pipelined requests are answered in order on their connection.
+    let answers = server.raw(
+        format!(
+            "GET /robots.txt HTTP/1.1\r\nHost: localhost\r\n\r\n\
+             HEAD /atom.xml HTTP/1.1\r\nHost: localhost\r\n\r\n\
+             GET /search.js HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    let kinds: Vec<&str> = answers
+        .match_indices("Content-Type: ")
+        .map(|(i, _)| answers[i + 14..].split(';').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["text/plain", "application/xml", "text/javascript"],
+        "{answers}"
+    );
+
+    // A POST with a large body is answered without the body being read into memory.
+    let before = server.status_kb("VmHWM");
+    let mut post = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    post.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut writer = post.try_clone().unwrap();
+    writer
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let sender = std::thread::spawn(move || {
+        let head = "POST /search/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 104857600\r\n\r\n";
+        let _ = writer.write_all(head.as_bytes());
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..100 {
+            if writer.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut status = [0u8; 12];
+    post.read_exact(&mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 405");
+    drop(post);
+    let _ = sender.join();
+    let after = server.status_kb("VmHWM");
+    assert!(after < before + 16 * 1024, "peak RSS {before} → {after} kB");
+    assert_eq!(server.get("/").0, 200);
+}
