@@ -229,7 +229,6 @@ fn run_serve(reporter: &Reporter, root: PathBuf, args: &ServeArgs) -> ExitCode {
         port: args.port,
         drafts: args.drafts,
         open: args.open,
-        workers: 4,
     };
     match dossier::serve::run(&opts, reporter, stop) {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,22 +2,20 @@
 //! live-reload script injected into HTML, and Server-Sent Events at `/__dossier/events`.
 
 use std::io::Write as _;
-use std::net::IpAddr;
+use std::net::{IpAddr, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
-use super::drain::Drain;
+use super::conn::{self, Body, Handler, Reply, Request, Response};
 use super::project::Files;
 
 pub const EVENTS_PATH: &str = "/__dossier/events";
 pub const SCRIPT_PATH: &str = "/__dossier/live.js";
 const LIVE_JS: &str = include_str!("live.js");
-/// Open event streams beyond this get 503: each holds a thread.
-const MAX_STREAMS: usize = 512;
+/// Open event streams beyond this get 503: each holds a connection and its thread.
+pub const MAX_STREAMS: usize = 512;
 
 /// A path of the site from a request target, or `None` for anything that is not a plain
 /// path inside the site: absolute URLs, `..` (also percent-encoded), backslashes, NUL and
@@ -65,6 +63,32 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A decoded site path as it goes in a URL: bytes other than unreserved characters, `/`
+/// and sub-delimiters percent-encoded (`%` too, so that decoding gives the path back).
+pub fn encode_path(path: &str) -> String {
+    encode(path, |b| {
+        b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b)
+    })
+}
+
+/// A query as received, with anything that may not stand in a header value
+/// percent-encoded (it is already encoded otherwise).
+fn encode_query(query: &str) -> String {
+    encode(query, |b| b.is_ascii_graphic())
+}
+
+fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// What a site path leads to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
@@ -84,7 +108,8 @@ pub fn resolve(files: &Files, rel: &str) -> Target {
         return Target::File(key);
     }
     if !rel.is_empty() && !rel.ends_with('/') && files.contains_key(&format!("{rel}/index.html")) {
-        return Target::Redirect(format!("/{rel}/"));
+        // `rel` is decoded: a header carries it percent-encoded.
+        return Target::Redirect(format!("/{}/", encode_path(rel)));
     }
     Target::NotFound
 }
@@ -209,14 +234,11 @@ pub struct State {
     /// after its pages are served: requests for them wait.
     pub data_pending: Mutex<bool>,
     pub data_ready: Condvar,
-    /// Keeps tiny_http's connection queue moving (see `drain`).
-    drain: Drain,
 }
 
 impl State {
-    pub fn new(bound: IpAddr, drain: Drain) -> State {
+    pub fn new(bound: IpAddr) -> State {
         State {
-            drain,
             files: RwLock::new(Arc::new(Files::new())),
             events: Events::default(),
             bound,
@@ -243,132 +265,146 @@ impl State {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+impl Handler for State {
+    fn handle(&self, request: &Request<'_>) -> Reply {
+        handle(self, request)
+    }
+
+    fn stream(&self, stream: &mut TcpStream) {
+        stream_events(self, stream);
+    }
 }
 
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn html(status: u16, body: Vec<u8>) -> Response {
+    Response::new(status, Body::Owned(body)).header("Content-Type", "text/html; charset=utf-8")
 }
 
-/// Answers one request. Event streams are handed to a thread of their own.
-pub fn handle(state: &Arc<State>, request: Request) {
-    // A request has come: other connections may have come with it.
-    state.drain.soon();
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    let Some(host) = host else {
-        let _ = request.respond(text_response(400, "missing Host header"));
-        return;
+/// Answers one request; an event stream is run by the connection afterwards.
+pub fn handle(state: &State, request: &Request<'_>) -> Reply {
+    Reply::Response(match answer(state, request) {
+        Some(response) => response,
+        None => return Reply::Stream,
+    })
+}
+
+/// The answer to a request, or `None` for an event stream.
+fn answer(state: &State, request: &Request<'_>) -> Option<Response> {
+    let Some(host) = request.host else {
+        return Some(Response::text(400, "missing Host header"));
     };
-    if !host_allowed(&host, state.bound) {
-        let _ = request.respond(text_response(403, "this preview answers only to localhost"));
-        return;
+    if !host_allowed(host, state.bound) {
+        return Some(Response::text(
+            403,
+            "this preview answers only to localhost",
+        ));
     }
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let response =
-            text_response(405, "only GET and HEAD").with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+    let method = request.method;
+    if method != "GET" && method != "HEAD" {
+        return Some(Response::text(405, "only GET and HEAD").header("Allow", "GET, HEAD"));
     }
-    let target = request.url().to_string();
+    let target = request.target;
     let path = target.split('?').next().unwrap_or("");
-    if path == EVENTS_PATH && method == Method::Get {
-        stream_events(state, request);
-        return;
+    if path == EVENTS_PATH && method == "GET" {
+        return None;
     }
     if path == SCRIPT_PATH {
-        let response = Response::from_data(LIVE_JS.as_bytes().to_vec())
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = request.respond(response);
-        return;
+        return Some(
+            Response::new(200, Body::Owned(LIVE_JS.as_bytes().to_vec()))
+                .header("Content-Type", "text/javascript; charset=utf-8")
+                .header("Cache-Control", "no-store"),
+        );
     }
     let rel_path = path.trim_start_matches('/');
     if super::project::is_data_file(rel_path) {
         state.wait_for_data();
     }
-    let files = state.files.read().map(|f| Arc::clone(&f)).ok();
-    let Some(files) = files else {
-        let _ = request.respond(text_response(500, "the site is not available"));
-        return;
+    let Ok(files) = state.files.read().map(|f| Arc::clone(&f)) else {
+        return Some(Response::text(500, "the site is not available"));
     };
-    let Some(rel) = sanitize(&target) else {
-        let _ = request.respond(not_found(&files));
-        return;
+    let Some(rel) = sanitize(target) else {
+        return Some(not_found(&files));
     };
-    let response = match resolve(&files, &rel) {
+    Some(match resolve(&files, &rel) {
         Target::File(key) => {
-            let bytes = &files[&key];
             let kind = content_type(&key);
-            let body = if kind.starts_with("text/html") {
-                inject(bytes)
-            } else {
-                bytes.to_vec()
+            let body = match files.get(&key) {
+                Some(bytes) if kind.starts_with("text/html") => Body::Owned(inject(bytes)),
+                Some(bytes) => Body::Shared(Arc::clone(bytes)),
+                None => return Some(not_found(&files)),
             };
-            Response::from_data(body)
-                .with_header(header("Content-Type", kind))
-                .with_header(header("Cache-Control", "no-store"))
+            Response::new(200, body)
+                .header("Content-Type", kind)
+                .header("Cache-Control", "no-store")
         }
         Target::Redirect(location) => {
             let query = target
                 .split_once('?')
-                .map(|(_, q)| format!("?{q}"))
-                .unwrap_or_default();
-            text_response(301, "moved")
-                .with_header(header("Location", &format!("{location}{query}")))
+                .map_or(String::new(), |(_, q)| format!("?{}", encode_query(q)));
+            Response::text(301, "moved").header("Location", format!("{location}{query}"))
         }
         Target::NotFound => not_found(&files),
-    };
-    let _ = request.respond(response);
+    })
 }
 
 /// The site's own `404.html`, with status 404.
-fn not_found(files: &Files) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(files: &Files) -> Response {
     match files.get("404.html") {
-        Some(page) => Response::from_data(inject(page))
-            .with_status_code(StatusCode(404))
-            .with_header(header("Content-Type", "text/html; charset=utf-8")),
-        None => text_response(404, "not found"),
+        Some(page) => html(404, inject(page)),
+        None => Response::text(404, "not found"),
     }
 }
 
-fn stream_events(state: &Arc<State>, request: Request) {
-    if state.events.streams.load(Ordering::Relaxed) >= MAX_STREAMS {
-        let _ = request.respond(text_response(503, "too many open event streams"));
+/// Open event streams beyond [`MAX_STREAMS`] are refused, as long as this one lives.
+struct StreamSlot<'a>(&'a AtomicUsize);
+
+impl Drop for StreamSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How often a waiting event stream looks whether its client has gone.
+const GONE_CHECK: Duration = Duration::from_millis(250);
+/// A comment line this often keeps proxies from closing an idle stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+fn stream_events(state: &State, stream: &mut TcpStream) {
+    let streams = &state.events.streams;
+    let taken = streams.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+        (n < MAX_STREAMS).then_some(n + 1)
+    });
+    if taken.is_err() {
+        let busy = Response::text(503, "too many open event streams");
+        let _ = conn::write_response(stream, &busy, false, true);
         return;
     }
-    state.events.streams.fetch_add(1, Ordering::Relaxed);
-    let state = Arc::clone(state);
-    std::thread::spawn(move || {
-        let rx = state.events.subscribe();
-        let mut writer = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-        let mut ok = writer
-            .write_all(head.as_bytes())
-            .and_then(|_| writer.flush())
-            .is_ok();
-        while ok {
-            let message = match rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(m) => m,
-                // A comment line keeps proxies from closing an idle stream, and finds
-                // closed ones.
-                Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-                Err(RecvTimeoutError::Disconnected) => break,
-            };
-            ok = writer
-                .write_all(message.as_bytes())
-                .and_then(|_| writer.flush())
-                .is_ok();
+    let _slot = StreamSlot(streams);
+    let rx = state.events.subscribe();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let mut last_write = Instant::now();
+    loop {
+        let message = match rx.recv_timeout(GONE_CHECK) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => {
+                // The slot is freed as soon as the page goes, not at the next write.
+                if conn::peer_gone(stream) {
+                    return;
+                }
+                if last_write.elapsed() < KEEP_ALIVE {
+                    continue;
+                }
+                ": keep-alive\n\n".to_string()
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if stream.write_all(message.as_bytes()).is_err() {
+            return;
         }
-        state.events.streams.fetch_sub(1, Ordering::Relaxed);
-    });
+        last_write = Instant::now();
+    }
 }
 
 #[cfg(test)]
@@ -407,6 +443,23 @@ mod tests {
         // Double encoding decodes once: `%252e` is the literal name `%2e`, not `.`.
         assert_eq!(sanitize("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
         assert_eq!(sanitize(&format!("/{}", "a".repeat(3000))), None);
+    }
+
+    #[test]
+    fn redirects_carry_the_path_percent_encoded() {
+        let files: Files = ["Ünïcode/index.html", "a b%/index.html"]
+            .iter()
+            .map(|p| (p.to_string(), Arc::new(Vec::new())))
+            .collect();
+        assert_eq!(
+            resolve(&files, "Ünïcode"),
+            Target::Redirect("/%C3%9Cn%C3%AFcode/".into())
+        );
+        assert_eq!(
+            resolve(&files, "a b%"),
+            Target::Redirect("/a%20b%25/".into())
+        );
+        assert_eq!(encode_query("x=%ff%0d é"), "x=%ff%0d%20%C3%A9");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! rebuilds what a change affects, and tells open pages over Server-Sent Events.
 
 pub mod affected;
-pub mod drain;
+pub mod conn;
 pub mod http;
 pub mod project;
 pub mod watch;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,8 +26,6 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub open: bool,
-    /// Request-handling threads (event streams have threads of their own).
-    pub workers: usize,
 }
 
 /// Where the server reports what it does.
@@ -40,22 +38,18 @@ pub trait Log: Sync {
 #[derive(Debug)]
 pub struct ServeError(pub String);
 
-fn bind(addr: IpAddr, first: u16) -> Result<tiny_http::Server, ServeError> {
+fn bind(addr: IpAddr, first: u16) -> Result<TcpListener, ServeError> {
     let mut last = String::new();
     for port in first..=first.saturating_add(50) {
-        let listener = std::net::TcpListener::bind(SocketAddr::new(addr, port));
-        match listener.map_err(|e| e.to_string()).and_then(|l| {
-            // tiny_http writes the head and the body of a response separately; with Nagle's
-            // algorithm the body then waits for the browser's delayed ACK (40 ms). Linux
-            // gives accepted sockets the listener's TCP_NODELAY.
-            let _ = rustix::net::sockopt::set_tcp_nodelay(&l, true);
-            // std listens with a backlog of 128: a page of open event streams and a
-            // burst of requests overflow it, and dropped connections retry after seconds.
-            let _ = rustix::net::listen(&l, 1024);
-            tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string())
-        }) {
-            Ok(server) => return Ok(server),
-            Err(e) => last = e,
+        match TcpListener::bind(SocketAddr::new(addr, port)) {
+            Ok(listener) => {
+                // std listens with a backlog of 128: a page of open event streams and a
+                // burst of requests overflow it, and dropped connections retry after
+                // seconds.
+                let _ = rustix::net::listen(&listener, 1024);
+                return Ok(listener);
+            }
+            Err(e) => last = e.to_string(),
         }
         if first == 0 {
             break;
@@ -111,11 +105,13 @@ fn error_data(problems: &[Diagnostic]) -> String {
 
 /// Serves until Ctrl-C (or `stop`, for tests). Returns once the server has shut down.
 pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<(), ServeError> {
-    let server = Arc::new(bind(opts.bind, opts.port)?);
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| ServeError("not listening on an IP address".into()))?;
+    // Every connection is a file descriptor: the common soft limit of 1,024 is far below
+    // the hard one.
+    let nofile = conn::raise_nofile_limit().unwrap_or(u64::MAX);
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError(format!("not listening: {e}")))?;
     let host = if opts.bind.is_unspecified() {
         "localhost".to_string()
     } else {
@@ -133,8 +129,7 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     let mut project = Project::new(&opts.root, &url, opts.drafts);
     // Pages first: the sitemap and the search index follow right after the reload event.
     project.defer_data(true);
-    let (drain, drainer) = drain::start(addr, Arc::clone(&stop));
-    let state = Arc::new(State::new(opts.bind, drain.clone()));
+    let state = Arc::new(State::new(opts.bind));
     match project.full() {
         Rebuild::Done { .. } => {
             publish(&project, &state);
@@ -149,16 +144,13 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         }
     }
 
-    let mut workers = Vec::new();
-    for _ in 0..opts.workers.max(1) {
-        let server = Arc::clone(&server);
+    let acceptor = {
         let state = Arc::clone(&state);
-        workers.push(std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(&state, request);
-            }
-        }));
-    }
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            conn::accept_loop(&listener, &state, conn::connection_cap(nofile), &stop);
+        })
+    };
     log.info(&format!("serving {url} (Ctrl-C to stop)"));
     if opts.open {
         open_browser(&url);
@@ -193,14 +185,7 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     }
 
     state.events.close();
-    for _ in &workers {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
-    drain.soon();
-    let _ = drainer.join();
+    let _ = acceptor.join();
     log.info("stopped");
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+use dossier::serve::conn;
 use fantoccini::{Client, ClientBuilder};
 
 pub struct Browser {
@@ -90,53 +91,51 @@ impl Drop for Browser {
 }
 
 /// Serves `root` over HTTP at `http://127.0.0.1:PORT{prefix}` from a background thread;
-/// returns the port.
+/// returns the port. It runs on `dossier serve`'s own connection layer.
 pub fn serve_dir(root: &Path, prefix: &'static str) -> u16 {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("a local port");
-    let addr = server.server_addr().to_ip().expect("an IP address");
-    let port = addr.port();
-    let root: PathBuf = root.to_path_buf();
-    // The same keeper of tiny_http's connection queue as `dossier serve`'s: without it a
-    // page load can wait for a connection that no thread takes.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (drain, _drainer) = dossier::serve::drain::start(addr, stop);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let port = listener.local_addr().expect("an address").port();
+    let handler = std::sync::Arc::new(DirServer {
+        root: root.to_path_buf(),
+        prefix,
+    });
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            drain.soon();
-            let url = request
-                .url()
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let rel = url.strip_prefix(prefix).unwrap_or("");
-            let mut path = root.join(rel);
-            if rel.contains("..") {
-                path = root.join("missing");
-            } else if path.is_dir() {
-                path = path.join("index.html");
-            }
-            let response = match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let kind = match path.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("css") => "text/css",
-                        Some("js") => "text/javascript",
-                        Some("svg") => "image/svg+xml",
-                        Some("xml") => "application/xml",
-                        _ => "application/octet-stream",
-                    };
-                    let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
-                    tiny_http::Response::from_data(bytes)
-                        .with_header(header)
-                        .with_status_code(200)
-                }
-                Err(_) => {
-                    tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                }
-            };
-            let _ = request.respond(response);
-        }
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        conn::accept_loop(&listener, &handler, 512, &stop);
     });
     port
+}
+
+struct DirServer {
+    root: PathBuf,
+    prefix: &'static str,
+}
+
+impl conn::Handler for DirServer {
+    fn handle(&self, request: &conn::Request<'_>) -> conn::Reply {
+        let url = request.target.split(['?', '#']).next().unwrap_or("");
+        let rel = url.strip_prefix(self.prefix).unwrap_or("");
+        let mut path = self.root.join(rel);
+        if rel.contains("..") {
+            path = self.root.join("missing");
+        } else if path.is_dir() {
+            path = path.join("index.html");
+        }
+        conn::Reply::Response(match std::fs::read(&path) {
+            Ok(bytes) => {
+                let kind = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                conn::Response::new(200, conn::Body::Owned(bytes)).header("Content-Type", kind)
+            }
+            Err(_) => conn::Response::text(404, "not found"),
+        })
+    }
+
+    fn stream(&self, _stream: &mut TcpStream) {}
 }

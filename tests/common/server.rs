@@ -21,14 +21,34 @@ impl Server {
 
     /// Starts on `port`, or the next free port after it; `port` is then the one taken.
     pub fn start_on(root: &Path, port: u16) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args([
-                "--root",
-                root.to_str().unwrap(),
-                "serve",
-                "--port",
-                &port.to_string(),
-            ])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        command.args([
+            "--root",
+            root.to_str().unwrap(),
+            "serve",
+            "--port",
+            &port.to_string(),
+        ]);
+        Server::spawn(command, port)
+    }
+
+    /// Starts under `ulimit ULIMIT` (e.g. `-n 256`) of the shell, which then `exec`s the
+    /// server: the child's id is the server's.
+    pub fn start_with_ulimit(root: &Path, ulimit: &str) -> Server {
+        let port = super::browser::free_port();
+        let mut command = Command::new("bash");
+        command.args([
+            "-c",
+            &format!("ulimit {ulimit} && exec \"$0\" --root \"$1\" serve --port \"$2\""),
+            env!("CARGO_BIN_EXE_dossier"),
+            root.to_str().unwrap(),
+            &port.to_string(),
+        ]);
+        Server::spawn(command, port)
+    }
+
+    fn spawn(mut command: Command, port: u16) -> Server {
+        let mut child = command
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -70,6 +90,17 @@ impl Server {
                 Err(e) => panic!("the server never printed {text:?} ({e}); it printed {seen:?}"),
             }
         }
+    }
+
+    /// A line of the server's `/proc/PID/status`, e.g. `VmHWM`, in its unit (kB).
+    pub fn status_kb(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in {status}"))
     }
 
     pub fn url(&self, path: &str) -> String {
