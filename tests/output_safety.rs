@@ -274,6 +274,39 @@ fn an_unwritable_kept_folder_is_left_as_it_is_and_the_build_succeeds() {
     }
 }
 
+#[test]
+fn a_kept_folder_with_files_of_another_user_is_reused() {
+    let site = site();
+    site.build().assert_ok();
+    site.build().assert_ok();
+    let kept = site.path(".public.dossier-previous");
+    site.write("content/places/baku.md", "---\ntitle: Baku\n---\nMore.\n");
+    let expected = fresh_output(&site);
+    // The folders may be written, the files not (another user's, or read-only).
+    for item in walkdir::WalkDir::new(&kept) {
+        let item = item.unwrap();
+        let mode = if item.file_type().is_dir() {
+            0o777
+        } else {
+            0o444
+        };
+        std::fs::set_permissions(item.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let run = if is_root() {
+        std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        as_nobody(site.root())
+    } else {
+        site.build()
+    };
+    run.assert_ok();
+    assert!(
+        !run.stderr.contains(&kept.display().to_string()),
+        "the kept folder was used:\n{}",
+        run.stderr
+    );
+    assert_eq!(site.output_files(), expected);
+}
+
 fn as_nobody(root: &Path) -> Run {
     let output = std::process::Command::new("setpriv")
         .args([
