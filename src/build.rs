@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::fs;
 use crate::graph::{self, Site};
 use crate::markdown::{Highlighter, highlight};
-use crate::output::atomic::Staging;
+use crate::output::atomic::{Foreign, Staging};
 use crate::output::{DirSink, NullSink, Sink, feed, search, sitemap};
 use crate::render::{Page, Renderer, Theme, theme::StaticSource};
 
@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub strict: bool,
+    /// What to do with an output folder that is neither empty nor Dossier's (`--force`).
+    pub foreign: Foreign,
     pub mode: Mode,
 }
 
@@ -42,6 +44,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             strict: false,
+            foreign: Foreign::Refuse,
             mode,
         }
     }
@@ -165,8 +168,9 @@ pub fn run(opts: &BuildOptions) -> Outcome {
 
     // Pages are rendered even when the content has errors, so that template errors are
     // reported in the same run; they are written only into a staging folder.
+    let mut notes = Vec::new();
     let mut staging = if opts.mode == Mode::Build && !diagnostics.has_errors() {
-        match Staging::create(&output) {
+        match Staging::create(&output, opts.foreign) {
             Ok(s) => Some(s),
             Err(d) => {
                 diagnostics.push(d);
@@ -176,6 +180,9 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     } else {
         None
     };
+    if let Some(s) = staging.as_mut() {
+        notes.append(&mut s.notes);
+    }
     let dir_sink = staging
         .as_mut()
         .map(|s| DirSink::reusing(&s.dir, std::mem::take(&mut s.reused)));
@@ -197,12 +204,18 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     if opts.strict {
         diagnostics.promote_warnings();
     }
+    // Notes on folders beside the output are about this machine, not the site: they stay
+    // warnings under --strict.
+    diagnostics.extend(notes);
     if let Some(staging) = staging
         && !diagnostics.has_errors()
     {
         let removed = dir_sink.as_ref().map_or(Ok(()), DirSink::remove_unwritten);
         match removed.and_then(|()| staging.commit()) {
-            Ok(()) => outcome.written = true,
+            Ok(notes) => {
+                outcome.written = true;
+                diagnostics.extend(notes);
+            }
             Err(d) => diagnostics.push(d),
         }
     }
@@ -417,19 +430,28 @@ pub fn copy_files(
         .collect()
 }
 
-/// The output folder must not be the site, hold it, or sit inside the folders the editor
-/// writes: the swap replaces the whole folder.
+/// The output folder must not be the site, hold it or the home folder, or sit inside the
+/// folders the editor writes: the swap replaces the whole folder, and not even --force
+/// may move those aside.
 fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let root = absolute(root);
     let output = absolute(output);
     let refuse = |why: &str| {
         Err(Diagnostic::error(format!(
             "refusing to write the site to `{}`: {why}; choose another --output folder",
-            output.display()
+            fs::escaped(&output)
         )))
     };
+    if output.parent().is_none() {
+        return refuse("it is the root of the file system");
+    }
     if root.starts_with(&output) {
         return refuse("it holds the site's own files");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
+        && absolute(Path::new(&home)).starts_with(&output)
+    {
+        return refuse("it holds the home folder");
     }
     for own in ["content", "themes", "static", crate::config::CONFIG_FILE] {
         if output.starts_with(root.join(own)) {

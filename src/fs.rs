@@ -20,7 +20,7 @@ impl fmt::Display for FsError {
             f,
             "cannot {} `{}`: {}",
             self.op,
-            self.path.display(),
+            escaped(&self.path),
             self.source
         )
     }
@@ -80,6 +80,27 @@ pub fn copy(from: &Path, to: &Path) -> FsResult<()> {
     wrap("copy", from, std::fs::copy(from, to)).map(|_| ())
 }
 
+/// A path for messages: valid UTF-8 as it is, any other byte as `\xFF`, so that a name
+/// that is not UTF-8 is shown as it is on disk rather than as another, lossy name.
+pub fn escaped(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
 /// The resident memory of this process in bytes (`VmRSS` of `/proc/self/status`), or
 /// `None` where the system does not say.
 pub fn resident_bytes() -> Option<u64> {
@@ -87,4 +108,17 @@ pub fn resident_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_by_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(
+            b"topics/bad-\xff\xfe-\xc3\xa9.md",
+        ));
+        assert_eq!(super::escaped(path), "topics/bad-\\xff\\xfe-é.md");
+    }
 }

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use dossier::build::{self, BuildOptions, Mode};
 use dossier::config::{Config, Overrides};
 use dossier::diagnostics::Diagnostic;
+use dossier::output::atomic::Foreign;
 use dossier::scaffold;
 
 /// mimalloc: the build allocates and frees many small strings on every thread, where
@@ -70,6 +71,9 @@ struct BuildArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Build into a folder Dossier did not make; it is moved aside, not deleted.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -152,6 +156,11 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 drafts: args.drafts,
                 strict: args.strict,
+                foreign: if args.force {
+                    Foreign::PutAside
+                } else {
+                    Foreign::Refuse
+                },
                 mode: Mode::Build,
             },
         ),
@@ -163,6 +172,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 drafts: args.drafts,
                 strict: args.strict,
+                foreign: Foreign::Refuse,
                 mode: Mode::Check,
             },
         ),

@@ -35,8 +35,10 @@ fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
         out.to_str().unwrap(),
     ])
     .assert_ok();
-    let files = common::files_of(&out);
+    let mut files = common::files_of(&out);
     std::fs::remove_dir_all(&out).unwrap();
+    // The marker that says the folder is Dossier's output is not part of the site.
+    files.remove(dossier::output::atomic::MARKER);
     files
 }
 

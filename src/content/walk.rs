@@ -45,12 +45,12 @@ pub fn walk(content: &Path) -> Found {
         );
         return found;
     }
-    let walker = WalkDir::new(content)
+    let mut walker = WalkDir::new(content)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for item in walker {
+    while let Some(item) = walker.next() {
         let item = match item {
             Ok(item) => item,
             Err(err) => {
@@ -68,6 +68,13 @@ pub fn walk(content: &Path) -> Found {
         let Ok(rel) = item.path().strip_prefix(content) else {
             continue;
         };
+        if let Some(problem) = name_problem(&item, Path::new("content").join(rel)) {
+            found.problems.push(problem);
+            if item.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let rel = slash_path(rel);
         let file_type = item.file_type();
         if item.depth() == 0 {
@@ -95,6 +102,22 @@ pub fn walk(content: &Path) -> Found {
         }
     }
     found
+}
+
+/// The error for a file or folder whose name is not UTF-8 (`label` is its path as the
+/// editor knows it). Such a name cannot be a URL, and a lossy copy of it would name
+/// another file; the folder's files are not read.
+pub fn name_problem(item: &walkdir::DirEntry, label: std::path::PathBuf) -> Option<Diagnostic> {
+    if item.depth() == 0 || item.file_name().to_str().is_some() {
+        return None;
+    }
+    let label = crate::fs::escaped(&label);
+    let what = if item.file_type().is_dir() {
+        "; its files were not read"
+    } else {
+        ""
+    };
+    Some(Diagnostic::error(format!("the name is not valid UTF-8; rename it{what}")).in_file(label))
 }
 
 fn slash_path(path: &Path) -> String {

@@ -118,6 +118,11 @@ impl DirSink {
         let file = match std::fs::File::create(path) {
             Err(_) if existed || path.is_dir() => {
                 self.clear_way(path);
+                // A file of the earlier output this user may not write (another user's):
+                // its folder is writable, so it can be replaced.
+                if existed {
+                    let _ = std::fs::remove_file(path);
+                }
                 std::fs::File::create(path)
             }
             result => result,

@@ -139,14 +139,25 @@ fn files(dir: &Path, problems: &mut Vec<Diagnostic>, label: &str) -> Vec<(String
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0 || !crate::content::walk::is_ignored(&e.file_name().to_string_lossy())
         });
-    for item in walker {
+    while let Some(item) = walker.next() {
+        if let Ok(item) = &item
+            && let Some(problem) = item.path().strip_prefix(dir).ok().and_then(|rel| {
+                crate::content::walk::name_problem(item, Path::new(label).join(rel))
+            })
+        {
+            problems.push(problem);
+            if item.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         match item {
             Ok(item) if item.file_type().is_file() => {
                 if let Ok(rel) = item.path().strip_prefix(dir) {
