@@ -48,6 +48,60 @@ pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMa
     (tags, index)
 }
 
+/// A warning on every entry whose tag is spelt unlike the tag's name, though only its
+/// slug is shared (`C++` on one entry, `C` on another: both are /tags/c/): the tag page and
+/// lists show one name, the entry's own page its own spelling. Spellings that differ only
+/// in case or Unicode normalisation are one spelling, as they always were.
+pub fn tag_spellings(
+    entries: &[Arc<Entry>],
+    tags: &[TagInfo],
+    index: &HashMap<String, usize>,
+) -> Vec<Diagnostic> {
+    use crate::content::front_matter::{item_pos, key_pos, spelling_key};
+    let keys: Vec<String> = tags.iter().map(|t| spelling_key(&t.name)).collect();
+    // Each entry's tags spelt otherwise than their tag's name.
+    let mut named_by: Vec<Option<&str>> = vec![None; tags.len()];
+    let mut odd: Vec<(&Entry, Vec<(&str, usize)>)> = Vec::new();
+    for entry in entries {
+        let mut own = Vec::new();
+        for tag in &entry.front.tags {
+            let Some(&t) = index.get(&tag.slug) else {
+                continue;
+            };
+            if spelling_key(&tag.name) == keys[t] {
+                named_by[t].get_or_insert(&entry.file);
+            } else {
+                own.push((tag.name.as_str(), t));
+            }
+        }
+        if !own.is_empty() {
+            odd.push((entry, own));
+        }
+    }
+    let mut out = Vec::new();
+    for (entry, own) in odd {
+        // Finding a tag's line reads the list up to it: only for an entry's first few.
+        for (n, (name, t)) in own.into_iter().enumerate() {
+            let info = &tags[t];
+            let by = named_by[t].map_or(String::new(), |file| format!(" (as on {file})"));
+            let pos = (n < 20)
+                .then(|| item_pos(&entry.source, "tags", name))
+                .flatten()
+                .unwrap_or_else(|| key_pos(&entry.source, "tags"));
+            let mut d = Diagnostic::warning(format!(
+                "tag `{name}` has the URL /tags/{}/ of tag `{}`{by}: they are one tag, listed as `{}`",
+                info.slug, info.name, info.name
+            ))
+            .in_file(&entry.file)
+            .at(&entry.source, pos)
+            .help("write one spelling, or tags whose letters and digits differ");
+            d.width = name.chars().count().max(1);
+            out.push(d);
+        }
+    }
+    out
+}
+
 /// Each entry's tags as indexes into the tag list.
 pub fn entry_tags(entries: &[Arc<Entry>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
     entries
