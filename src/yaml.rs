@@ -38,6 +38,10 @@ struct KeyPos {
 /// Parses `text`, which starts on line `first_line` of its file, as a mapping.
 /// An empty document is an empty mapping.
 pub(crate) fn parse_map(text: &str, first_line: usize) -> Result<YamlMap<'_>, YamlError> {
+    // Without a `*` there is no alias, and the document is no larger than its text.
+    if text.contains('*') {
+        check_expansion(text, first_line)?;
+    }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (pos, message) = locate(&e, first_line);
         // serde_yaml places a repeated key at the start of its mapping; show the repeat.
@@ -211,6 +215,198 @@ impl<'a> YamlMap<'a> {
             message: with_path(key, &message),
         }
     }
+}
+
+/// How large a document may grow through aliases, counted in values plus bytes of text:
+/// a few times its own length plus a constant. Ordinary reuse (a block of defaults anchored
+/// once and aliased a few times) stays far below; a flat list of aliases to one big anchor
+/// (`b: [*a, *a, …]`), which grows with the square of the text, goes over it early.
+fn expansion_limit(text: &str) -> usize {
+    4 * text.len() + 64 * 1024
+}
+
+/// Walks the document as serde_yaml would expand it, without building anything, and stops
+/// as soon as the expansion passes [`expansion_limit`]. serde_yaml's own guard counts alias
+/// jumps, not what each jump copies, so it lets flat alias bombs through.
+fn check_expansion(text: &str, first_line: usize) -> Result<(), YamlError> {
+    let limit = expansion_limit(text);
+    let budget = Budget {
+        left: std::cell::Cell::new(limit),
+        exceeded: std::cell::Cell::new(false),
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    // Other errors (syntax, recursion) are left to the real parse, which reports them.
+    let _ = Measure { budget: &budget }.deserialize(deserializer);
+    if !budget.exceeded.get() {
+        return Ok(());
+    }
+    let (pos, alias) = match busiest_alias(text) {
+        Some((line, col, name)) => (Pos::new(first_line + line, col), format!(" `*{name}`")),
+        None => (Pos::new(first_line, 1), String::new()),
+    };
+    Err(YamlError {
+        pos,
+        message: format!(
+            "YAML aliases{alias} expand this document to more than {limit} values and characters \
+             from {} bytes of text; write the values out, or alias them less often",
+            text.len()
+        ),
+    })
+}
+
+struct Budget {
+    left: std::cell::Cell<usize>,
+    exceeded: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    fn spend<E: de::Error>(&self, n: usize) -> Result<(), E> {
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom("the document expands too much through aliases"))
+            }
+        }
+    }
+}
+
+/// Visits every value of a document, aliases expanded, spending one unit per value and one
+/// per byte of text.
+#[derive(Clone, Copy)]
+struct Measure<'b> {
+    budget: &'b Budget,
+}
+
+impl<'de> DeserializeSeed<'de> for Measure<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Measure<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.budget.spend(1 + v.len())
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<(), E> {
+        self.budget.spend(1 + v.len())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.budget.spend(1)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.budget.spend(1)?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.budget.spend(1)?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag value`): the tag, then the value.
+        use serde::de::VariantAccess;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
+/// The alias used most often (the first of them on ties) as (0-based line, 1-based column,
+/// name): where an expansion error points. A line-by-line scan that skips quoted text and
+/// comments; good enough to name a place, not a YAML tokenizer.
+fn busiest_alias(text: &str) -> Option<(usize, usize, &str)> {
+    let mut seen: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    for (line_no, line) in text.split('\n').enumerate() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, (i, c)) in line.char_indices().enumerate() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if (c == '"' || c == '\'') && is_token_start(prev) => quote = Some(c),
+                None if c == '#' && prev.is_whitespace() => break,
+                None if c == '*' && is_token_start(prev) => {
+                    let rest = &line[i + 1..];
+                    let len = rest
+                        .find(|c: char| {
+                            c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}')
+                        })
+                        .unwrap_or(rest.len());
+                    if len > 0 {
+                        let entry = seen.entry(&rest[..len]).or_insert((0, line_no, col + 1));
+                        entry.0 += 1;
+                    }
+                }
+                None => {}
+            }
+            prev = c;
+        }
+    }
+    seen.into_iter()
+        .max_by(|a, b| (a.1.0, b.1.1, b.1.2).cmp(&(b.1.0, a.1.1, a.1.2)))
+        .map(|(name, (_, line, col))| (line, col, name))
+}
+
+fn is_token_start(prev: char) -> bool {
+    prev.is_whitespace() || matches!(prev, '[' | '{' | ',' | ':' | '-' | '?')
 }
 
 /// Deserializes one key of the top-level mapping as `T` and skips the rest.
@@ -448,6 +644,51 @@ mod tests {
         let err = parse_map("1: one\n", 2).err().unwrap();
         assert_eq!(err.pos, Pos::new(2, 1));
         assert!(parse_map("", 2).unwrap().keys().next().is_none());
+    }
+
+    fn flat_bomb(k: usize) -> String {
+        format!(
+            "title: Q\nextra:\n  a: &a [{}]\n  b: [{}]\n",
+            vec!["x"; k].join(","),
+            vec!["*a"; k].join(",")
+        )
+    }
+
+    #[test]
+    fn a_flat_alias_bomb_is_refused_at_its_aliases() {
+        let err = parse_map(&flat_bomb(3000), 2).err().unwrap();
+        assert_eq!(err.pos, Pos::new(5, 7), "{err:?}");
+        assert!(
+            err.message.contains("aliases `*a` expand"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn ordinary_aliases_are_kept() {
+        let text =
+            "defaults: &d {kind: topic, tags: [a, b]}\nfirst: *d\nsecond: *d\nnote: \"a * b\"\n";
+        let map = parse_map(text, 1).unwrap();
+        let first = map.get_json("first").unwrap().unwrap();
+        assert_eq!(first["tags"][1], "b");
+        // A small flat list of aliases is far below the limit.
+        assert!(parse_map(&flat_bomb(100), 2).is_ok());
+    }
+
+    #[test]
+    fn the_expansion_is_measured_as_serde_yaml_expands_it() {
+        let budget = Budget {
+            left: std::cell::Cell::new(usize::MAX),
+            exceeded: std::cell::Cell::new(false),
+        };
+        let text = "a: &a [xy, !t z, 1, ~]\nb: [*a, *a]\n";
+        Measure { budget: &budget }
+            .deserialize(serde_yaml::Deserializer::from_str(text))
+            .unwrap();
+        // The mapping 1, keys `a` and `b` 2 each, the outer list 1, and three times the list:
+        // itself 1, `xy` 3, the tag `t` 2 and `z` 2, `1` 1, `~` 1.
+        assert_eq!(usize::MAX - budget.left.get(), 1 + 4 + 1 + 3 * 10);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Properties that must hold for any input: no panic, URL-safe and stable slugs, unique
-//! heading ids, and links and request paths that never leave the site.
+//! heading ids, names that ignore Unicode normalisation, and links and request paths that
+//! never leave the site.
 
 use std::collections::HashSet;
 
 use dossier::config::MarkdownConfig;
 use dossier::content::front_matter::split;
 use dossier::graph::EntryId;
-use dossier::graph::links::{EntryRef, NameIndex, PageLinks};
+use dossier::graph::links::{EntryRef, NameIndex, PageLinks, name_key};
 use dossier::markdown::{self, Highlighter, LinkRef, LinkResolver, Resolved};
 use dossier::serve::http::sanitize;
 use dossier::text::slugify;
@@ -22,6 +23,14 @@ proptest! {
             prop_assert_eq!(&text[s.body_offset..], s.body);
             prop_assert!(text.contains(s.yaml));
         }
+    }
+
+    #[test]
+    fn wikilink_names_ignore_unicode_normalisation(text in "[a-zA-Z\u{e9}\u{fc}\u{f1}\u{1e9b}\u{301}\u{308}\u{323} ]{0,20}") {
+        use unicode_normalization::UnicodeNormalization;
+        let nfc: String = text.nfc().collect();
+        let nfd: String = text.nfd().collect();
+        prop_assert_eq!(name_key(&nfc), name_key(&nfd));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Splitting a file into front matter and body, and the typed front matter of an entry.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
@@ -325,6 +326,7 @@ pub fn parse_entry_front_matter(
 
     let title = out.get::<String>(&map, "title").unwrap_or_default();
     let title = title.trim().to_string();
+    check_text(out, map.value_pos("title"), "`title`", &title);
     if title.is_empty() {
         if map.contains("title") {
             out.error(map.key_pos("title"), "`title` is empty");
@@ -380,6 +382,9 @@ pub fn parse_entry_front_matter(
         .get::<String>(&map, "summary")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
+    if let Some(summary) = &summary {
+        check_text(out, map.value_pos("summary"), "`summary`", summary);
+    }
 
     let tags = tags(&map, out);
     let aliases: Vec<String> = out
@@ -389,6 +394,10 @@ pub fn parse_entry_front_matter(
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty())
         .collect();
+    if let Some(alias) = aliases.iter().find(|a| has_control(a)) {
+        let pos = item_pos(out.source, "aliases", alias).unwrap_or(map.value_pos("aliases"));
+        check_text(out, pos, "an alias", alias);
+    }
 
     let slug = out
         .get::<String>(&map, "slug")
@@ -408,7 +417,21 @@ pub fn parse_entry_front_matter(
         .get::<String>(&map, "speaker")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
+    if let Some(speaker) = &speaker {
+        check_text(out, map.value_pos("speaker"), "`speaker`", speaker);
+    }
     let sources = out.get::<Vec<Source>>(&map, "sources").unwrap_or_default();
+    for source in &sources {
+        let fields = [
+            Some(&source.title),
+            source.publisher.as_ref(),
+            source.author.as_ref(),
+        ];
+        if let Some(text) = fields.into_iter().flatten().find(|t| has_control(t)) {
+            let pos = item_pos(out.source, "sources", text).unwrap_or(map.value_pos("sources"));
+            check_text(out, pos, "a source", text);
+        }
+    }
     let draft = out.get::<bool>(&map, "draft").unwrap_or(false);
     let weight = out.get::<i64>(&map, "weight");
 
@@ -442,8 +465,25 @@ pub fn parse_entry_front_matter(
 fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
     let names = out.get::<Vec<String>>(map, "tags").unwrap_or_default();
     let mut tags: Vec<Tag> = Vec::with_capacity(names.len());
+    // Slug → its place in `tags`: the first spelling of a slug is the entry's.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(names.len());
+    // Finding a tag's line reads the list up to it: done for the first few problems only,
+    // so that a list of many bad tags stays linear.
+    let mut located = 0;
+    let mut pos_of = |out: &FileReporter<'_>, name: &str| {
+        located += 1;
+        (located <= 20)
+            .then(|| item_pos(out.source, "tags", name))
+            .flatten()
+            .unwrap_or(map.value_pos("tags"))
+    };
     for name in names {
         let name = name.trim().to_string();
+        if has_control(&name) {
+            let pos = pos_of(out, &name);
+            check_text(out, pos, &format!("tag `{}`", name.escape_debug()), &name);
+            continue;
+        }
         let slug = slugify(&name);
         if slug.is_empty() {
             out.error(
@@ -452,11 +492,91 @@ fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
             );
             continue;
         }
-        if !tags.iter().any(|t| t.slug == slug) {
-            tags.push(Tag { name, slug });
+        match seen.get(&slug) {
+            Some(&first) => {
+                let first = &tags[first].name;
+                if spelling_key(first) != spelling_key(&name) {
+                    let pos = pos_of(out, &name);
+                    let d = out.warning(
+                        pos,
+                        format!(
+                            "tag `{name}` has the URL /tags/{slug}/ of tag `{first}` before it: \
+                             they are one tag, shown as `{first}`"
+                        ),
+                    );
+                    d.width = name.chars().count().max(1);
+                    d.help = Some(format!(
+                        "write one of the two, or a tag whose letters and digits differ from `{first}`'s"
+                    ));
+                }
+            }
+            None => {
+                seen.insert(slug.clone(), tags.len());
+                tags.push(Tag { name, slug });
+            }
         }
     }
     tags
+}
+
+/// How tag spellings compare: one spelling in NFC and lowercase. `City` and `city` are one
+/// spelling; `C++` and `C`, which share the slug `c`, are two.
+pub(crate) fn spelling_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Refuses control characters (C0 but tab and newline, DEL, C1) in text that pages show:
+/// they would reach the HTML as they are, and a NUL or ESC makes it invalid. `false` when
+/// one was found (and reported at `pos`).
+fn check_text(out: &mut FileReporter<'_>, pos: Pos, what: &str, value: &str) -> bool {
+    let Some(c) = value.chars().find(|&c| is_shown_control(c)) else {
+        return true;
+    };
+    out.error(
+        pos,
+        format!(
+            "{what} contains the control character U+{:04X}, which a page cannot show; remove it",
+            u32::from(c)
+        ),
+    );
+    false
+}
+
+fn is_shown_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(is_shown_control)
+}
+
+/// Where `item` of the list under the front-matter key `key` is written in `source` (a
+/// whole file): its first occurrence, as a whole item, on the key's line or the indented
+/// lines after it. `None` when it is not written as it reads (escapes, folded lines).
+pub(crate) fn item_pos(source: &str, key: &str, item: &str) -> Option<Pos> {
+    if item.is_empty() {
+        return None;
+    }
+    let key_line = key_pos(source, key).line;
+    if key_line < 2 {
+        return None;
+    }
+    let lines = source.lines().enumerate().skip(key_line - 1);
+    for (n, line) in lines.take_while(|(n, l)| {
+        *n + 1 == key_line || l.starts_with([' ', '\t', '-']) || l.trim().is_empty()
+    }) {
+        let bounded = line.match_indices(item).find(|&(i, _)| {
+            let before = line[..i].chars().next_back().unwrap_or(' ');
+            let after = line[i + item.len()..].chars().next().unwrap_or(' ');
+            matches!(before, ' ' | '\t' | '[' | ',' | '"' | '\'' | '-' | ':')
+                && matches!(after, ' ' | '\t' | ']' | ',' | '"' | '\'' | '#')
+        });
+        if let Some((i, _)) = bounded {
+            return Some(Pos::new(n + 1, line[..i].chars().count() + 1));
+        }
+    }
+    None
 }
 
 /// The front matter of a section's `_index.md`.
@@ -494,6 +614,11 @@ pub fn parse_section_front_matter(
         weight: out.get::<i64>(&map, "weight"),
         extra: out.extra(&map),
     };
+    for (key, text) in [("title", &front.title), ("description", &front.description)] {
+        if let Some(text) = text {
+            check_text(out, map.value_pos(key), &format!("`{key}`"), text);
+        }
+    }
     let after = out.diagnostics.iter().filter(|d| d.is_error()).count();
     (after == before).then_some(front)
 }

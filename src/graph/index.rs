@@ -48,6 +48,60 @@ pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMa
     (tags, index)
 }
 
+/// A warning on every entry whose tag is spelt unlike the tag's name, though only its
+/// slug is shared (`C++` on one entry, `C` on another: both are /tags/c/): the tag page and
+/// lists show one name, the entry's own page its own spelling. Spellings that differ only
+/// in case or Unicode normalisation are one spelling, as they always were.
+pub fn tag_spellings(
+    entries: &[Arc<Entry>],
+    tags: &[TagInfo],
+    index: &HashMap<String, usize>,
+) -> Vec<Diagnostic> {
+    use crate::content::front_matter::{item_pos, key_pos, spelling_key};
+    let keys: Vec<String> = tags.iter().map(|t| spelling_key(&t.name)).collect();
+    // Each entry's tags spelt otherwise than their tag's name.
+    let mut named_by: Vec<Option<&str>> = vec![None; tags.len()];
+    let mut odd: Vec<(&Entry, Vec<(&str, usize)>)> = Vec::new();
+    for entry in entries {
+        let mut own = Vec::new();
+        for tag in &entry.front.tags {
+            let Some(&t) = index.get(&tag.slug) else {
+                continue;
+            };
+            if spelling_key(&tag.name) == keys[t] {
+                named_by[t].get_or_insert(&entry.file);
+            } else {
+                own.push((tag.name.as_str(), t));
+            }
+        }
+        if !own.is_empty() {
+            odd.push((entry, own));
+        }
+    }
+    let mut out = Vec::new();
+    for (entry, own) in odd {
+        // Finding a tag's line reads the list up to it: only for an entry's first few.
+        for (n, (name, t)) in own.into_iter().enumerate() {
+            let info = &tags[t];
+            let by = named_by[t].map_or(String::new(), |file| format!(" (as on {file})"));
+            let pos = (n < 20)
+                .then(|| item_pos(&entry.source, "tags", name))
+                .flatten()
+                .unwrap_or_else(|| key_pos(&entry.source, "tags"));
+            let mut d = Diagnostic::warning(format!(
+                "tag `{name}` has the URL /tags/{}/ of tag `{}`{by}: they are one tag, listed as `{}`",
+                info.slug, info.name, info.name
+            ))
+            .in_file(&entry.file)
+            .at(&entry.source, pos)
+            .help("write one spelling, or tags whose letters and digits differ");
+            d.width = name.chars().count().max(1);
+            out.push(d);
+        }
+    }
+    out
+}
+
 /// Each entry's tags as indexes into the tag list.
 pub fn entry_tags(entries: &[Arc<Entry>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
     entries
@@ -57,14 +111,43 @@ pub fn entry_tags(entries: &[Arc<Entry>], index: &HashMap<String, usize>) -> Vec
 }
 
 /// For each tag, the tags that most often appear beside it (at most `limit`), with how
-/// often; by count, then by slug.
+/// often; by count, then by slug. Each entry lists a tag once (front matter merges repeats).
 pub fn tag_neighbours(
     entry_tags: &[Vec<usize>],
     tag_count: usize,
     limit: usize,
 ) -> Vec<Vec<(usize, usize)>> {
+    neighbours(entry_tags, tag_count, limit, PAIRWISE_TAGS)
+}
+
+/// Entries with at most this many tags count their pairs one by one. A larger entry would
+/// cost the square of its tags that way (8,000 tags: 64 million pairs); its pairs are
+/// counted only where they can reach a tag's list instead (see [`neighbours`]).
+const PAIRWISE_TAGS: usize = 32;
+
+/// The result is exactly that of counting every pair of every entry. Pairs of small entries
+/// are counted one by one. Tags of large entries are grouped by the set of large entries
+/// they are on: two tags of one group share each of those entries, so for a tag `a` every
+/// member `b` of a group adds the same count (the large entries `a` and the group have in
+/// common). Of the members that small entries do not also pair with `a`, only the first
+/// `limit` by slug can make `a`'s list, so no more are looked at. One entry with T tags
+/// costs O(T × limit), not O(T²).
+fn neighbours(
+    entry_tags: &[Vec<usize>],
+    tag_count: usize,
+    limit: usize,
+    pairwise: usize,
+) -> Vec<Vec<(usize, usize)>> {
     let mut counts: Vec<HashMap<usize, usize>> = vec![HashMap::new(); tag_count];
-    for tags in entry_tags {
+    // For each tag, the large entries it is on (by their order in `entry_tags`), ascending.
+    let mut large_of: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
+    for (e, tags) in entry_tags.iter().enumerate() {
+        if tags.len() > pairwise {
+            for &t in tags {
+                large_of[t].push(e as u32);
+            }
+            continue;
+        }
         for &a in tags {
             for &b in tags {
                 if a != b {
@@ -73,10 +156,49 @@ pub fn tag_neighbours(
             }
         }
     }
+    let mut groups: HashMap<&[u32], Vec<usize>> = HashMap::new();
+    for (t, large) in large_of.iter().enumerate() {
+        if !large.is_empty() {
+            groups.entry(large.as_slice()).or_default().push(t);
+        }
+    }
+    let shared = |x: &[u32], y: &[u32]| {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    };
     counts
         .into_iter()
-        .map(|c| {
-            let mut list: Vec<(usize, usize)> = c.into_iter().collect();
+        .enumerate()
+        .map(|(a, small)| {
+            let large = large_of[a].as_slice();
+            let mut list: Vec<(usize, usize)> = small
+                .iter()
+                .map(|(&b, &n)| (b, n + shared(large, &large_of[b])))
+                .collect();
+            if !large.is_empty() {
+                for (group, members) in &groups {
+                    let n = shared(large, group);
+                    if n == 0 {
+                        continue;
+                    }
+                    let fresh = members
+                        .iter()
+                        .filter(|&&b| b != a && !small.contains_key(&b))
+                        .take(limit);
+                    list.extend(fresh.map(|&b| (b, n)));
+                }
+            }
             list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
             list.truncate(limit);
             list
@@ -209,6 +331,7 @@ pub fn timeline(entries: &[Arc<Entry>]) -> Vec<EntryId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn neighbours_count_co_occurrence() {
@@ -217,5 +340,60 @@ mod tests {
         assert_eq!(n[0], vec![(1, 3), (2, 2)]);
         assert_eq!(n[1], vec![(0, 3), (2, 1)]);
         assert_eq!(tag_neighbours(&entry_tags, 3, 1)[0], vec![(1, 3)]);
+    }
+
+    /// Counting every pair of every entry, as `tag_neighbours` did for all entries: the
+    /// reference the grouped count is checked against.
+    fn neighbours_by_pairs(
+        entry_tags: &[Vec<usize>],
+        tag_count: usize,
+        limit: usize,
+    ) -> Vec<Vec<(usize, usize)>> {
+        let mut counts: Vec<HashMap<usize, usize>> = vec![HashMap::new(); tag_count];
+        for tags in entry_tags {
+            for &a in tags {
+                for &b in tags {
+                    if a != b {
+                        *counts[a].entry(b).or_default() += 1;
+                    }
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .map(|c| {
+                let mut list: Vec<(usize, usize)> = c.into_iter().collect();
+                list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                list.truncate(limit);
+                list
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_entry_with_many_tags_pairs_each_with_the_first_others() {
+        let all: Vec<usize> = (0..5_000).collect();
+        let n = tag_neighbours(&[all, vec![4_999, 7]], 5_000, 3);
+        assert_eq!(n[0], vec![(1, 1), (2, 1), (3, 1)]);
+        assert_eq!(n[1], vec![(0, 1), (2, 1), (3, 1)]);
+        assert_eq!(n[7], vec![(4_999, 2), (0, 1), (1, 1)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grouped_counts_equal_counting_every_pair(
+            (tag_count, entry_tags) in (1usize..40).prop_flat_map(|n| {
+                let entry = proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 0..=n)
+                    .prop_shuffle();
+                (proptest::strategy::Just(n), proptest::collection::vec(entry, 0..12))
+            }),
+            limit in 0usize..6,
+            pairwise in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(
+                neighbours(&entry_tags, tag_count, limit, pairwise),
+                neighbours_by_pairs(&entry_tags, tag_count, limit)
+            );
+        }
     }
 }

@@ -38,9 +38,12 @@ impl NameIndex {
     }
 }
 
-/// How names compare in wikilinks: case-insensitive, spaces collapsed, and `-` / `–` / `—`
-/// alike (so `[[Russia-Azerbaijan relations]]` finds "Russia–Azerbaijan relations").
+/// How names compare in wikilinks: in NFC (a `Café` typed with a combining accent is the
+/// `Café` typed with `é`), case-insensitive, spaces collapsed, and `-` / `–` / `—` alike (so
+/// `[[Russia-Azerbaijan relations]]` finds "Russia–Azerbaijan relations").
 pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let name: String = name.nfc().collect();
     let mut key = String::with_capacity(name.len());
     for word in name.split_whitespace() {
         if !key.is_empty() {

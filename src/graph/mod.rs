@@ -221,6 +221,7 @@ pub fn build(
             (Arc::new(tags), Arc::new(index))
         }
     };
+    diagnostics.extend(index::tag_spellings(&entries, &tags, &tag_index));
     let kinds_same = order_same
         && delta.as_ref().is_some_and(|d| {
             d.all(&entries, |a, b| {

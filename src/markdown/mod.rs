@@ -3,7 +3,7 @@
 
 pub mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -425,7 +425,7 @@ fn is_more_marker(html: &str) -> bool {
 /// The ids of every heading, in order: `{#custom}` ids as written, others from the text,
 /// each unique on the page and never one of [`RESERVED_IDS`].
 fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_string()).collect();
+    let mut used = UniqueIds::new(RESERVED_IDS);
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -449,7 +449,7 @@ fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
                     }
                 }
             };
-            let id = unique_id(&base, &mut used);
+            let id = used.unique(&base);
             headings.push(Heading {
                 level: *level as u8,
                 id,
@@ -461,14 +461,36 @@ fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
     headings
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(base.to_string()) {
-        return base.to_string();
+/// Ids handed out on one page. A repeated base gets the first free `base-N`; each base
+/// remembers where its search stopped, so N repeats of one heading cost O(N), not O(N²).
+/// The ids are those a search from `base-1` for every repeat would find, since an id once
+/// taken stays taken.
+struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn new(reserved: &[&str]) -> Self {
+        UniqueIds {
+            used: reserved.iter().map(|s| (*s).to_string()).collect(),
+            next: HashMap::new(),
+        }
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or_default()
+
+    fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 fn plain_text(events: &[Event<'_>]) -> String {
@@ -512,9 +534,10 @@ impl ContextTracker {
         let Some((buf, links)) = self.blocks.pop() else {
             return;
         };
+        let mut sentences = Sentences::new(&buf);
         for (index, at) in links {
             if let Some(link) = out.get_mut(index) {
-                link.context = sentence_around(&buf, at);
+                link.context = sentences.around(at);
             }
         }
         // The text of a closed block is also part of its parent's (a list item's paragraph).
@@ -523,55 +546,100 @@ impl ContextTracker {
 }
 
 /// The sentence of `text` that contains byte `at`, trimmed to a readable length.
+#[cfg(test)]
 pub(crate) fn sentence_around(text: &str, at: usize) -> String {
-    const MAX: usize = 240;
-    let at = at.min(text.len());
-    let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ");
-    let mut start = 0;
-    for (i, _) in text.char_indices() {
-        if i > at {
-            break;
+    Sentences::new(text).around(at)
+}
+
+/// The most characters of a sentence shown around a link.
+const SENTENCE_MAX: usize = 240;
+
+/// The sentences of one block's text, found once, so that each of its links costs a lookup
+/// and at most [`SENTENCE_MAX`] characters, however many links and however long the block.
+/// A sentence ends after `. `, `? ` or `! `.
+pub(crate) struct Sentences<'a> {
+    text: &'a str,
+    /// Every byte offset just after a sentence end (before the end of the text), ascending.
+    starts: Vec<usize>,
+    /// The byte offset of every character, made when a sentence is too long to show whole.
+    chars: Option<Vec<usize>>,
+    /// The sentence looked up last (links of one sentence come one after another):
+    /// its untrimmed range, its trimmed range and its length in characters.
+    last: Option<(Range<usize>, Range<usize>, usize)>,
+}
+
+impl<'a> Sentences<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = (2..bytes.len())
+            .filter(|&i| bytes[i - 1] == b' ' && matches!(bytes[i - 2], b'.' | b'?' | b'!'))
+            .collect();
+        Sentences {
+            text,
+            starts,
+            chars: None,
+            last: None,
         }
-        if i >= 2 && is_end(&text[..i]) {
-            start = i;
+    }
+
+    /// The sentence that contains byte `at`, trimmed to [`SENTENCE_MAX`] characters around it.
+    pub(crate) fn around(&mut self, at: usize) -> String {
+        let text = self.text;
+        let at = at.min(text.len());
+        let next = self.starts.partition_point(|&s| s <= at);
+        let start = if next > 0 { self.starts[next - 1] } else { 0 };
+        let end = self.starts.get(next).copied().unwrap_or(text.len());
+        let (trimmed, count) = match &self.last {
+            Some((range, trimmed, count)) if *range == (start..end) => (trimmed.clone(), *count),
+            _ => {
+                let raw = &text[start..end];
+                let from = start + (raw.len() - raw.trim_start().len());
+                let sentence = raw.trim();
+                let trimmed = from..from + sentence.len();
+                let count = sentence.chars().count();
+                self.last = Some((start..end, trimmed.clone(), count));
+                (trimmed, count)
+            }
+        };
+        if count <= SENTENCE_MAX {
+            return text[trimmed].to_string();
         }
-    }
-    let mut end = text.len();
-    for (i, _) in text.char_indices().skip_while(|(i, _)| *i < at) {
-        if i > at && is_end(&text[..i]) {
-            end = i;
-            break;
+        let chars = self
+            .chars
+            .get_or_insert_with(|| text.char_indices().map(|(i, _)| i).collect());
+        let rank = |byte: usize| chars.partition_point(|&c| c < byte);
+        let byte_of = |k: usize| chars.get(k).copied().unwrap_or(text.len());
+        let base = rank(trimmed.start);
+        // Counted from the untrimmed start, as the backlinks have always shown it.
+        let at_char = rank(at.max(start)) - rank(start);
+        let from = at_char
+            .saturating_sub(SENTENCE_MAX / 2)
+            .min(count.saturating_sub(SENTENCE_MAX));
+        let to = (from + SENTENCE_MAX).min(count);
+        let window: Vec<char> = text[byte_of(base + from)..byte_of(base + to)]
+            .chars()
+            .collect();
+        let (mut lo, mut hi) = (0, window.len());
+        // Cut at spaces, not inside words.
+        if from > 0
+            && let Some(space) = window.iter().position(|c| c.is_whitespace())
+        {
+            lo = space + 1;
         }
+        if to < count
+            && let Some(space) = window[lo..hi].iter().rposition(|c| c.is_whitespace())
+        {
+            hi = lo + space;
+        }
+        let mut s: String = window[lo..hi].iter().collect();
+        if from > 0 {
+            s.insert(0, '…');
+        }
+        if to < count {
+            s.push('…');
+        }
+        s
     }
-    let sentence = text[start..end].trim();
-    if sentence.chars().count() <= MAX {
-        return sentence.to_string();
-    }
-    let chars: Vec<char> = sentence.chars().collect();
-    let at_char = text[start..at.max(start)].chars().count();
-    let mut from = at_char
-        .saturating_sub(MAX / 2)
-        .min(chars.len().saturating_sub(MAX));
-    let mut to = (from + MAX).min(chars.len());
-    // Cut at spaces, not inside words.
-    if from > 0
-        && let Some(space) = chars[from..to].iter().position(|c| c.is_whitespace())
-    {
-        from += space + 1;
-    }
-    if to < chars.len()
-        && let Some(space) = chars[from..to].iter().rposition(|c| c.is_whitespace())
-    {
-        to = from + space;
-    }
-    let mut s: String = chars[from..to].iter().collect();
-    if from > 0 {
-        s.insert(0, '…');
-    }
-    if to < chars.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]
@@ -763,6 +831,136 @@ mod tests {
             ["no entry", "no heading on this page has the id `#nope`"]
         );
         assert_eq!(&text[r.problems[0].range.clone()], "[gone](missing.md)");
+    }
+
+    /// The search every repeat of a heading did before [`UniqueIds`] remembered where it
+    /// stopped: the reference its ids are checked against.
+    fn unique_id_by_search(base: &str, used: &mut HashSet<String>) -> String {
+        if used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| used.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn unique_ids_are_those_of_a_search_from_one(
+            bases in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "a-1", "a-2", "a-1-1", "a-11", "b", "sources", "sources-1"]),
+                0..60,
+            )
+        ) {
+            let mut fast = UniqueIds::new(RESERVED_IDS);
+            let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_string()).collect();
+            for base in bases {
+                proptest::prop_assert_eq!(fast.unique(base), unique_id_by_search(base, &mut used));
+            }
+        }
+
+        #[test]
+        fn sentences_are_those_of_a_scan_per_link(
+            // Sentence ends are 3 pieces out of `3 + spread`: short and very long sentences.
+            pieces in (1usize..300).prop_flat_map(|spread| {
+                proptest::collection::vec(0..spread + 3, 0..600)
+            }),
+            cuts in proptest::collection::vec(0usize..3000, 1..8),
+        ) {
+            const STOPS: [&str; 3] = [". ", "? ", "! "];
+            const OTHERS: [&str; 8] = ["word", " ", ".", "é", "\u{3000}", "  ", "ab cd", "x!y"];
+            let text: String = pieces
+                .iter()
+                .map(|&p| STOPS.get(p).copied().unwrap_or(OTHERS[p % OTHERS.len()]))
+                .collect();
+            let mut ats: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| {
+                    let mut at = c.min(text.len());
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    at
+                })
+                .collect();
+            ats.sort_unstable();
+            let mut sentences = Sentences::new(&text);
+            for at in ats {
+                proptest::prop_assert_eq!(sentences.around(at), sentence_by_scan(&text, at));
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_headings_number_on_and_skip_taken_ids() {
+        let r = md("## Same\n## Same\n## Same-1\n## Same\n## Sources\n## Sources\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "same",
+                "same-1",
+                "same-1-1",
+                "same-2",
+                "sources-1",
+                "sources-2"
+            ]
+        );
+    }
+
+    /// `sentence_around` as it was, scanning the block from its start for every link: the
+    /// reference [`Sentences`] is checked against.
+    fn sentence_by_scan(text: &str, at: usize) -> String {
+        const MAX: usize = 240;
+        let at = at.min(text.len());
+        let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ");
+        let mut start = 0;
+        for (i, _) in text.char_indices() {
+            if i > at {
+                break;
+            }
+            if i >= 2 && is_end(&text[..i]) {
+                start = i;
+            }
+        }
+        let mut end = text.len();
+        for (i, _) in text.char_indices().skip_while(|(i, _)| *i < at) {
+            if i > at && is_end(&text[..i]) {
+                end = i;
+                break;
+            }
+        }
+        let sentence = text[start..end].trim();
+        if sentence.chars().count() <= MAX {
+            return sentence.to_string();
+        }
+        let chars: Vec<char> = sentence.chars().collect();
+        let at_char = text[start..at.max(start)].chars().count();
+        let mut from = at_char
+            .saturating_sub(MAX / 2)
+            .min(chars.len().saturating_sub(MAX));
+        let mut to = (from + MAX).min(chars.len());
+        if from > 0
+            && let Some(space) = chars[from..to].iter().position(|c| c.is_whitespace())
+        {
+            from += space + 1;
+        }
+        if to < chars.len()
+            && let Some(space) = chars[from..to].iter().rposition(|c| c.is_whitespace())
+        {
+            to = from + space;
+        }
+        let mut s: String = chars[from..to].iter().collect();
+        if from > 0 {
+            s.insert(0, '…');
+        }
+        if to < chars.len() {
+            s.push('…');
+        }
+        s
     }
 
     #[test]

@@ -151,12 +151,7 @@ impl Shared {
                     ("summary", text(summary)),
                     (
                         "tags",
-                        list(
-                            e.front
-                                .tags
-                                .iter()
-                                .map(|t| tag_refs[site.tag_index[&t.slug]].clone()),
-                        ),
+                        list(e.front.tags.iter().map(|t| own_tag(site, &tag_refs, t))),
                     ),
                 ])
             })
@@ -301,6 +296,25 @@ fn speaker(site: &Site, id: EntryId) -> Value {
 }
 
 /// Everything about one entry, for its own page.
+/// An entry's tag as the entry spells it: `C++` stays `C++` on its own page and card when
+/// the tag it shares the slug `c` with is listed as `C` (a warning says so at build).
+fn own_tag(site: &Site, tag_refs: &[Value], tag: &crate::content::Tag) -> Value {
+    use crate::content::front_matter::spelling_key;
+    let t = site.tag_index[&tag.slug];
+    let info = &site.tags[t];
+    if spelling_key(&tag.name) == spelling_key(&info.name) {
+        return tag_refs[t].clone();
+    }
+    obj([
+        ("name", text(&tag.name)),
+        ("slug", text(&info.slug)),
+        (
+            "url",
+            text(&site.config.url(&format!("tags/{}/", info.slug))),
+        ),
+    ])
+}
+
 pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
     let config = &site.config;
     let e = site.entry(id);
@@ -351,7 +365,7 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
                 front
                     .tags
                     .iter()
-                    .map(|t| shared.tag_refs[site.tag_index[&t.slug]].clone()),
+                    .map(|t| own_tag(site, &shared.tag_refs, t)),
             ),
         ),
         ("aliases", list(front.aliases.iter().map(|a| text(a)))),
