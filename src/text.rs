@@ -1,4 +1,5 @@
-//! Small text helpers shared by every stage: slugs and did-you-mean suggestions.
+//! Small text helpers shared by every stage: slugs, did-you-mean suggestions and XML
+//! escaping.
 
 /// A URL-safe slug: ASCII lowercase letters, digits and single hyphens.
 ///
@@ -27,6 +28,27 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// Escapes text for XML content and attribute values.
+pub(crate) fn xml_escape(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +72,12 @@ mod tests {
         assert_eq!(did_you_mean("tgas", keys), Some("tags"));
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn escapes_xml_and_drops_forbidden_controls() {
+        let mut out = String::new();
+        xml_escape(&mut out, "a<b>&\"c'\u{1}d\te é");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;d\te é");
     }
 }

@@ -1,7 +1,7 @@
 //! Atom feeds: the site's, and one per tag.
 
-use super::xml_escape;
 use crate::graph::{EntryId, Site};
+use crate::text::xml_escape;
 
 /// An Atom feed of the newest dated entries among `ids` (already newest first).
 ///

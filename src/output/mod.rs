@@ -192,34 +192,3 @@ impl Sink for DirSink {
 fn cannot_write(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
 }
-
-/// Escapes text for XML content and attribute values.
-pub(crate) fn xml_escape(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
-            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
-            _ => continue,
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(replacement);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_xml_and_drops_forbidden_controls() {
-        let mut out = String::new();
-        super::xml_escape(&mut out, "a<b>&\"c'\u{1}d\te é");
-        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;d\te é");
-    }
-}

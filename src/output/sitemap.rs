@@ -1,8 +1,8 @@
 //! `sitemap.xml` and `robots.txt`.
 
-use super::xml_escape;
 use crate::graph::Site;
 use crate::render::Page;
+use crate::text::xml_escape;
 
 /// The most URLs one sitemap file may hold (sitemaps.org).
 pub const MAX_URLS: usize = 50_000;

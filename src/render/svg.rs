@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::graph::{EntryId, Site};
+use crate::text::xml_escape;
 
 /// How a neighbour relates to the entry in the middle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,10 +42,6 @@ const MAX_NEIGHBOURS: usize = 14;
 /// between the lines, in the picture's units (the theme sets its text at 13).
 const LABEL_CHARS: usize = 30;
 const LINE: f64 = 15.0;
-
-fn escape(out: &mut String, text: &str) {
-    crate::output::xml_escape(out, text);
-}
 
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -178,7 +175,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"relations-title-{n}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title-{n}\">",
         n = id.0
     );
-    escape(
+    xml_escape(
         &mut svg,
         &format!(
             "How “{}” relates to {} other entries",
@@ -230,9 +227,9 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
             _ => (*x, y + 20.0),
         };
         svg.push_str("<a href=\"");
-        escape(&mut svg, &config.url(&e.path));
+        xml_escape(&mut svg, &config.url(&e.path));
         svg.push_str("\"><title>");
-        escape(
+        xml_escape(
             &mut svg,
             &format!("{} ({}, {})", e.front.title, kind, relation.label()),
         );
@@ -249,7 +246,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
                 px(lx),
                 px(ly + i as f64 * LINE)
             );
-            escape(&mut svg, line);
+            xml_escape(&mut svg, line);
             svg.push_str("</tspan>");
         }
         svg.push_str("</text></a>");
@@ -263,7 +260,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         px(cx),
         px(cy + 28.0)
     );
-    escape(&mut svg, &shorten(&entry.front.title, 34));
+    xml_escape(&mut svg, &shorten(&entry.front.title, 34));
     svg.push_str("</text></g></svg>");
     svg
 }
@@ -387,9 +384,9 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
         let r = radius[i];
         let label = &labels[i];
         svg.push_str("<a href=\"");
-        escape(&mut svg, &config.url(&format!("tags/{}/", tag.slug)));
+        xml_escape(&mut svg, &config.url(&format!("tags/{}/", tag.slug)));
         svg.push_str("\"><title>");
-        escape(
+        xml_escape(
             &mut svg,
             &format!("{} ({} entries)", tag.name, tag.entries.len()),
         );
@@ -399,7 +396,7 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
             label.centre_x(),
             label.baseline()
         );
-        escape(&mut svg, &names[i]);
+        xml_escape(&mut svg, &names[i]);
         svg.push_str("</text></a>");
     }
     svg.push_str("</g></svg>");
