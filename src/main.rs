@@ -57,11 +57,9 @@ enum Command {
     Init(InitArgs),
 }
 
+/// The options `build` and `check` share.
 #[derive(Args)]
-struct BuildArgs {
-    /// Where to write the site (default: ROOT/public).
-    #[arg(long, short)]
-    output: Option<PathBuf>,
+struct SiteArgs {
     /// Override `base_url` from site.yaml.
     #[arg(long)]
     base_url: Option<String>,
@@ -71,6 +69,15 @@ struct BuildArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Where to write the site (default: ROOT/public).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Build into a folder Dossier did not make; it is moved aside, not deleted.
     #[arg(long)]
     force: bool,
@@ -78,15 +85,8 @@ struct BuildArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Override `base_url` from site.yaml.
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Include entries marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
-    /// Treat warnings as errors.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    site: SiteArgs,
 }
 
 #[derive(Args)]
@@ -153,9 +153,9 @@ fn main() -> ExitCode {
             BuildOptions {
                 root,
                 output: args.output,
-                base_url: args.base_url,
-                drafts: args.drafts,
-                strict: args.strict,
+                base_url: args.site.base_url,
+                drafts: args.site.drafts,
+                strict: args.site.strict,
                 foreign: if args.force {
                     Foreign::PutAside
                 } else {
@@ -169,9 +169,9 @@ fn main() -> ExitCode {
             BuildOptions {
                 root,
                 output: None,
-                base_url: args.base_url,
-                drafts: args.drafts,
-                strict: args.strict,
+                base_url: args.site.base_url,
+                drafts: args.site.drafts,
+                strict: args.site.strict,
                 foreign: Foreign::Refuse,
                 mode: Mode::Check,
             },
