@@ -434,8 +434,8 @@ pub fn copy_files(
 /// folders the editor writes: the swap replaces the whole folder, and not even --force
 /// may move those aside.
 fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let root = absolute(root);
-    let output = absolute(output);
+    let root = fs::absolute(root);
+    let output = fs::absolute(output);
     let refuse = |why: &str| {
         Err(Diagnostic::error(format!(
             "refusing to write the site to `{}`: {why}; choose another --output folder",
@@ -449,7 +449,7 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         return refuse("it holds the site's own files");
     }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && absolute(Path::new(&home)).starts_with(&output)
+        && fs::absolute(Path::new(&home)).starts_with(&output)
     {
         return refuse("it holds the home folder");
     }
@@ -459,40 +459,6 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
-}
-
-/// An absolute path with `.` and `..` resolved, and symbolic links followed in the part
-/// that exists.
-fn absolute(path: &Path) -> PathBuf {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut lexical = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                lexical.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
-    let mut existing = lexical.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut out = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        out.push(name);
-    }
-    out
 }
 
 #[cfg(test)]
