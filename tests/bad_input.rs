@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Run, TestSite};
+use common::{Run, TestSite, build_as_nobody, is_root};
 
 fn good_site() -> TestSite {
     let site = TestSite::with_files(&[
@@ -326,33 +326,13 @@ fn unreadable_files_are_reported() {
         ] {
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         }
-        let output = std::process::Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                env!("CARGO_BIN_EXE_dossier"),
-                "--root",
-            ])
-            .arg(site.root())
-            .arg("build")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("setpriv (util-linux)");
-        Run::from(output)
+        build_as_nobody(site.root())
     } else {
         site.build()
     };
     run.assert_code(1)
         .assert_reports("error: content/secret.md: cannot read the file");
     assert_eq!(site.output_files(), before);
-}
-
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::{Run, TestSite};
+use common::{Run, TestSite, build_as_nobody, is_root};
 
 fn site() -> TestSite {
     TestSite::with_files(&[
@@ -238,7 +238,7 @@ fn an_unwritable_kept_folder_is_left_as_it_is_and_the_build_succeeds() {
         if is_root() {
             // As R14: the earlier builds ran as root, this one as an ordinary user.
             std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
-            as_nobody(site.root())
+            build_as_nobody(site.root())
         } else {
             for item in walkdir::WalkDir::new(&kept) {
                 let item = item.unwrap();
@@ -294,7 +294,7 @@ fn a_kept_folder_with_files_of_another_user_is_reused() {
     }
     let run = if is_root() {
         std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
-        as_nobody(site.root())
+        build_as_nobody(site.root())
     } else {
         site.build()
     };
@@ -305,30 +305,6 @@ fn a_kept_folder_with_files_of_another_user_is_reused() {
         run.stderr
     );
     assert_eq!(site.output_files(), expected);
-}
-
-fn as_nobody(root: &Path) -> Run {
-    let output = std::process::Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_dossier"),
-            "--root",
-        ])
-        .arg(root)
-        .arg("build")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("setpriv (util-linux)");
-    Run::from(output)
-}
-
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 fn raw_path(site: &TestSite, rel: &[u8]) -> PathBuf {

@@ -163,6 +163,33 @@ pub fn dossier(root: &Path, args: &[&str]) -> Run {
     Run::from(output)
 }
 
+/// Whether the tests run as root, who reads and writes any file: tests of permissions
+/// then run the build as another user ([`build_as_nobody`]).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs `dossier --root ROOT build` as uid and gid 65534 (setpriv, from util-linux).
+pub fn build_as_nobody(root: &Path) -> Run {
+    let output = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_dossier"),
+            "--root",
+        ])
+        .arg(root)
+        .arg("build")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("setpriv (util-linux)");
+    Run::from(output)
+}
+
 pub fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for item in walkdir::WalkDir::new(dir).sort_by_file_name() {
