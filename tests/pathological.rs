@@ -177,3 +177,24 @@ fn tags_that_share_a_slug_are_warned_about_and_keep_their_spelling() {
     let tag_page = site.output("tags/c/index.html");
     assert!(tag_page.contains("/topics/a/") && tag_page.contains("/topics/b/"));
 }
+
+/// One entry with 8,000 tags (R8, 1d): "often together with" counted every pair of its
+/// tags, 2.25 GB of counts. The check runs under a 1 GB address-space limit, where that
+/// aborted (exit 134); it now needs a few tens of megabytes.
+#[test]
+fn one_entry_with_thousands_of_tags_checks_in_bounded_memory() {
+    let tags: String = (0..8000).map(|i| format!("  - \"tag {i}\"\n")).collect();
+    let site = TestSite::with_files(&[(
+        "content/topics/t.md",
+        &format!("---\ntitle: T\ntags:\n{tags}---\nx\n"),
+    )]);
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" --root \"$1\" check")
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dossier under ulimit");
+    Run::from(output).assert_ok();
+}
