@@ -13,7 +13,7 @@ use dossier::diagnostics::Diagnostics;
 use dossier::graph::EntryId;
 use dossier::graph::related::TagGraph;
 use dossier::markdown::{self, Highlighter, KeepLinks};
-use dossier::render::Page;
+use dossier::pages::Page;
 
 const ENTRY: &str = "---\ntitle: \"Statement by Algoran on late\"\nkind: statement\ndate: 2012-03-13\nspeaker: \"Nalanuz Ulveash\"\ntags: [\"Eylisan valley\", \"hospitals\", \"sanctions\"]\nsummary: \"One sentence.\"\nsources:\n  - id: src-00346\n    title: \"About it and than but\"\n    url: \"https://example.net/narashur-monitor/716593\"\n    publisher: \"Narashur Monitor\"\n    date: 2007-11-08\n---\n";
 

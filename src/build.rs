@@ -3,17 +3,20 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+use std::collections::HashMap;
 
 use crate::config::{Config, Overrides};
-use crate::content::{self, entry::dir_path};
+use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::emit::{self, Output};
 use crate::fs;
 use crate::graph::{self, Site};
-use crate::markdown::{Highlighter, highlight};
+use crate::markdown::Highlighter;
 use crate::output::atomic::{Foreign, Staging};
-use crate::output::{DirSink, NullSink, Sink, feed, search, sitemap};
-use crate::render::{Page, Renderer, Theme, theme::StaticSource};
+use crate::output::{DirSink, NullSink, Sink};
+use crate::pages::Page;
+use crate::render::reads::Deps;
+use crate::render::{Renderer, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -191,7 +194,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
         None => &NullSink,
     };
 
-    let pages = emit(
+    let (pages, _) = emit(
         &opts.root,
         &prepared,
         sink,
@@ -271,27 +274,37 @@ pub fn prepare(
 }
 
 /// Renders every page and writes it, the feeds, the sitemap and the static files to the
-/// sink. Returns the pages.
+/// sink, through the one emit stage. Returns the pages, and what each rendered output read.
 pub fn emit(
     root: &Path,
     prepared: &Prepared,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
-) -> Vec<Page> {
-    let Prepared {
-        site,
-        theme,
-        renderer,
-        assets,
-    } = prepared;
+) -> (Vec<Page>, HashMap<Output, Deps>) {
+    let site = &prepared.site;
     let pages = Page::all(site);
-    diagnostics.extend(render_pages(site, renderer, &pages, sink));
+    let plan = emit::plan(site, &prepared.theme, &prepared.assets, &pages);
+    let ctx = emit::Ctx {
+        root,
+        site,
+        theme: &prepared.theme,
+        renderer: &prepared.renderer,
+        assets: &prepared.assets,
+        pages: &pages,
+        search_docs: None,
+    };
+    // Pages first, then the rest, so that `--verbose` tells the two apart.
+    let (page_outputs, rest): (Vec<Output>, Vec<Output>) =
+        plan.iter().partition(|o| matches!(o, Output::Page(_)));
+    let mut done = emit::emit(&ctx, &page_outputs, &plan, sink);
+    diagnostics.extend(std::mem::take(&mut done.diagnostics));
     lap("render pages");
-    diagnostics.extend(write_extras(site, &pages, sink));
-    diagnostics.extend(copy_files(root, site, theme, assets, &pages, sink));
+    let more = emit::emit(&ctx, &rest, &plan, sink);
+    diagnostics.extend(more.diagnostics);
+    done.recorded.extend(more.recorded);
     lap("feeds, sitemap, static files");
-    pages
+    (pages, done.recorded)
 }
 
 fn finish(
@@ -309,125 +322,6 @@ fn finish(
     outcome.elapsed = start.elapsed();
     outcome.stages = timer.stages;
     outcome
-}
-
-/// Renders every page in parallel and hands it to the sink.
-pub fn render_pages(
-    site: &Site,
-    renderer: &Renderer,
-    pages: &[Page],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    pages
-        .par_iter()
-        .filter_map(|&page| {
-            renderer
-                .render(site, page)
-                .and_then(|html| sink.write(&page.output_file(site), html.as_bytes()))
-                .err()
-        })
-        .collect()
-}
-
-/// Feeds, the sitemap, `robots.txt` and the highlighting stylesheet.
-pub fn write_extras(site: &Site, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnostic> {
-    let put = |rel: &str, text: String| sink.write(rel, text.as_bytes()).err();
-    let mut problems: Vec<Diagnostic> = [
-        put(
-            "atom.xml",
-            feed::atom(site, &site.config.title, "atom.xml", "", &site.newest),
-        ),
-        put("robots.txt", sitemap::robots(site)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    for (name, xml) in sitemap::sitemaps(site, pages) {
-        problems.extend(put(&name, xml));
-    }
-    if site.config.search
-        && let Err(d) = sink.write_with("search-index.js", &mut |w| search::write_index(site, w))
-    {
-        problems.push(d);
-    }
-    match highlight::stylesheet(&site.config.highlight) {
-        Ok(css) => problems.extend(put("highlight.css", css)),
-        Err(e) => problems.push(Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)),
-    }
-    let tag_feeds: Vec<Diagnostic> = site
-        .tags
-        .par_iter()
-        .filter_map(|tag| {
-            let path = format!("tags/{}/", tag.slug);
-            let title = format!("{} — {}", site.config.title, tag.name);
-            let xml = feed::atom(
-                site,
-                &title,
-                &format!("{path}atom.xml"),
-                &path,
-                &tag.entries,
-            );
-            sink.write(&format!("{path}atom.xml"), xml.as_bytes()).err()
-        })
-        .collect();
-    problems.extend(tag_feeds);
-    problems
-}
-
-/// The theme's and the site's static files, and the files beside entries in `content/`.
-/// A static file may not take the place of a page.
-pub fn copy_files(
-    root: &Path,
-    site: &Site,
-    theme: &Theme,
-    assets: &[String],
-    pages: &[Page],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    let generated: std::collections::HashSet<String> = pages
-        .iter()
-        .map(|p| p.output_file(site))
-        .chain(["atom.xml", "robots.txt", "highlight.css", "search-index.js"].map(String::from))
-        .chain(sitemap::names(pages))
-        .chain(
-            site.tags
-                .iter()
-                .map(|t| format!("tags/{}/atom.xml", t.slug)),
-        )
-        .collect();
-    let mut jobs: Vec<(String, StaticSource, String)> = theme
-        .statics
-        .iter()
-        .map(|s| (s.rel.clone(), s.source.clone(), format!("static/{}", s.rel)))
-        .collect();
-    for rel in assets {
-        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        jobs.push((
-            format!("{}{name}", dir_path(dir)),
-            StaticSource::Disk(root.join("content").join(rel)),
-            format!("content/{rel}"),
-        ));
-    }
-    jobs.par_iter()
-        .filter_map(|(rel, source, label)| {
-            if generated.contains(rel) {
-                return Some(
-                    Diagnostic::error(format!(
-                        "`{rel}` is a page Dossier writes; the file would replace it"
-                    ))
-                    .in_file(label.clone()),
-                );
-            }
-            let bytes = match source {
-                StaticSource::BuiltIn(bytes) => std::borrow::Cow::Borrowed(*bytes),
-                StaticSource::Disk(path) => match fs::read(path) {
-                    Ok(bytes) => std::borrow::Cow::Owned(bytes),
-                    Err(e) => return Some(Diagnostic::error(e.to_string()).in_file(label.clone())),
-                },
-            };
-            sink.write(rel, &bytes).err()
-        })
-        .collect()
 }
 
 /// The output folder must not be the site, hold it or the home folder, or sit inside the

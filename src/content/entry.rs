@@ -13,7 +13,7 @@ use crate::fs;
 use crate::text::slugify;
 
 /// One Markdown entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The file as the editor knows it: `content/places/lachin-road.md`.
     pub file: String,
@@ -108,7 +108,7 @@ pub fn dir_path(dir: &str) -> String {
 }
 
 /// A folder of `content/`, with the front matter and text of its `_index.md` if it has one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     /// Relative to `content/`: `places`, or `` for the content folder itself (the home page).
     pub dir: String,

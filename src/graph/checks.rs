@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{KindPage, RESERVED_PATHS, TagInfo};
+use super::{KindPage, TagInfo};
 use crate::config::Config;
 use crate::content::{Entry, Section};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Problem, Rendered};
+use crate::pages::RESERVED_PATHS;
 
 /// Who writes a page, for naming both sides of a clash. Ordered so that Dossier's own
 /// pages come first: they keep their URL and the other side is reported.
@@ -117,7 +118,7 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
             .tags
             .iter()
             .enumerate()
-            .map(|(t, tag)| (Cow::Owned(format!("tags/{}/", tag.slug)), Claim::Tag(t))),
+            .map(|(t, tag)| (Cow::Owned(crate::pages::tag(&tag.slug)), Claim::Tag(t))),
     );
     // The content folder itself is the home page, and a folder named after a kind is the
     // text of the kind's page.

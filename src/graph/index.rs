@@ -297,7 +297,7 @@ pub fn kind_pages(
             continue;
         }
         list.sort_by(|a, b| reading_order(&entries[a.index()], &entries[b.index()]));
-        let path = format!("{}/", crate::text::slugify(&def.plural));
+        let path = crate::pages::kind(&def.plural);
         let section = sections.iter().position(|s| s.path == path);
         pages.push(KindPage {
             kind,

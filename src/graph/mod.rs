@@ -49,16 +49,7 @@ pub struct TagInfo {
     pub entries: Vec<EntryId>,
 }
 
-/// Site paths that Dossier writes itself, and what it writes there; no entry or section
-/// may take them.
-pub const RESERVED_PATHS: &[(&str, &str)] = &[
-    ("tags/", "the tag index"),
-    ("timeline/", "the timeline"),
-    ("sources/", "the list of sources"),
-    ("graph/", "the graph of tags"),
-    ("search/", "the search page"),
-    ("__dossier/", "Dossier's own files"),
-];
+use crate::pages::RESERVED_PATHS;
 
 pub struct Site {
     pub config: Config,
@@ -699,7 +690,7 @@ fn page_paths(
     paths.insert(String::new());
     paths.extend(entries.iter().map(|e| e.path.clone()));
     paths.extend(sections.iter().map(|s| s.path.clone()));
-    paths.extend(tags.iter().map(|t| format!("tags/{}/", t.slug)));
+    paths.extend(tags.iter().map(|t| crate::pages::tag(&t.slug)));
     paths.extend(kind_pages.iter().map(|k| k.path.clone()));
     paths
 }

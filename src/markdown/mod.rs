@@ -100,7 +100,7 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,

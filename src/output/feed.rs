@@ -1,22 +1,49 @@
 //! Atom feeds: the site's, and one per tag.
 
-use crate::graph::{EntryId, Site};
+use crate::graph::EntryId;
+use crate::pages;
+use crate::render::reads::{DateOf, EntryData, List, ListOf, Newest, Reads, TagId, TagName};
 use crate::text::xml_escape;
+
+/// The site's feed, `atom.xml`: its newest dated entries.
+pub fn site_feed(reads: &Reads<'_>) -> String {
+    let title = &reads.config().title;
+    atom(reads, title, pages::FEED, "", reads.get(Newest(u32::MAX)))
+}
+
+/// The feed of tag `t`: the newest dated entries carrying it.
+pub fn tag_feed(reads: &Reads<'_>, t: usize) -> String {
+    let tag = TagId(t as u32);
+    let path = reads.path(crate::pages::Page::Tag(t, 0));
+    let title = format!("{} — {}", reads.config().title, reads.get(TagName(tag)));
+    let (ids, _) = reads.get(List {
+        of: ListOf::Tag(tag),
+        start: 0,
+        len: u32::MAX,
+    });
+    atom(reads, &title, &pages::feed(&path), &path, ids)
+}
 
 /// An Atom feed of the newest dated entries among `ids` (already newest first).
 ///
 /// `feed_path` is the feed's own site path (`atom.xml`, `tags/x/atom.xml`) and `page_path`
 /// the page it belongs to.
-pub fn atom(site: &Site, title: &str, feed_path: &str, page_path: &str, ids: &[EntryId]) -> String {
-    let config = &site.config;
+fn atom(
+    reads: &Reads<'_>,
+    title: &str,
+    feed_path: &str,
+    page_path: &str,
+    ids: &[EntryId],
+) -> String {
+    let config = reads.config();
     let items: Vec<EntryId> = ids
         .iter()
         .copied()
-        .filter(|&id| site.entry(id).front.date.is_some())
+        .filter(|&id| reads.get(DateOf(id)).is_some())
         .take(config.feed.count)
         .collect();
     let updated_of = |id: EntryId| {
-        let front = &site.entry(id).front;
+        let front = &reads.get(EntryData(id)).0.front;
         front.updated.or(front.date)
     };
     let feed_updated = items
@@ -61,7 +88,7 @@ pub fn atom(site: &Site, title: &str, feed_path: &str, page_path: &str, ids: &[E
     out.push_str("</name></author>\n  <generator>Dossier</generator>\n");
 
     for &id in &items {
-        let entry = site.entry(id);
+        let (entry, rendered) = reads.get(EntryData(id));
         let front = &entry.front;
         let url = config.permalink(&entry.path);
         out.push_str("  <entry>\n    <title>");
@@ -88,10 +115,7 @@ pub fn atom(site: &Site, title: &str, feed_path: &str, page_path: &str, ids: &[E
             xml_escape(&mut out, &tag.name);
             out.push_str("\"/>\n");
         }
-        let summary = front
-            .summary
-            .as_deref()
-            .unwrap_or(&site.rendered[id.index()].summary_text);
+        let summary = front.summary.as_deref().unwrap_or(&rendered.summary_text);
         if !summary.is_empty() {
             out.push_str("    <summary>");
             xml_escape(&mut out, summary);

@@ -44,23 +44,6 @@ pub fn doc(site: &Site, id: EntryId) -> Arc<str> {
     Arc::from(escape_for_script(&json))
 }
 
-/// `window.DOSSIER_SEARCH = [...]` from each entry's document (indexed by entry id),
-/// newest entry first. `<`, `>`, `&` and line separators are escaped in the documents, so
-/// that no text of an entry can end the script.
-pub fn script(site: &Site, docs: &[Arc<str>]) -> String {
-    let size: usize = docs.iter().map(|d| d.len() + 1).sum();
-    let mut out = String::with_capacity(size + 64);
-    out.push_str("window.DOSSIER_SEARCH = [");
-    for (i, id) in site.newest.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&docs[id.index()]);
-    }
-    out.push_str("];\n");
-    out
-}
-
 /// The documents of every entry, made in parallel.
 pub fn docs(site: &Site) -> Vec<Arc<str>> {
     site.ids()
@@ -91,13 +74,25 @@ pub fn escape_for_script(json: &str) -> String {
     out
 }
 
-/// Writes the whole index, made in parallel a chunk of documents at a time (for
-/// `dossier build`, which need not keep it in memory).
-pub fn write_index(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes `window.DOSSIER_SEARCH = [...]`, each entry's document, newest entry first:
+/// the documents given (indexed by entry id), or made in parallel a chunk at a time, so
+/// that a build need not hold them all. `<`, `>`, `&` and line separators are escaped in
+/// the documents, so that no text of an entry can end the script.
+pub fn write_index(
+    site: &Site,
+    docs: Option<&[Arc<str>]>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     out.write_all(b"window.DOSSIER_SEARCH = [")?;
     for (c, chunk) in site.newest.chunks(2048).enumerate() {
-        let docs: Vec<Arc<str>> = chunk.par_iter().map(|&id| doc(site, id)).collect();
-        for (i, d) in docs.iter().enumerate() {
+        let made: Vec<Arc<str>> = match docs {
+            Some(docs) => chunk
+                .iter()
+                .map(|id| Arc::clone(&docs[id.index()]))
+                .collect(),
+            None => chunk.par_iter().map(|&id| doc(site, id)).collect(),
+        };
+        for (i, d) in made.iter().enumerate() {
             if c > 0 || i > 0 {
                 out.write_all(b",")?;
             }

@@ -1,7 +1,7 @@
 //! `sitemap.xml` and `robots.txt`.
 
 use crate::graph::Site;
-use crate::render::Page;
+use crate::pages::{self, Page};
 use crate::text::xml_escape;
 
 /// The most URLs one sitemap file may hold (sitemaps.org).
@@ -25,9 +25,9 @@ fn listed(pages: &[Page]) -> impl Iterator<Item = &Page> {
 }
 
 fn names_of(urls: usize, max: usize) -> Vec<String> {
-    let mut names = vec!["sitemap.xml".to_string()];
+    let mut names = vec![pages::SITEMAP.to_string()];
     if urls > max {
-        names.extend((1..=urls.div_ceil(max)).map(|i| format!("sitemap-{i}.xml")));
+        names.extend((1..=urls.div_ceil(max)).map(pages::sitemap_part));
     }
     names
 }
@@ -35,21 +35,21 @@ fn names_of(urls: usize, max: usize) -> Vec<String> {
 fn sitemaps_of(site: &Site, pages: &[Page], max: usize) -> Vec<(String, String)> {
     let listed: Vec<&Page> = listed(pages).collect();
     if listed.len() <= max {
-        return vec![("sitemap.xml".into(), urlset(site, &listed))];
+        return vec![(pages::SITEMAP.into(), urlset(site, &listed))];
     }
     let mut files: Vec<(String, String)> = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (i, part) in listed.chunks(max).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
+        let name = pages::sitemap_part(i + 1);
         index.push_str("  <sitemap>\n    <loc>");
         xml_escape(&mut index, &site.config.permalink(&name));
         index.push_str("</loc>\n  </sitemap>\n");
         files.push((name, urlset(site, part)));
     }
     index.push_str("</sitemapindex>\n");
-    files.insert(0, ("sitemap.xml".into(), index));
+    files.insert(0, (pages::SITEMAP.into(), index));
     files
 }
 
@@ -77,7 +77,7 @@ fn urlset(site: &Site, pages: &[&Page]) -> String {
 pub fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.permalink("sitemap.xml")
+        site.config.permalink(pages::SITEMAP)
     )
 }
 

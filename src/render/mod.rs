@@ -1,5 +1,6 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
+pub mod reads;
 pub mod svg;
 pub mod theme;
 pub mod views;
@@ -8,162 +9,15 @@ use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::graph::{EntryId, Site};
+pub use crate::pages::Page;
+use crate::pages::{page_count, page_of, page_range};
+use reads::{
+    DateOf, Deps, EntryData, KindPageOf, KindValue, List, ListOf, Newest, PageList, Reads,
+    SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagId, TagName,
+    TagNeighbours, TagRef, TagValue, TopTags, View, YearIndex,
+};
 pub use theme::Theme;
 use views::{Shared, obj, text};
-
-/// One page of the site. A list (a section, a kind, a tag, the timeline) is paginated: its
-/// pages are numbered from 0, the first at the list's own URL and page `n` at `page/n+1/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Page {
-    Home,
-    Entry(EntryId),
-    /// A folder of `content/` that is neither the content folder itself (the home page)
-    /// nor named after a kind (then it is that kind's page).
-    Section(usize, u32),
-    /// The index of a kind: an index into `Site::kind_pages`.
-    Kind(usize, u32),
-    Tags,
-    Tag(usize, u32),
-    Timeline(u32),
-    /// `/sources/`, paginated by sources.
-    Sources(u32),
-    Graph,
-    Search,
-    NotFound,
-}
-
-/// How many pages a list of `len` entries takes, `per` to a page (0: all on one).
-pub fn page_count(len: usize, per: usize) -> u32 {
-    if per == 0 || len == 0 {
-        1
-    } else {
-        u32::try_from(len.div_ceil(per)).unwrap_or(u32::MAX)
-    }
-}
-
-impl Page {
-    /// Every page of the site.
-    pub fn all(site: &Site) -> Vec<Page> {
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
-        pages.extend(Page::Timeline(0).siblings(site));
-        pages.extend(Page::Sources(0).siblings(site));
-        pages.push(Page::Graph);
-        if site.config.search {
-            pages.push(Page::Search);
-        }
-        // Lists first: one of them can hold every entry, and rendered last it would keep
-        // one thread busy alone at the end.
-        pages.extend((0..site.kind_pages.len()).flat_map(|k| Page::Kind(k, 0).siblings(site)));
-        pages.extend((0..site.tags.len()).flat_map(|t| Page::Tag(t, 0).siblings(site)));
-        pages.extend(
-            (1..site.sections.len())
-                .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
-                .flat_map(|i| Page::Section(i, 0).siblings(site)),
-        );
-        pages.extend(site.ids().map(Page::Entry));
-        pages
-    }
-
-    /// The entries of the list this page is a page of, in their order.
-    fn list<'s>(&self, site: &'s Site) -> Option<&'s [EntryId]> {
-        match *self {
-            Page::Section(i, _) => Some(&site.section_entries[i]),
-            Page::Kind(k, _) => Some(&site.kind_pages[k].entries),
-            Page::Tag(t, _) => Some(&site.tags[t].entries),
-            Page::Timeline(_) => Some(&site.timeline),
-            _ => None,
-        }
-    }
-
-    /// How many items (entries, or sources) the list this page is a page of holds.
-    fn list_len(&self, site: &Site) -> Option<usize> {
-        match self {
-            Page::Sources(_) => Some(site.sources.len()),
-            _ => self.list(site).map(<[EntryId]>::len),
-        }
-    }
-
-    /// The page's number in its list, from 0 (0 for pages that are not in a list).
-    pub fn number(&self) -> u32 {
-        match *self {
-            Page::Section(_, n)
-            | Page::Kind(_, n)
-            | Page::Tag(_, n)
-            | Page::Timeline(n)
-            | Page::Sources(n) => n,
-            _ => 0,
-        }
-    }
-
-    fn numbered(self, n: u32) -> Page {
-        match self {
-            Page::Section(i, _) => Page::Section(i, n),
-            Page::Kind(k, _) => Page::Kind(k, n),
-            Page::Tag(t, _) => Page::Tag(t, n),
-            Page::Timeline(_) => Page::Timeline(n),
-            Page::Sources(_) => Page::Sources(n),
-            other => other,
-        }
-    }
-
-    /// Every page of the list this page is a page of, first to last; the page alone when
-    /// it is not in a list.
-    pub fn siblings(self, site: &Site) -> impl Iterator<Item = Page> + use<> {
-        let count = self
-            .list_len(site)
-            .map_or(1, |len| page_count(len, site.config.paginate_by));
-        (0..count).map(move |n| self.numbered(n))
-    }
-
-    /// The site path of the page's folder (`places/baku/`), or of the file for `404.html`.
-    pub fn path(&self, site: &Site) -> String {
-        let list = match self {
-            Page::Home => String::new(),
-            Page::Entry(id) => site.entry(*id).path.clone(),
-            Page::Section(i, _) => site.sections[*i].path.clone(),
-            Page::Kind(k, _) => site.kind_pages[*k].path.clone(),
-            Page::Tags => "tags/".into(),
-            Page::Tag(t, _) => format!("tags/{}/", site.tags[*t].slug),
-            Page::Timeline(_) => "timeline/".into(),
-            Page::Sources(_) => "sources/".into(),
-            Page::Graph => "graph/".into(),
-            Page::Search => "search/".into(),
-            Page::NotFound => "404.html".into(),
-        };
-        match self.number() {
-            0 => list,
-            n => format!("{list}page/{}/", n + 1),
-        }
-    }
-
-    /// The output file: `places/baku/index.html`.
-    pub fn output_file(&self, site: &Site) -> String {
-        match self {
-            Page::NotFound => "404.html".into(),
-            _ => format!("{}index.html", self.path(site)),
-        }
-    }
-
-    pub fn template(&self) -> &'static str {
-        match self {
-            Page::Home => "index.html",
-            Page::Entry(_) => "entry.html",
-            Page::Section(..) => "section.html",
-            Page::Kind(..) => "kind.html",
-            Page::Tags => "tags.html",
-            Page::Tag(..) => "tag.html",
-            Page::Timeline(_) => "timeline.html",
-            Page::Sources(_) => "sources.html",
-            Page::Graph => "graph.html",
-            Page::Search => "search.html",
-            Page::NotFound => "404.html",
-        }
-    }
-
-    pub fn is_tag_page(&self) -> bool {
-        matches!(self, Page::Tag(..) | Page::Tags)
-    }
-}
 
 /// The templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -237,30 +91,60 @@ impl Renderer {
         std::mem::replace(&mut self.shared, shared)
     }
 
-    /// Renders one page to HTML.
-    pub fn render(&self, site: &Site, page: Page) -> Result<String, Diagnostic> {
-        let config = &site.config;
+    /// Renders one page to HTML, with what it read.
+    pub fn render(&self, site: &Site, page: Page) -> Result<(String, Deps), Diagnostic> {
+        let reads = Reads::new(View::new(site, &self.shared));
+        let html = self.render_from(&reads, page)?;
+        Ok((html, reads.into_keys()))
+    }
+
+    fn render_from(&self, reads: &Reads<'_>, page: Page) -> Result<String, Diagnostic> {
+        let config = reads.config();
+        let per = config.paginate_by;
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.shared.site.clone());
-        let path = page.path(site);
+        ctx.insert_value("site", reads.get(SiteValue).clone());
+        let path = reads.path(page);
         // A list page shows its part of the list, and where it stands in it.
-        let range = page.list_len(site).map_or(0..0, |len| {
-            ctx.insert_value("paginator", paginator(site, &self.shared, page, len));
-            page_range(page.number(), len, config.paginate_by)
-        });
-        let part = page.list(site).map_or(&[][..], |ids| &ids[range.clone()]);
+        let n = page.number();
+        let (start, len) = match per {
+            0 => (0, u32::MAX),
+            per => (
+                n.saturating_mul(u32::try_from(per).unwrap_or(u32::MAX)),
+                u32::try_from(per).unwrap_or(u32::MAX),
+            ),
+        };
+        let list_of = match page {
+            Page::Section(i, _) => Some(ListOf::Section(SectionId(i as u32))),
+            Page::Kind(k, _) => Some(ListOf::Kind(k as u32)),
+            Page::Tag(t, _) => Some(ListOf::Tag(TagId(t as u32))),
+            Page::Timeline(_) => Some(ListOf::Timeline),
+            _ => None,
+        };
+        let (part, total) = match (list_of, page) {
+            (Some(of), _) => {
+                let (part, total) = reads.get(List { of, start, len });
+                (part, Some(total))
+            }
+            (None, Page::Sources(_)) => (&[][..], Some(reads.get(SourceCount))),
+            _ => (&[][..], None),
+        };
+        let count = total.map_or(1, |t| page_count(t, per));
+        if let Some(total) = total {
+            ctx.insert_value("paginator", paginator(reads, page, total, count));
+        }
         let (title, description, kind) = match page {
             Page::Home => {
-                let root = &site.sections[0];
-                ctx.insert_value("section", self.section(site, 0, &site.section_entries[0]));
-                let newest: Vec<EntryId> = site
-                    .newest
-                    .iter()
-                    .copied()
-                    .take(config.feed.count)
-                    .collect();
-                ctx.insert_value("newest", self.shared.cards(&newest));
-                ctx.insert_value("top_tags", self.top_tags(site, 12));
+                let whole = reads.get(List {
+                    of: ListOf::Section(SectionId(0)),
+                    start: 0,
+                    len: u32::MAX,
+                });
+                ctx.insert_value("section", section(reads, 0, whole.0));
+                let newest =
+                    reads.get(Newest(u32::try_from(config.feed.count).unwrap_or(u32::MAX)));
+                ctx.insert_value("newest", views::cards(reads, newest));
+                ctx.insert_value("top_tags", top_tags(reads, 12));
+                let (root, _) = reads.get(SectionData(SectionId(0)));
                 let description = root
                     .front
                     .description
@@ -269,19 +153,18 @@ impl Renderer {
                 (config.title.clone(), description, "home")
             }
             Page::Entry(id) => {
-                let entry = views::entry_page(site, &self.shared, id);
-                ctx.insert_value("entry", entry);
-                let e = site.entry(id);
+                ctx.insert_value("entry", views::entry_page(reads, id));
+                let (e, r) = reads.get(EntryData(id));
                 let description = e
                     .front
                     .summary
                     .clone()
-                    .unwrap_or_else(|| site.rendered[id.index()].summary_text.clone());
+                    .unwrap_or_else(|| r.summary_text.clone());
                 (e.front.title.clone(), description, "entry")
             }
             Page::Section(i, _) => {
-                ctx.insert_value("section", self.section(site, i, part));
-                let s = &site.sections[i];
+                ctx.insert_value("section", section(reads, i, part));
+                let (s, _) = reads.get(SectionData(SectionId(i as u32)));
                 (
                     s.title.clone(),
                     s.front.description.clone().unwrap_or_default(),
@@ -289,26 +172,25 @@ impl Renderer {
                 )
             }
             Page::Kind(i, _) => {
-                let k = &site.kind_pages[i];
-                let def = config.kinds.get(k.kind);
-                let section = k.section.map(|s| &site.sections[s]);
-                let title = section
+                let (kind, section_index) = reads.get(KindPageOf(i as u32));
+                let def = config.kinds.get(crate::config::KindId(kind as u16));
+                let section_data = section_index.map(|s| reads.get(SectionData(s)).0);
+                let title = section_data
                     .filter(|s| s.front.title.is_some())
                     .map_or_else(|| def.title_plural.clone(), |s| s.title.clone());
-                let description = section
+                let description = section_data
                     .and_then(|s| s.front.description.clone())
                     .unwrap_or_default();
-                ctx.insert_value("kind", self.shared.kinds[k.kind.0 as usize].clone());
+                ctx.insert_value("kind", reads.get(KindValue(kind)).clone());
                 ctx.insert_value(
                     "section",
-                    k.section
-                        .map_or_else(Value::none, |s| self.section(site, s, part)),
+                    section_index.map_or_else(Value::none, |s| section(reads, s.0 as usize, part)),
                 );
-                ctx.insert_value("entries", self.shared.cards(part));
+                ctx.insert_value("entries", views::cards(reads, part));
                 (title, description, "kind")
             }
             Page::Tags => {
-                ctx.insert_value("tags", self.top_tags(site, usize::MAX));
+                ctx.insert_value("tags", top_tags(reads, u32::MAX));
                 (
                     "Tags".into(),
                     format!("Every tag of {}", config.title),
@@ -316,9 +198,9 @@ impl Renderer {
                 )
             }
             Page::Timeline(_) => {
-                ctx.insert_value("years", self.timeline(site, part));
-                ctx.insert_value("year_index", self.shared.year_index.clone());
-                ctx.insert_value("count", Value::from(site.timeline.len()));
+                ctx.insert_value("years", timeline(reads, part));
+                ctx.insert_value("year_index", reads.get(YearIndex).clone());
+                ctx.insert_value("count", Value::from(total.unwrap_or(0)));
                 (
                     "Timeline".into(),
                     format!("Every dated entry of {} in date order", config.title),
@@ -326,10 +208,9 @@ impl Renderer {
                 )
             }
             Page::Sources(_) => {
+                let range = page_range(n, total.unwrap_or(0), per);
                 let sources = views::list(
-                    range
-                        .clone()
-                        .map(|s| views::source(site, &self.shared, s, None, usize::MAX)),
+                    range.map(|s| views::source(reads, SourceId(s as u32), None, u32::MAX)),
                 );
                 ctx.insert_value("sources", sources);
                 (
@@ -339,8 +220,8 @@ impl Renderer {
                 )
             }
             Page::Graph => {
-                ctx.insert_value("graph_svg", views::html(&svg::tag_graph(site, 60)));
-                ctx.insert_value("tags", self.top_tags(site, 60));
+                ctx.insert_value("graph_svg", views::html(&svg::tag_graph(reads, 60)));
+                ctx.insert_value("tags", top_tags(reads, 60));
                 (
                     "Graph of tags".into(),
                     "How the tags of the dossier go together".into(),
@@ -353,41 +234,30 @@ impl Renderer {
                 "search",
             ),
             Page::Tag(i, _) => {
-                let tag = &site.tags[i];
-                ctx.insert_value(
-                    "tag",
-                    obj([
-                        ("name", text(&tag.name)),
-                        ("slug", text(&tag.slug)),
-                        ("url", text(&config.url(&Page::Tag(i, 0).path(site)))),
-                        ("count", Value::from(tag.entries.len())),
-                    ]),
-                );
-                ctx.insert_value("entries", self.shared.cards(part));
+                let t = TagId(i as u32);
+                ctx.insert_value("tag", reads.get(TagValue(t)).clone());
+                ctx.insert_value("entries", views::cards(reads, part));
                 ctx.insert_value(
                     "neighbours",
-                    views::list(site.tag_neighbours[i].iter().map(|&(t, count)| {
+                    views::list(reads.get(TagNeighbours(t)).into_iter().map(|(t, count)| {
                         obj([
-                            ("tag", self.shared.tag_refs[t].clone()),
+                            ("tag", reads.get(TagRef(t)).clone()),
                             ("count", Value::from(count)),
                         ])
                     })),
                 );
+                let name = reads.get(TagName(t));
                 (
-                    format!("Tag: {}", tag.name),
-                    format!("Entries tagged “{}”", tag.name),
+                    format!("Tag: {name}"),
+                    format!("Entries tagged “{name}”"),
                     "tag",
                 )
             }
             Page::NotFound => ("Page not found".into(), String::new(), "404"),
         };
-        let title = match page.number() {
+        let title = match n {
             0 => title,
-            n => format!(
-                "{title} (page {} of {})",
-                n + 1,
-                page.siblings(site).count()
-            ),
+            n => format!("{title} (page {} of {count})", n + 1),
         };
         ctx.insert_value(
             "page",
@@ -403,100 +273,73 @@ impl Renderer {
             .render(page.template(), &ctx)
             .map_err(|e| template_error(&e, &self.templates))
     }
+}
 
-    /// Section `i`, with `entries` (its entries, or the part of them a page shows).
-    fn section(&self, site: &Site, i: usize, entries: &[EntryId]) -> Value {
-        let config = &site.config;
-        let s = &site.sections[i];
-        let subsections = views::list(
-            site.sections
-                .iter()
-                .enumerate()
-                .filter(|(j, sub)| {
-                    *j != i
-                        && !sub.dir.is_empty()
-                        && crate::content::walk::parent_dir(&sub.dir) == s.dir
-                })
-                .map(|(j, sub)| {
-                    obj([
-                        ("title", text(&sub.title)),
-                        ("url", text(&config.url(&sub.path))),
-                        ("count", Value::from(site.section_entries[j].len())),
-                    ])
-                }),
-        );
-        obj([
-            ("title", text(&s.title)),
-            (
-                "description",
-                views::opt_text(s.front.description.as_deref()),
-            ),
-            ("url", text(&config.url(&s.path))),
-            ("permalink", text(&config.permalink(&s.path))),
-            ("content", views::html(&site.section_rendered[i].html)),
-            ("entries", self.shared.cards(entries)),
-            ("subsections", subsections),
-            ("extra", Value::from_serializable(&s.front.extra)),
-        ])
-    }
+/// Section `i`, with `entries` (its entries, or the part of them a page shows).
+fn section(reads: &Reads<'_>, i: usize, entries: &[EntryId]) -> Value {
+    let config = reads.config();
+    let id = SectionId(i as u32);
+    let (s, r) = reads.get(SectionData(id));
+    let subsections = views::list(reads.get(Subsections(id)).into_iter().map(
+        |(title, path, count)| {
+            obj([
+                ("title", text(title)),
+                ("url", text(&config.url(path))),
+                ("count", Value::from(count)),
+            ])
+        },
+    ));
+    obj([
+        ("title", text(&s.title)),
+        (
+            "description",
+            views::opt_text(s.front.description.as_deref()),
+        ),
+        ("url", text(&config.url(&s.path))),
+        ("permalink", text(&config.permalink(&s.path))),
+        ("content", views::html(&r.html)),
+        ("entries", views::cards(reads, entries)),
+        ("subsections", subsections),
+        ("extra", Value::from_serializable(&s.front.extra)),
+    ])
+}
 
-    /// The dated entries `ids` grouped by year: `[{year, entries}]`, in their order.
-    fn timeline(&self, site: &Site, ids: &[EntryId]) -> Value {
-        let mut years: Vec<Value> = Vec::new();
-        let mut current: Option<(i32, Vec<EntryId>)> = None;
-        let flush = |(year, ids): (i32, Vec<EntryId>), years: &mut Vec<Value>| {
-            years.push(obj([
-                ("year", Value::from(year as i64)),
-                ("entries", self.shared.cards(&ids)),
-            ]));
-        };
-        for &id in ids {
-            let year = site.entry(id).front.date.map_or(0, |d| d.year());
-            match &mut current {
-                Some((y, ids)) if *y == year => ids.push(id),
-                _ => {
-                    if let Some(done) = current.take() {
-                        flush(done, &mut years);
-                    }
-                    current = Some((year, vec![id]));
+/// The dated entries `ids` grouped by year: `[{year, entries}]`, in their order.
+fn timeline(reads: &Reads<'_>, ids: &[EntryId]) -> Value {
+    let mut years: Vec<Value> = Vec::new();
+    let mut current: Option<(i32, Vec<EntryId>)> = None;
+    let flush = |(year, ids): (i32, Vec<EntryId>), years: &mut Vec<Value>| {
+        years.push(obj([
+            ("year", Value::from(year as i64)),
+            ("entries", views::cards(reads, &ids)),
+        ]));
+    };
+    for &id in ids {
+        let year = reads.get(DateOf(id)).map_or(0, |d| d.year());
+        match &mut current {
+            Some((y, ids)) if *y == year => ids.push(id),
+            _ => {
+                if let Some(done) = current.take() {
+                    flush(done, &mut years);
                 }
+                current = Some((year, vec![id]));
             }
         }
-        if let Some(done) = current {
-            flush(done, &mut years);
-        }
-        Value::from(years)
     }
-
-    /// Tags by how many entries carry them, then by name.
-    fn top_tags(&self, site: &Site, n: usize) -> Value {
-        let order = site.tags_by_use();
-        views::list(
-            order
-                .into_iter()
-                .take(n)
-                .map(|i| self.shared.tags[i].clone()),
-        )
+    if let Some(done) = current {
+        flush(done, &mut years);
     }
+    Value::from(years)
 }
 
-/// The items that page `n` of a list of `len` shows, `per` to a page (0: all on one).
-fn page_range(n: u32, len: usize, per: usize) -> std::ops::Range<usize> {
-    if per == 0 {
-        return 0..len;
-    }
-    let start = (n as usize).saturating_mul(per).min(len);
-    start..start.saturating_add(per).min(len)
-}
-
-/// The number of the page that shows item `index` of a list, `per` to a page.
-fn page_of(index: usize, per: usize) -> u32 {
-    u32::try_from(index.checked_div(per).unwrap_or(0)).unwrap_or(u32::MAX)
-}
-
-/// The page of `/sources/` that lists source `index`.
-pub fn source_page(site: &Site, index: usize) -> Page {
-    Page::Sources(page_of(index, site.config.paginate_by))
+/// The `n` most used tags, with their counts: most first, then by slug.
+fn top_tags(reads: &Reads<'_>, n: u32) -> Value {
+    views::list(
+        reads
+            .get(TopTags(n))
+            .into_iter()
+            .map(|t| reads.get(TagValue(t)).clone()),
+    )
 }
 
 /// Every year of the timeline, with the URL of its heading on the page where it starts:
@@ -520,21 +363,22 @@ fn year_index(site: &Site) -> Value {
     Value::from(years)
 }
 
-/// Where `page` stands in its list of `total` entries: `paginator` in templates.
-fn paginator(site: &Site, shared: &Shared, page: Page, total: usize) -> Value {
-    let config = &site.config;
-    let count = page.siblings(site).count();
+/// Where `page` stands in its list of `total` items, on `count` pages: `paginator` in
+/// templates.
+fn paginator(reads: &Reads<'_>, page: Page, total: usize, count: u32) -> Value {
+    let config = reads.config();
+    let count = count as usize;
     let n = page.number() as usize;
     let at = |i: Option<usize>| {
         i.filter(|&i| i < count).map_or_else(Value::none, |i| {
-            text(&config.url(&page.numbered(i as u32).path(site)))
+            text(&config.url(&reads.path(page.numbered(i as u32))))
         })
     };
-    let pages = shared
-        .page_lists
-        .get(&page.numbered(0))
+    let first = page.numbered(0);
+    let pages = reads
+        .get(PageList(first))
         .cloned()
-        .unwrap_or_else(|| page_list(site, page));
+        .unwrap_or_else(|| page_list(config, count as u32, |i| reads.path(first.numbered(i))));
     obj([
         ("number", Value::from(n + 1)),
         ("count", Value::from(count)),
@@ -550,11 +394,11 @@ fn paginator(site: &Site, shared: &Shared, page: Page, total: usize) -> Value {
 
 /// The pages of the list `page` is in: `[{number, url}]`. The same for every page of the
 /// list, so made once a build for each list (in [`Shared`]).
-fn page_list(site: &Site, page: Page) -> Value {
-    views::list(page.siblings(site).enumerate().map(|(i, p)| {
+fn page_list(config: &crate::config::Config, count: u32, path: impl Fn(u32) -> String) -> Value {
+    views::list((0..count).map(|i| {
         obj([
             ("number", Value::from(i + 1)),
-            ("url", text(&site.config.url(&p.path(site)))),
+            ("url", text(&config.url(&path(i)))),
         ])
     }))
 }
@@ -567,7 +411,11 @@ fn page_lists(site: &Site) -> std::collections::HashMap<Page, Value> {
         .filter(|p| p.number() == 1)
         .map(|second| {
             let first = second.numbered(0);
-            (first, page_list(site, first))
+            let count = first.siblings(site).count() as u32;
+            (
+                first,
+                page_list(&site.config, count, |i| first.numbered(i).path(site)),
+            )
         })
         .collect()
 }

@@ -4,7 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::graph::{EntryId, Site};
+use super::reads::{
+    Backlinks, EntryData, Label, Links, Reads, RelatedTo, TagId, TagNeighbours, TagStat, TopTags,
+};
+use crate::graph::EntryId;
 use crate::text::xml_escape;
 
 /// How a neighbour relates to the entry in the middle.
@@ -115,19 +118,10 @@ fn px(v: f64) -> i64 {
 }
 
 /// The neighbours of an entry: linked both ways, linked to, linking here, then related.
-fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
-    let out: Vec<EntryId> = {
-        let mut v: Vec<EntryId> = site.rendered[id.index()]
-            .links
-            .iter()
-            .map(|l| EntryId(l.target))
-            .filter(|&t| t != id)
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let incoming: Vec<EntryId> = site.backlinks[id.index()].iter().map(|b| b.from).collect();
+fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
+    let mut out = reads.get(Links(id));
+    out.retain(|&t| t != id);
+    let incoming: Vec<EntryId> = reads.get(Backlinks(id)).iter().map(|b| b.from).collect();
     let mut list: Vec<(EntryId, Relation)> = Vec::new();
     for &t in &out {
         let relation = if incoming.contains(&t) {
@@ -142,14 +136,14 @@ fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
             list.push((f, Relation::LinkedFrom));
         }
     }
-    for r in &site.related[id.index()] {
+    for r in reads.get(RelatedTo(id)) {
         if !list.iter().any(|(e, _)| *e == r.id) {
             list.push((r.id, Relation::Related));
         }
     }
     list.sort_by(|a, b| {
         a.1.cmp(&b.1)
-            .then_with(|| site.entry(a.0).sort_title.cmp(&site.entry(b.0).sort_title))
+            .then_with(|| reads.get(Label(a.0)).3.cmp(reads.get(Label(b.0)).3))
     });
     list.truncate(MAX_NEIGHBOURS);
     list
@@ -158,17 +152,17 @@ fn neighbours(site: &Site, id: EntryId) -> Vec<(EntryId, Relation)> {
 /// The entry's neighbourhood as an SVG: the entry in the middle, its neighbours on a
 /// circle around it, coloured by kind, the edge style saying how they relate. Empty when
 /// the entry has no neighbours.
-pub fn neighbourhood(site: &Site, id: EntryId) -> String {
-    let list = neighbours(site, id);
+pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
+    let list = neighbours(reads, id);
     if list.is_empty() {
         return String::new();
     }
-    let config = &site.config;
+    let config = reads.config();
     // Wide enough for labels of LABEL_CHARS characters left and right of the circle.
     let (width, height) = (900.0f64, 440.0f64);
     let (cx, cy) = (width / 2.0, height / 2.0);
     let (rx, ry) = (170.0, 165.0);
-    let entry = site.entry(id);
+    let (entry, _) = reads.get(EntryData(id));
     let mut svg = String::with_capacity(4096);
     let _ = write!(
         svg,
@@ -207,8 +201,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
     }
     svg.push_str("</g><g class=\"nodes\">");
     for ((other, relation), (x, y)) in list.iter().zip(&positions) {
-        let e = site.entry(*other);
-        let kind = &config.kinds.get(e.front.kind).name;
+        let (title, path, kind, _) = reads.get(Label(*other));
         let anchor = if *x < cx - 1.0 {
             "end"
         } else if *x > cx + 1.0 {
@@ -216,7 +209,7 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
         } else {
             "middle"
         };
-        let lines = wrap(&e.front.title, LABEL_CHARS, 2);
+        let lines = wrap(title, LABEL_CHARS, 2);
         let below = (lines.len() - 1) as f64 * LINE;
         // The first line's baseline: the lines centred beside the circle, or stacked
         // above or below it.
@@ -227,12 +220,9 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
             _ => (*x, y + 20.0),
         };
         svg.push_str("<a href=\"");
-        xml_escape(&mut svg, &config.url(&e.path));
+        xml_escape(&mut svg, &config.url(path));
         svg.push_str("\"><title>");
-        xml_escape(
-            &mut svg,
-            &format!("{} ({}, {})", e.front.title, kind, relation.label()),
-        );
+        xml_escape(&mut svg, &format!("{title} ({kind}, {})", relation.label()));
         let _ = write!(
             svg,
             "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"7\"/><text text-anchor=\"{anchor}\">",
@@ -267,18 +257,18 @@ pub fn neighbourhood(site: &Site, id: EntryId) -> String {
 
 /// The tags as a graph: the most used tags, joined where entries carry both, laid out by
 /// a fixed number of force-directed steps from fixed starting points.
-pub fn tag_graph(site: &Site, max_tags: usize) -> String {
-    let mut order = site.tags_by_use();
-    order.truncate(max_tags);
-    order.sort_by(|&a, &b| site.tags[a].slug.cmp(&site.tags[b].slug));
+pub fn tag_graph(reads: &Reads<'_>, max_tags: u32) -> String {
+    let mut order: Vec<TagId> = reads.get(TopTags(max_tags));
+    let stat = |t: TagId| reads.get(TagStat(t));
+    order.sort_by(|&a, &b| stat(a).1.cmp(stat(b).1));
     if order.is_empty() {
         return String::new();
     }
-    let slot: std::collections::HashMap<usize, usize> =
+    let slot: std::collections::HashMap<TagId, usize> =
         order.iter().enumerate().map(|(i, &t)| (t, i)).collect();
     let mut edges: Vec<(usize, usize, usize)> = Vec::new();
     for (i, &t) in order.iter().enumerate() {
-        for &(other, count) in &site.tag_neighbours[t] {
+        for (other, count) in reads.get(TagNeighbours(t)) {
             if let Some(&j) = slot.get(&other)
                 && i < j
             {
@@ -344,20 +334,13 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
         .round();
     fit(&mut pos, width, height, 40.0, 40.0);
 
-    let config = &site.config;
-    let max_entries = order
-        .iter()
-        .map(|&t| site.tags[t].entries.len())
-        .max()
-        .unwrap_or(1) as f64;
+    let config = reads.config();
+    let max_entries = order.iter().map(|&t| stat(t).2).max().unwrap_or(1) as f64;
     let radius: Vec<f64> = order
         .iter()
-        .map(|&t| 4.0 + 14.0 * (site.tags[t].entries.len() as f64 / max_entries).sqrt())
+        .map(|&t| 4.0 + 14.0 * (stat(t).2 as f64 / max_entries).sqrt())
         .collect();
-    let names: Vec<String> = order
-        .iter()
-        .map(|&t| shorten(&site.tags[t].name, 40))
-        .collect();
+    let names: Vec<String> = order.iter().map(|&t| shorten(stat(t).0, 40)).collect();
     let nodes: Vec<(f64, f64, f64)> = pos
         .iter()
         .zip(&radius)
@@ -379,17 +362,14 @@ pub fn tag_graph(site: &Site, max_tags: usize) -> String {
     }
     svg.push_str("</g><g class=\"nodes\">");
     for (i, &t) in order.iter().enumerate() {
-        let tag = &site.tags[t];
+        let (name, slug, count) = stat(t);
         let (x, y) = pos[i];
         let r = radius[i];
         let label = &labels[i];
         svg.push_str("<a href=\"");
-        xml_escape(&mut svg, &config.url(&format!("tags/{}/", tag.slug)));
+        xml_escape(&mut svg, &config.url(&crate::pages::tag(slug)));
         svg.push_str("\"><title>");
-        xml_escape(
-            &mut svg,
-            &format!("{} ({} entries)", tag.name, tag.entries.len()),
-        );
+        xml_escape(&mut svg, &format!("{name} ({count} entries)"));
         let _ = write!(
             svg,
             "</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",

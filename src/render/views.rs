@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::content::Date;
+use super::reads::{
+    Backlinks, Card, Citers, EntryData, EntrySources, KindRef, Label, Neighbours, Reads, RelatedTo,
+    SectionOf, Source, SourceData, SourceId, Speaker, Statements, TagId, TagName, TagRef,
+};
+use crate::content::{Date, Entry};
 use crate::graph::{EntryId, Site};
 use crate::markdown::Heading;
 
@@ -86,7 +90,7 @@ impl Shared {
             kind_counts[entry.front.kind.0 as usize] += 1;
         }
         let kind_value = |k: &crate::config::KindDef, count: Option<usize>| {
-            let url = config.url(&format!("{}/", crate::text::slugify(&k.plural)));
+            let url = config.url(&crate::pages::kind(&k.plural));
             let mut fields = BTreeMap::from([
                 ("name", text(&k.name)),
                 ("title", text(&k.title)),
@@ -112,7 +116,7 @@ impl Shared {
             let mut fields = BTreeMap::from([
                 ("name", text(&t.name)),
                 ("slug", text(&t.slug)),
-                ("url", text(&config.url(&format!("tags/{}/", t.slug)))),
+                ("url", text(&config.url(&crate::pages::tag(&t.slug)))),
             ]);
             if count {
                 fields.insert("count", Value::from(t.entries.len()));
@@ -151,7 +155,13 @@ impl Shared {
                     ("summary", text(summary)),
                     (
                         "tags",
-                        list(e.front.tags.iter().map(|t| own_tag(site, &tag_refs, t))),
+                        list(e.front.tags.iter().map(|t| {
+                            let listed = site
+                                .tag_index
+                                .get(&t.slug)
+                                .map(|&i| (site.tags[i].name.as_str(), &tag_refs[i]));
+                            spelled(config, t, listed)
+                        })),
                     ),
                 ])
             })
@@ -203,14 +213,6 @@ impl Shared {
             page_lists: super::page_lists(site),
         }
     }
-
-    pub fn card(&self, id: EntryId) -> Value {
-        self.cards[id.index()].clone()
-    }
-
-    pub fn cards(&self, ids: &[EntryId]) -> Value {
-        list(ids.iter().map(|&id| self.card(id)))
-    }
 }
 
 /// The table of contents as a tree: `[{level, id, title, children}]`.
@@ -235,56 +237,53 @@ pub fn toc(headings: &[Heading]) -> Value {
     Value::from(build(headings, &mut i, top))
 }
 
-/// A merged source: its data, its anchor on `/sources/`, and the entries citing it.
-pub fn source(
-    site: &Site,
-    shared: &Shared,
-    index: usize,
-    except: Option<EntryId>,
-    limit: usize,
-) -> Value {
-    let s = &site.sources[index];
+/// A merged source: its data, its anchor on `/sources/`, and the first `limit` entries
+/// citing it other than `except`.
+pub fn source(reads: &Reads<'_>, index: SourceId, except: Option<EntryId>, limit: u32) -> Value {
+    let config = reads.config();
+    let SourceData { info: s, page } = reads.get(Source(index));
     // A popular source is cited by thousands of entries: take only what is shown, so that
     // each citing entry's page costs the same however many cite it.
-    let shown: Vec<EntryId> = s
-        .entries
-        .iter()
-        .copied()
-        .filter(|&e| Some(e) != except)
-        .take(limit)
-        .collect();
-    let count = s.entries.len() - usize::from(except.is_some_and(|e| s.entries.contains(&e)));
+    let (shown, count) = reads.get(Citers {
+        source: index,
+        except,
+        limit,
+    });
     obj([
         ("id", opt_text(s.id.as_deref())),
         ("anchor", text(&s.anchor)),
         (
             "site_url",
-            text(&format!(
-                "{}#{}",
-                site.config.url(&super::source_page(site, index).path(site)),
-                s.anchor
-            )),
+            text(&format!("{}#{}", config.url(&reads.path(page)), s.anchor)),
         ),
         ("title", text(&s.title)),
         ("url", opt_text(s.url.as_deref())),
         ("publisher", opt_text(s.publisher.as_deref())),
         ("author", opt_text(s.author.as_deref())),
         ("date", date(s.date.as_ref())),
-        ("cited_by", shared.cards(&shown)),
+        ("cited_by", cards(reads, &shown)),
         ("cited_by_count", Value::from(count)),
     ])
 }
 
+/// The cards of `ids`, in their order.
+pub fn cards(reads: &Reads<'_>, ids: &[EntryId]) -> Value {
+    list(ids.iter().map(|&id| reads.get(Card(id)).clone()))
+}
+
 /// A statement's speaker: `{name, url}` (the URL of the speaker's entry, or none).
-fn speaker(site: &Site, id: EntryId) -> Value {
-    let Some(name) = site.entry(id).front.speaker.as_deref() else {
+fn speaker(reads: &Reads<'_>, entry: &Entry, id: EntryId) -> Value {
+    let Some(name) = entry.front.speaker.as_deref() else {
         return Value::none();
     };
-    match site.speakers[id.index()] {
-        Some(person) => obj([
-            ("name", text(&site.entry(person).front.title)),
-            ("url", text(&site.config.url(&site.entry(person).path))),
-        ]),
+    match reads.get(Speaker(id)) {
+        Some(person) => {
+            let (title, path, _, _) = reads.get(Label(person));
+            obj([
+                ("name", text(title)),
+                ("url", text(&reads.config().url(path))),
+            ])
+        }
         None => obj([
             (
                 "name",
@@ -295,32 +294,45 @@ fn speaker(site: &Site, id: EntryId) -> Value {
     }
 }
 
-/// Everything about one entry, for its own page.
 /// An entry's tag as the entry spells it: `C++` stays `C++` on its own page and card when
 /// the tag it shares the slug `c` with is listed as `C` (a warning says so at build).
-fn own_tag(site: &Site, tag_refs: &[Value], tag: &crate::content::Tag) -> Value {
+/// `listed` is the tag as the site lists it (its name and value without a count).
+fn spelled(
+    config: &crate::config::Config,
+    tag: &crate::content::Tag,
+    listed: Option<(&str, &Value)>,
+) -> Value {
     use crate::content::front_matter::spelling_key;
-    let t = site.tag_index[&tag.slug];
-    let info = &site.tags[t];
-    if spelling_key(&tag.name) == spelling_key(&info.name) {
-        return tag_refs[t].clone();
+    if let Some((name, value)) = listed
+        && spelling_key(&tag.name) == spelling_key(name)
+    {
+        return value.clone();
     }
     obj([
         ("name", text(&tag.name)),
-        ("slug", text(&info.slug)),
-        (
-            "url",
-            text(&site.config.url(&format!("tags/{}/", info.slug))),
-        ),
+        ("slug", text(&tag.slug)),
+        ("url", text(&config.url(&crate::pages::tag(&tag.slug)))),
     ])
 }
 
-pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
-    let config = &site.config;
-    let e = site.entry(id);
-    let r = &site.rendered[id.index()];
+fn own_tag(reads: &Reads<'_>, tag: &crate::content::Tag) -> Value {
+    let listed = reads
+        .tag_id(&tag.slug)
+        .map(|t| (reads.get(TagName(t)), reads.get(TagRef(t))));
+    spelled(reads.config(), tag, listed)
+}
+
+/// An entry's tags as it spells them.
+pub fn own_tags(reads: &Reads<'_>, entry: &Entry) -> Value {
+    list(entry.front.tags.iter().map(|t| own_tag(reads, t)))
+}
+
+/// Everything about one entry, for its own page.
+pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
+    let config = reads.config();
+    let (e, r) = reads.get(EntryData(id));
     let front = &e.front;
-    let kind = shared.kind_refs[front.kind.0 as usize].clone();
+    let kind = reads.get(KindRef(front.kind.0 as u32)).clone();
     let (summary_text, summary_html) = match &front.summary {
         Some(s) => (s.as_str(), None),
         None => (r.summary_text.as_str(), Some(r.summary_html.as_str())),
@@ -334,15 +346,15 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
             html(&escaped)
         }
     };
-    let (prev, next) = site.neighbours(id);
-    let section_index = site.entry_section[id.index()];
-    let section = &site.sections[section_index];
-    let backlinks = list(site.backlinks[id.index()].iter().map(|b| {
+    let (prev, next) = reads.get(Neighbours(id));
+    let (section_title, section_path) = reads.get(SectionOf(id));
+    let backlinks = list(reads.get(Backlinks(id)).iter().map(|b| {
         obj([
-            ("entry", shared.card(b.from)),
+            ("entry", reads.get(Card(b.from)).clone()),
             ("context", text(&b.context)),
         ])
     }));
+    let card = |id: Option<EntryId>| id.map_or_else(Value::none, |i| reads.get(Card(i)).clone());
     obj([
         ("title", text(&front.title)),
         ("url", text(&config.url(&e.path))),
@@ -359,50 +371,44 @@ pub fn entry_page(site: &Site, shared: &Shared, id: EntryId) -> Value {
         ("toc", toc(&r.headings)),
         ("word_count", Value::from(r.word_count)),
         ("reading_time", Value::from(reading_time(r.word_count))),
-        (
-            "tags",
-            list(
-                front
-                    .tags
-                    .iter()
-                    .map(|t| own_tag(site, &shared.tag_refs, t)),
-            ),
-        ),
+        ("tags", own_tags(reads, e)),
         ("aliases", list(front.aliases.iter().map(|a| text(a)))),
-        ("speaker", speaker(site, id)),
+        ("speaker", speaker(reads, e, id)),
         (
             "sources",
             list(
-                site.entry_sources[id.index()]
-                    .iter()
-                    .map(|&s| source(site, shared, s, Some(id), 5)),
+                reads
+                    .get(EntrySources(id))
+                    .into_iter()
+                    .map(|s| source(reads, s, Some(id), 5)),
             ),
         ),
         (
             "related",
-            list(site.related[id.index()].iter().map(|r| {
+            list(reads.get(RelatedTo(id)).iter().map(|r| {
                 obj([
-                    ("entry", shared.card(r.id)),
+                    ("entry", reads.get(Card(r.id)).clone()),
                     (
                         "shared",
-                        list(r.shared.iter().map(|&t| shared.tag_refs[t].clone())),
+                        list(
+                            r.shared
+                                .iter()
+                                .map(|&t| reads.get(TagRef(TagId(t as u32))).clone()),
+                        ),
                     ),
                 ])
             })),
         ),
-        ("statements", shared.cards(&site.statements[id.index()])),
-        ("relations_svg", html(&super::svg::neighbourhood(site, id))),
+        ("statements", cards(reads, reads.get(Statements(id)))),
+        ("relations_svg", html(&super::svg::neighbourhood(reads, id))),
         ("backlinks", backlinks),
-        (
-            "previous",
-            prev.map_or_else(Value::none, |p| shared.card(p)),
-        ),
-        ("next", next.map_or_else(Value::none, |n| shared.card(n))),
+        ("previous", card(prev)),
+        ("next", card(next)),
         (
             "section",
             obj([
-                ("title", text(&section.title)),
-                ("url", text(&config.url(&section.path))),
+                ("title", text(section_title)),
+                ("url", text(&config.url(section_path))),
             ]),
         ),
         ("draft", Value::from(front.draft)),

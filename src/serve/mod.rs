@@ -1,7 +1,6 @@
 //! `dossier serve`: builds the site into memory, serves it, watches the site's folders and
 //! rebuilds what a change affects, and tells open pages over Server-Sent Events.
 
-pub mod affected;
 pub mod conn;
 pub mod http;
 pub mod project;

@@ -1,23 +1,27 @@
-//! The site in memory, as `dossier serve` holds it: the graph, the compiled theme, and
-//! every output file. A change re-reads what changed, rebuilds the graph reusing what it
-//! can, and renders only the pages the change can affect.
+//! The site in memory, as `dossier serve` holds it: the graph, the compiled theme, every
+//! output file, and what each page and feed read when it was rendered. A change re-reads
+//! what changed, rebuilds the graph reusing what it can, and writes again exactly the
+//! outputs whose reads give something else in the new site (see `render::reads`), through
+//! the emit stage that `build` uses.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::affected::{Affected, affected};
 use super::watch::Changes;
 use crate::build::{self, Prepared};
 use crate::config::{Config, Overrides};
 use crate::content::{self, Content, Entry, Section, walk};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::emit::{self, Ctx, Output};
 use crate::graph::{self, Site};
 use crate::markdown::Highlighter;
-use crate::output::{Sink, feed, search, sitemap};
-use crate::render::{Page, Theme};
+use crate::output::{Sink, search, sitemap};
+use crate::pages::{self, Page};
+use crate::render::Theme;
+use crate::render::reads::{Deps, Maps, View};
 
 /// Output files by site path (`places/baku/index.html`).
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -47,6 +51,8 @@ impl Sink for MemorySink {
 struct Built {
     prepared: Prepared,
     files: Files,
+    /// What each page and feed read when it was rendered.
+    recorded: HashMap<Output, Deps>,
     /// Each entry's search document, kept for entries that do not change.
     search_docs: Vec<Arc<str>>,
     /// The data files (sitemap, search index) are not written for this site yet.
@@ -58,7 +64,7 @@ struct Built {
 
 /// Data files that no page shows: `dossier serve` may write them after telling the pages
 /// to reload (see [`Project::defer_data`]).
-pub const DATA_FILES: [&str; 2] = ["sitemap.xml", "search-index.js"];
+pub const DATA_FILES: [&str; 2] = [pages::SITEMAP, pages::SEARCH_INDEX];
 
 /// `sitemap-N.xml`: a part of the sitemap of a site too large for one file.
 pub fn is_sitemap_part(path: &str) -> bool {
@@ -143,7 +149,8 @@ impl Project {
         let Some(built) = self.built.as_mut().filter(|b| b.data_pending) else {
             return Vec::new();
         };
-        let site = &built.prepared.site;
+        let prepared = &built.prepared;
+        let site = &prepared.site;
         let mut files = built.files.clone();
         let pages = Page::all(site);
         // Parts of the last sitemap that this one does not have go.
@@ -151,16 +158,26 @@ impl Project {
         for gone in built.sitemap_parts.iter().filter(|p| !parts.contains(p)) {
             files.remove(gone);
         }
-        for (name, xml) in sitemap::sitemaps(site, &pages) {
-            files.insert(name, Arc::new(xml.into_bytes()));
+        let mut data = vec![Output::Sitemaps];
+        if site.config.search {
+            data.push(Output::SearchIndex);
+        }
+        let ctx = Ctx {
+            root: &self.root,
+            site,
+            theme: &prepared.theme,
+            renderer: &prepared.renderer,
+            assets: &prepared.assets,
+            pages: &pages,
+            search_docs: Some(&built.search_docs),
+        };
+        let sink = MemorySink::default();
+        // Data files neither read nor are read by anything: nothing to record or to check.
+        let _ = emit::emit(&ctx, &data, &data, &sink);
+        for (rel, bytes) in sink.into_files() {
+            files.insert(rel, Arc::new(bytes));
         }
         built.sitemap_parts = parts;
-        if site.config.search {
-            files.insert(
-                "search-index.js".into(),
-                Arc::new(search::script(site, &built.search_docs).into_bytes()),
-            );
-        }
         let changed = changed_paths(&built.files, &files);
         built.files = files;
         built.data_pending = false;
@@ -232,7 +249,8 @@ impl Project {
             return failed(diagnostics);
         };
         let sink = MemorySink::default();
-        build::emit(&self.root, &prepared, &sink, &mut diagnostics, &mut |_| {});
+        let (pages, recorded) =
+            build::emit(&self.root, &prepared, &sink, &mut diagnostics, &mut |_| {});
         if diagnostics.has_errors() {
             return failed(diagnostics);
         }
@@ -246,10 +264,11 @@ impl Project {
             None => files.keys().cloned().collect(),
         };
         let search_docs = search::docs(&prepared.site);
-        let sitemap_parts = sitemap_parts(&Page::all(&prepared.site));
+        let sitemap_parts = sitemap_parts(&pages);
         self.built = Some(Built {
             prepared,
             files,
+            recorded,
             search_docs,
             data_pending: false,
             sitemap_parts,
@@ -294,21 +313,40 @@ impl Project {
         }
         let mut renderer = old.renderer.clone();
         let old_shared = renderer.refresh(&site, &old.site);
+        let maps = Maps::between(&old.site, &site);
+        let (old_view, new_view) = (
+            View::new(&old.site, &old_shared),
+            View::new(&site, renderer.shared()),
+        );
         let pages = Page::all(&site);
-        let to_render: Vec<Page> = match affected(&old.site, &old_shared, &site, renderer.shared())
-        {
-            Affected::All => pages.clone(),
-            Affected::Pages(set) => set.into_iter().collect(),
-        };
-        let sink = MemorySink::default();
-        diagnostics.extend(build::render_pages(&site, &renderer, &to_render, &sink));
-
-        // The extras that depend on content. Tag feeds only for the tags whose page was
-        // rendered: a feed shows nothing a tag page does not.
-        let mut extras: Vec<(String, String)> = vec![(
-            "atom.xml".into(),
-            feed::atom(&site, &site.config.title, "atom.xml", "", &site.newest),
-        )];
+        let plan = emit::plan(&site, &old.theme, &found_assets, &pages);
+        // The pages and feeds of the last build whose every read gives the same in the new
+        // site, at the same place: their files stay.
+        let kept: HashMap<Output, Deps> = built
+            .recorded
+            .par_iter()
+            .filter_map(|(&o, deps)| {
+                let new = o.translate(&maps)?;
+                let same =
+                    o.same_place(&old.site, new, &site) && deps.same(old_view, new_view, &maps);
+                same.then(|| deps.translate(&maps))
+                    .flatten()
+                    .map(|d| (new, d))
+            })
+            .collect();
+        let assets_changed = found_assets != old.assets;
+        let to_write: Vec<Output> = plan
+            .iter()
+            .copied()
+            .filter(|o| match o {
+                Output::Page(_) | Output::Feed(_) => !kept.contains_key(o),
+                Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
+                // From the configuration alone, which rebuilds everything when it changes.
+                Output::Robots | Output::HighlightCss => false,
+                // Written by `complete_data`; static files by `statics`.
+                Output::Sitemaps | Output::SearchIndex | Output::Static(_) => false,
+            })
+            .collect();
         let search_docs: Vec<Arc<str>> = site
             .ids()
             .collect::<Vec<_>>()
@@ -329,81 +367,82 @@ impl Project {
                 }
             })
             .collect();
-        let tag_feeds: Vec<(String, String)> = to_render
-            .par_iter()
-            .filter_map(|p| match p {
-                // One feed a tag, with its first page.
-                Page::Tag(t, 0) => {
-                    let tag = &site.tags[*t];
-                    let path = format!("tags/{}/", tag.slug);
-                    let title = format!("{} — {}", site.config.title, tag.name);
-                    Some((
-                        format!("{path}atom.xml"),
-                        feed::atom(
-                            &site,
-                            &title,
-                            &format!("{path}atom.xml"),
-                            &path,
-                            &tag.entries,
-                        ),
-                    ))
-                }
-                _ => None,
-            })
-            .collect();
-        extras.extend(tag_feeds);
-        for (rel, text) in extras {
-            let _ = sink.write(&rel, text.as_bytes());
-        }
-        let assets = found_assets;
-        if assets != old.assets {
-            diagnostics.extend(build::copy_files(
-                &self.root,
-                &site,
-                &Theme::default(),
-                &assets,
-                &pages,
-                &sink,
-            ));
-        }
+        let ctx = Ctx {
+            root: &self.root,
+            site: &site,
+            theme: &old.theme,
+            renderer: &renderer,
+            assets: &found_assets,
+            pages: &pages,
+            search_docs: None,
+        };
+        let sink = MemorySink::default();
+        let emitted = emit::emit(&ctx, &to_write, &plan, &sink);
+        diagnostics.extend(emitted.diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
 
         let mut files = built.files.clone();
-        // Pages, feeds and assets that no longer exist.
+        // The files of the last build that no output of this one writes.
         let old_pages = Page::all(&old.site);
-        if old_pages != pages || !Arc::ptr_eq(&old.site.names, &site.names) {
-            let old_files: BTreeSet<String> =
-                old_pages.iter().map(|p| p.output_file(&old.site)).collect();
-            let new_files: BTreeSet<String> = pages.iter().map(|p| p.output_file(&site)).collect();
-            for gone in old_files.difference(&new_files) {
-                files.remove(gone);
-            }
-        }
-        for tag in old.site.tags.iter() {
-            if !site.tag_index.contains_key(&tag.slug) {
-                files.remove(&format!("tags/{}/atom.xml", tag.slug));
-            }
-        }
-        for asset in &old.assets {
-            if !assets.contains(asset) {
-                let (dir, name) = asset.rsplit_once('/').unwrap_or(("", asset));
-                files.remove(&format!("{}{name}", content::entry::dir_path(dir)));
-            }
+        let old_ctx = Ctx {
+            root: &self.root,
+            site: &old.site,
+            theme: &old.theme,
+            renderer: &old.renderer,
+            assets: &old.assets,
+            pages: &old_pages,
+            search_docs: None,
+        };
+        let old_plan = emit::plan(&old.site, &old.theme, &old.assets, &old_pages);
+        let data = |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex);
+        let gone: Vec<String> = if maps.is_identity() && old_plan == plan {
+            // One output for one: only those written again can have moved.
+            to_write
+                .iter()
+                .filter(|o| !data(o))
+                .flat_map(|&o| {
+                    let new: HashSet<String> = o.files(&ctx).into_iter().collect();
+                    o.files(&old_ctx)
+                        .into_iter()
+                        .filter(move |f| !new.contains(f))
+                })
+                .collect()
+        } else {
+            let new: HashSet<String> = plan
+                .iter()
+                .filter(|o| !data(o))
+                .flat_map(|o| o.files(&ctx))
+                .collect();
+            old_plan
+                .iter()
+                .filter(|o| !data(o))
+                .flat_map(|o| o.files(&old_ctx))
+                .filter(|f| !new.contains(f))
+                .collect()
+        };
+        for path in gone {
+            files.remove(&path);
         }
         for (rel, bytes) in sink.into_files() {
             files.insert(rel, Arc::new(bytes));
         }
+        let (mut kept, mut fresh) = (kept, emitted.recorded);
+        let recorded: HashMap<Output, Deps> = plan
+            .iter()
+            .filter_map(|o| fresh.remove(o).or_else(|| kept.remove(o)).map(|d| (*o, d)))
+            .collect();
         let prepared = Prepared {
             site,
             theme: old.theme.clone(),
             renderer,
-            assets,
+            assets: found_assets,
         };
         Ok(Built {
             prepared,
             files,
+            recorded,
             search_docs,
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
@@ -467,17 +506,22 @@ impl Project {
         let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
             return failed(diagnostics);
         };
-        let site = &built.prepared.site;
+        let prepared = &built.prepared;
+        let site = &prepared.site;
         let pages = Page::all(site);
-        let sink = MemorySink::default();
-        diagnostics.extend(build::copy_files(
-            &self.root,
+        let plan = emit::plan(site, &theme, &prepared.assets, &pages);
+        let ctx = Ctx {
+            root: &self.root,
             site,
-            &theme,
-            &[],
-            &pages,
-            &sink,
-        ));
+            theme: &theme,
+            renderer: &prepared.renderer,
+            assets: &prepared.assets,
+            pages: &pages,
+            search_docs: None,
+        };
+        let statics: Vec<Output> = (0..theme.statics.len()).map(Output::Static).collect();
+        let sink = MemorySink::default();
+        diagnostics.extend(emit::emit(&ctx, &statics, &plan, &sink).diagnostics);
         if diagnostics.has_errors() {
             return failed(diagnostics);
         }

@@ -1,0 +1,251 @@
+//! The emit stage, shared by `build`, `check` and `serve`: one list of every file the
+//! site has ([`plan`]), one function that writes any part of it to a sink ([`emit`]), and
+//! one place that says where each file goes ([`Output::files`]). `serve` hands [`emit`]
+//! the outputs an edit made stale; `build` and `check` hand it all of them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::entry::dir_path;
+use crate::diagnostics::Diagnostic;
+use crate::fs;
+use crate::graph::Site;
+use crate::markdown::highlight;
+use crate::output::{Sink, feed, search, sitemap};
+use crate::pages::{self, Page};
+use crate::render::reads::{Deps, Maps, Reads, View};
+use crate::render::theme::StaticSource;
+use crate::render::{Renderer, Theme};
+
+/// One output of the site: a file, or for the sitemap the files of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Output {
+    Page(Page),
+    /// The site's feed (`None`) or a tag's (an index into the site's tags).
+    Feed(Option<usize>),
+    Robots,
+    HighlightCss,
+    /// `search-index.js`, when the site has search.
+    SearchIndex,
+    /// `sitemap.xml`, and its parts when the site is too large for one file.
+    Sitemaps,
+    /// A static file of the theme or of `static/` (an index into the theme's statics).
+    Static(usize),
+    /// A file beside the entries in `content/` (an index into the assets).
+    Asset(usize),
+}
+
+/// What the outputs are made from.
+pub struct Ctx<'a> {
+    pub root: &'a Path,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub renderer: &'a Renderer,
+    /// Files under `content/` that are not Markdown.
+    pub assets: &'a [String],
+    /// Every page of the site.
+    pub pages: &'a [Page],
+    /// Each entry's search document, where the caller kept them; made here otherwise.
+    pub search_docs: Option<&'a [Arc<str>]>,
+}
+
+/// Every output of the site: the pages (lists first, so that a long one does not render
+/// alone at the end), the feeds, the data files, the static files and the assets.
+pub fn plan(site: &Site, theme: &Theme, assets: &[String], pages: &[Page]) -> Vec<Output> {
+    let mut plan: Vec<Output> = pages.iter().map(|&p| Output::Page(p)).collect();
+    plan.push(Output::Feed(None));
+    plan.extend((0..site.tags.len()).map(|t| Output::Feed(Some(t))));
+    plan.extend([Output::Robots, Output::HighlightCss, Output::Sitemaps]);
+    if site.config.search {
+        plan.push(Output::SearchIndex);
+    }
+    plan.extend((0..theme.statics.len()).map(Output::Static));
+    plan.extend((0..assets.len()).map(Output::Asset));
+    plan
+}
+
+impl Output {
+    /// The site paths this output writes.
+    pub fn files(self, ctx: &Ctx<'_>) -> Vec<String> {
+        let site = ctx.site;
+        match self {
+            Output::Page(p) => vec![p.output_file(site)],
+            Output::Feed(None) => vec![pages::FEED.into()],
+            Output::Feed(Some(t)) => vec![pages::tag_feed(&site.tags[t].slug)],
+            Output::Robots => vec![pages::ROBOTS.into()],
+            Output::HighlightCss => vec![pages::HIGHLIGHT_CSS.into()],
+            Output::SearchIndex => vec![pages::SEARCH_INDEX.into()],
+            Output::Sitemaps => sitemap::names(ctx.pages),
+            Output::Static(i) => vec![ctx.theme.statics[i].rel.clone()],
+            Output::Asset(i) => vec![asset_file(&ctx.assets[i])],
+        }
+    }
+
+    /// Whether the output is rendered from what it reads (and so can be kept after an edit
+    /// when nothing it read changed).
+    pub fn is_recorded(self) -> bool {
+        matches!(self, Output::Page(_) | Output::Feed(_))
+    }
+
+    /// The same output in the new site.
+    pub fn translate(self, maps: &Maps) -> Option<Output> {
+        match self {
+            Output::Page(p) => maps.page(p).map(Output::Page),
+            Output::Feed(Some(t)) => maps.tag_index(t).map(|t| Output::Feed(Some(t))),
+            other => Some(other),
+        }
+    }
+
+    /// Whether the output `new` of `new_site` is written where this one was in `old`.
+    pub fn same_place(self, old: &Site, new: Output, new_site: &Site) -> bool {
+        match (self, new) {
+            (Output::Page(a), Output::Page(b)) => a.same_place(old, b, new_site),
+            (Output::Feed(Some(a)), Output::Feed(Some(b))) => {
+                old.tags[a].slug == new_site.tags[b].slug
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// Where a file of `content/` is copied: beside the page of its folder.
+fn asset_file(rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    format!("{}{name}", dir_path(dir))
+}
+
+/// What writing some outputs did.
+#[derive(Default)]
+pub struct Emitted {
+    /// What each rendered output read.
+    pub recorded: HashMap<Output, Deps>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Writes `outputs` to the sink, in parallel. `all` is every output of the site: a static
+/// file or an asset may not take the place of another output.
+pub fn emit(ctx: &Ctx<'_>, outputs: &[Output], all: &[Output], sink: &dyn Sink) -> Emitted {
+    let copies = outputs
+        .iter()
+        .any(|o| matches!(o, Output::Static(_) | Output::Asset(_)));
+    let generated: HashSet<String> = if copies {
+        all.iter()
+            .filter(|o| !matches!(o, Output::Static(_) | Output::Asset(_)))
+            .flat_map(|o| o.files(ctx))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let done: Vec<(Output, Option<Deps>, Vec<Diagnostic>)> = outputs
+        .par_iter()
+        .map(|&o| {
+            let (deps, problems) = write(ctx, o, &generated, sink);
+            (o, deps, problems)
+        })
+        .collect();
+    let mut emitted = Emitted::default();
+    for (o, deps, problems) in done {
+        if let Some(deps) = deps {
+            emitted.recorded.insert(o, deps);
+        }
+        emitted.diagnostics.extend(problems);
+    }
+    emitted
+}
+
+fn write(
+    ctx: &Ctx<'_>,
+    output: Output,
+    generated: &HashSet<String>,
+    sink: &dyn Sink,
+) -> (Option<Deps>, Vec<Diagnostic>) {
+    let site = ctx.site;
+    let put = |rel: &str, text: &str| sink.write(rel, text.as_bytes()).err();
+    let problems: Vec<Diagnostic> = match output {
+        Output::Page(page) => match ctx.renderer.render(site, page) {
+            Ok((html, deps)) => {
+                let problem = put(&page.output_file(site), &html);
+                return (Some(deps), problem.into_iter().collect());
+            }
+            Err(d) => vec![d],
+        },
+        Output::Feed(tag) => {
+            let reads = Reads::new(View::new(site, ctx.renderer.shared()));
+            let (path, xml) = match tag {
+                None => (String::new(), feed::site_feed(&reads)),
+                Some(t) => (pages::tag(&site.tags[t].slug), feed::tag_feed(&reads, t)),
+            };
+            let problem = put(&pages::feed(&path), &xml);
+            return (Some(reads.into_keys()), problem.into_iter().collect());
+        }
+        Output::Robots => put(pages::ROBOTS, &sitemap::robots(site))
+            .into_iter()
+            .collect(),
+        Output::HighlightCss => match highlight::stylesheet(&site.config.highlight) {
+            Ok(css) => put(pages::HIGHLIGHT_CSS, &css).into_iter().collect(),
+            Err(e) => vec![Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)],
+        },
+        Output::SearchIndex => sink
+            .write_with(pages::SEARCH_INDEX, &mut |w| {
+                search::write_index(site, ctx.search_docs, w)
+            })
+            .err()
+            .into_iter()
+            .collect(),
+        Output::Sitemaps => sitemap::sitemaps(site, ctx.pages)
+            .into_iter()
+            .filter_map(|(name, xml)| put(&name, &xml))
+            .collect(),
+        Output::Static(i) => {
+            let s = &ctx.theme.statics[i];
+            copy(
+                &s.rel,
+                &s.source,
+                &format!("static/{}", s.rel),
+                generated,
+                sink,
+            )
+        }
+        Output::Asset(i) => {
+            let rel = &ctx.assets[i];
+            let source = StaticSource::Disk(ctx.root.join("content").join(rel));
+            copy(
+                &asset_file(rel),
+                &source,
+                &format!("content/{rel}"),
+                generated,
+                sink,
+            )
+        }
+    };
+    (None, problems)
+}
+
+/// Copies a file to the site path `rel`; `label` names it in errors.
+fn copy(
+    rel: &str,
+    source: &StaticSource,
+    label: &str,
+    generated: &HashSet<String>,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    if generated.contains(rel) {
+        return vec![
+            Diagnostic::error(format!(
+                "`{rel}` is a page Dossier writes; the file would replace it"
+            ))
+            .in_file(label.to_string()),
+        ];
+    }
+    let bytes = match source {
+        StaticSource::BuiltIn(bytes) => std::borrow::Cow::Borrowed(*bytes),
+        StaticSource::Disk(path) => match fs::read(path) {
+            Ok(bytes) => std::borrow::Cow::Owned(bytes),
+            Err(e) => return vec![Diagnostic::error(e.to_string()).in_file(label.to_string())],
+        },
+    };
+    sink.write(rel, &bytes).err().into_iter().collect()
+}

@@ -1,0 +1,254 @@
+//! The URL scheme: every page of the site, where it lives, and how lists are paginated.
+//! Each path Dossier makes itself (`tags/{slug}/`, `page/N/`, `sources/`, the feeds) is
+//! spelled here once; the graph, the renderer, the sitemap and the server all ask here.
+
+use crate::graph::{EntryId, Site};
+
+pub const TAGS: &str = "tags/";
+pub const TIMELINE: &str = "timeline/";
+pub const SOURCES: &str = "sources/";
+pub const GRAPH: &str = "graph/";
+pub const SEARCH: &str = "search/";
+pub const NOT_FOUND: &str = "404.html";
+/// The site's own feed.
+pub const FEED: &str = "atom.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const HIGHLIGHT_CSS: &str = "highlight.css";
+pub const SEARCH_INDEX: &str = "search-index.js";
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// Site paths that Dossier writes itself, and what it writes there; no entry or section
+/// may take them.
+pub const RESERVED_PATHS: &[(&str, &str)] = &[
+    (TAGS, "the tag index"),
+    (TIMELINE, "the timeline"),
+    (SOURCES, "the list of sources"),
+    (GRAPH, "the graph of tags"),
+    (SEARCH, "the search page"),
+    ("__dossier/", "Dossier's own files"),
+];
+
+/// The page of the tag with this slug: `tags/{slug}/`.
+pub fn tag(slug: &str) -> String {
+    format!("{TAGS}{slug}/")
+}
+
+/// The page of a kind, named by its plural: `people/`.
+pub fn kind(plural: &str) -> String {
+    format!("{}/", crate::text::slugify(plural))
+}
+
+/// The feed of the page at `page_path` (`tags/x/atom.xml`; the site's own for `""`).
+pub fn feed(page_path: &str) -> String {
+    format!("{page_path}{FEED}")
+}
+
+/// The tag feed of the tag with this slug.
+pub fn tag_feed(slug: &str) -> String {
+    feed(&tag(slug))
+}
+
+/// Page `n` (from 0) of the list at `list`: the list itself, then `list/page/{n+1}/`.
+pub fn numbered(list: String, n: u32) -> String {
+    match n {
+        0 => list,
+        n => format!("{list}page/{}/", n + 1),
+    }
+}
+
+/// The file that holds the page at a folder path: `places/baku/index.html`.
+pub fn index_file(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// `sitemap-N.xml`: a part of the sitemap of a site too large for one file.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+/// One page of the site. A list (a section, a kind, a tag, the timeline) is paginated: its
+/// pages are numbered from 0, the first at the list's own URL and page `n` at `page/n+1/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    Home,
+    Entry(EntryId),
+    /// A folder of `content/` that is neither the content folder itself (the home page)
+    /// nor named after a kind (then it is that kind's page).
+    Section(usize, u32),
+    /// The index of a kind: an index into `Site::kind_pages`.
+    Kind(usize, u32),
+    Tags,
+    Tag(usize, u32),
+    Timeline(u32),
+    /// `/sources/`, paginated by sources.
+    Sources(u32),
+    Graph,
+    Search,
+    NotFound,
+}
+
+/// How many pages a list of `len` entries takes, `per` to a page (0: all on one).
+pub fn page_count(len: usize, per: usize) -> u32 {
+    if per == 0 || len == 0 {
+        1
+    } else {
+        u32::try_from(len.div_ceil(per)).unwrap_or(u32::MAX)
+    }
+}
+
+impl Page {
+    /// Every page of the site.
+    pub fn all(site: &Site) -> Vec<Page> {
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
+        pages.extend(Page::Timeline(0).siblings(site));
+        pages.extend(Page::Sources(0).siblings(site));
+        pages.push(Page::Graph);
+        if site.config.search {
+            pages.push(Page::Search);
+        }
+        // Lists first: one of them can hold every entry, and rendered last it would keep
+        // one thread busy alone at the end.
+        pages.extend((0..site.kind_pages.len()).flat_map(|k| Page::Kind(k, 0).siblings(site)));
+        pages.extend((0..site.tags.len()).flat_map(|t| Page::Tag(t, 0).siblings(site)));
+        pages.extend(
+            (1..site.sections.len())
+                .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
+                .flat_map(|i| Page::Section(i, 0).siblings(site)),
+        );
+        pages.extend(site.ids().map(Page::Entry));
+        pages
+    }
+
+    /// The entries of the list this page is a page of, in their order.
+    pub(crate) fn list<'s>(&self, site: &'s Site) -> Option<&'s [EntryId]> {
+        match *self {
+            Page::Section(i, _) => Some(&site.section_entries[i]),
+            Page::Kind(k, _) => Some(&site.kind_pages[k].entries),
+            Page::Tag(t, _) => Some(&site.tags[t].entries),
+            Page::Timeline(_) => Some(&site.timeline),
+            _ => None,
+        }
+    }
+
+    /// How many items (entries, or sources) the list this page is a page of holds.
+    pub(crate) fn list_len(&self, site: &Site) -> Option<usize> {
+        match self {
+            Page::Sources(_) => Some(site.sources.len()),
+            _ => self.list(site).map(<[EntryId]>::len),
+        }
+    }
+
+    /// The page's number in its list, from 0 (0 for pages that are not in a list).
+    pub fn number(&self) -> u32 {
+        match *self {
+            Page::Section(_, n)
+            | Page::Kind(_, n)
+            | Page::Tag(_, n)
+            | Page::Timeline(n)
+            | Page::Sources(n) => n,
+            _ => 0,
+        }
+    }
+
+    pub(crate) fn numbered(self, n: u32) -> Page {
+        match self {
+            Page::Section(i, _) => Page::Section(i, n),
+            Page::Kind(k, _) => Page::Kind(k, n),
+            Page::Tag(t, _) => Page::Tag(t, n),
+            Page::Timeline(_) => Page::Timeline(n),
+            Page::Sources(_) => Page::Sources(n),
+            other => other,
+        }
+    }
+
+    /// Every page of the list this page is a page of, first to last; the page alone when
+    /// it is not in a list.
+    pub fn siblings(self, site: &Site) -> impl Iterator<Item = Page> + use<> {
+        let count = self
+            .list_len(site)
+            .map_or(1, |len| page_count(len, site.config.paginate_by));
+        (0..count).map(move |n| self.numbered(n))
+    }
+
+    /// The site path of the page's folder (`places/baku/`), or of the file for `404.html`.
+    pub fn path(&self, site: &Site) -> String {
+        let list = match self {
+            Page::Home => String::new(),
+            Page::Entry(id) => site.entry(*id).path.clone(),
+            Page::Section(i, _) => site.sections[*i].path.clone(),
+            Page::Kind(k, _) => site.kind_pages[*k].path.clone(),
+            Page::Tags => TAGS.into(),
+            Page::Tag(t, _) => tag(&site.tags[*t].slug),
+            Page::Timeline(_) => TIMELINE.into(),
+            Page::Sources(_) => SOURCES.into(),
+            Page::Graph => GRAPH.into(),
+            Page::Search => SEARCH.into(),
+            Page::NotFound => NOT_FOUND.into(),
+        };
+        numbered(list, self.number())
+    }
+
+    /// The output file: `places/baku/index.html`.
+    pub fn output_file(&self, site: &Site) -> String {
+        match self {
+            Page::NotFound => NOT_FOUND.into(),
+            _ => index_file(&self.path(site)),
+        }
+    }
+
+    pub fn template(&self) -> &'static str {
+        match self {
+            Page::Home => "index.html",
+            Page::Entry(_) => "entry.html",
+            Page::Section(..) => "section.html",
+            Page::Kind(..) => "kind.html",
+            Page::Tags => "tags.html",
+            Page::Tag(..) => "tag.html",
+            Page::Timeline(_) => "timeline.html",
+            Page::Sources(_) => "sources.html",
+            Page::Graph => "graph.html",
+            Page::Search => "search.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    /// Whether page `new` of `new_site` lives where this page of `old` does (compared
+    /// without making the paths).
+    pub fn same_place(self, old: &Site, new: Page, new_site: &Site) -> bool {
+        self.number() == new.number()
+            && match (self, new) {
+                (Page::Entry(a), Page::Entry(b)) => old.entry(a).path == new_site.entry(b).path,
+                (Page::Section(a, _), Page::Section(b, _)) => {
+                    old.sections[a].path == new_site.sections[b].path
+                }
+                (Page::Kind(a, _), Page::Kind(b, _)) => {
+                    old.kind_pages[a].path == new_site.kind_pages[b].path
+                }
+                (Page::Tag(a, _), Page::Tag(b, _)) => old.tags[a].slug == new_site.tags[b].slug,
+                (a, b) => a.numbered(0) == b.numbered(0),
+            }
+    }
+
+    pub fn is_tag_page(&self) -> bool {
+        matches!(self, Page::Tag(..) | Page::Tags)
+    }
+}
+
+/// The items that page `n` of a list of `len` shows, `per` to a page (0: all on one).
+pub(crate) fn page_range(n: u32, len: usize, per: usize) -> std::ops::Range<usize> {
+    if per == 0 {
+        return 0..len;
+    }
+    let start = (n as usize).saturating_mul(per).min(len);
+    start..start.saturating_add(per).min(len)
+}
+
+/// The number of the page that shows item `index` of a list, `per` to a page.
+pub(crate) fn page_of(index: usize, per: usize) -> u32 {
+    u32::try_from(index.checked_div(per).unwrap_or(0)).unwrap_or(u32::MAX)
+}
+
+/// The page of `/sources/` that lists source `index`.
+pub fn source_page(site: &Site, index: usize) -> Page {
+    Page::Sources(page_of(index, site.config.paginate_by))
+}

@@ -1,0 +1,870 @@
+//! What a page reads, recorded as it reads it.
+//!
+//! A page's template values are built from a [`Reads`], never from the graph itself: the
+//! only way to the data is [`Reads::get`] with a key, and `get` records the key for the
+//! page before it returns the data. After an edit, a key is compared by fetching it again
+//! from the old and the new site, with the same function ([`Read::fetch`]), and a page is
+//! rendered again when any key it read gives something else. Nothing lists which pages
+//! show what: the edge is the read.
+//!
+//! Keys name data by index, in the site they were read from. Between two sites the
+//! indexes are matched by what identifies them (an entry by its file, a tag by its slug, a
+//! section by its folder, a source by its anchor): see [`Maps`]. The site's configuration
+//! is read freely ([`Reads::config`]): an edit of `site.yaml` renders every page.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use tera::Value;
+
+use super::views::Shared;
+use crate::config::Config;
+use crate::content::{Date, Entry, Section};
+use crate::graph::related::Related;
+use crate::graph::sources::SourceInfo;
+use crate::graph::{Backlink, EntryId, Site};
+use crate::markdown::Rendered;
+use crate::pages::Page;
+
+/// The site and the values shared by its pages: what keys are fetched from.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    site: &'a Site,
+    shared: &'a Shared,
+}
+
+impl<'a> View<'a> {
+    pub fn new(site: &'a Site, shared: &'a Shared) -> View<'a> {
+        View { site, shared }
+    }
+}
+
+/// The reads of one page.
+pub struct Reads<'a> {
+    view: View<'a>,
+    keys: RefCell<Vec<Key>>,
+}
+
+impl<'a> Reads<'a> {
+    pub fn new(view: View<'a>) -> Reads<'a> {
+        Reads {
+            view,
+            keys: RefCell::new(Vec::with_capacity(64)),
+        }
+    }
+
+    /// The data of `key`, recorded as read by this page.
+    pub fn get<R: Read>(&self, key: R) -> R::Out<'a> {
+        self.keys.borrow_mut().push(key.into());
+        key.fetch(self.view)
+    }
+
+    /// The configuration: not recorded, because changing it renders every page.
+    pub fn config(&self) -> &'a Config {
+        &self.view.site.config
+    }
+
+    /// The site path of a page. Not recorded: a page's path is what it is known by, and a
+    /// page whose path changes is another page.
+    pub fn path(&self, page: Page) -> String {
+        page.path(self.view.site)
+    }
+
+    /// The tag with this slug. Not recorded: a slug is what a tag is known by (what the
+    /// tag is, its name and entries, are read with keys).
+    pub fn tag_id(&self, slug: &str) -> Option<TagId> {
+        self.view.site.tag_index.get(slug).map(|&t| TagId(t as u32))
+    }
+
+    /// The keys read, each once.
+    pub fn into_keys(self) -> Deps {
+        let mut keys = self.keys.into_inner();
+        keys.sort_unstable();
+        keys.dedup();
+        Deps(keys.into())
+    }
+}
+
+/// What one page read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deps(Arc<[Key]>);
+
+impl Deps {
+    /// Whether every key gives the same data in `new` as in `old`.
+    pub fn same(&self, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
+        self.0.iter().all(|k| k.same(old, new, maps))
+    }
+
+    /// The same keys, numbered as in the new site; `None` when one of them names something
+    /// the new site does not have.
+    pub fn translate(&self, maps: &Maps) -> Option<Deps> {
+        if maps.is_identity() {
+            return Some(self.clone());
+        }
+        self.0
+            .iter()
+            .map(|k| k.translate(maps))
+            .collect::<Option<Vec<Key>>>()
+            .map(|keys| Deps(keys.into()))
+    }
+
+    pub fn keys(&self) -> &[Key] {
+        &self.0
+    }
+}
+
+/// A kind of data a page can read.
+pub trait Read: Copy + Into<Key> {
+    type Out<'a>: Same;
+    fn fetch<'a>(self, view: View<'a>) -> Self::Out<'a>;
+    /// The same key in the new site.
+    fn translate(self, maps: &Maps) -> Option<Self>;
+}
+
+/// Equality across two sites: ids compare by what they identify.
+pub trait Same {
+    fn same(&self, new: &Self, maps: &Maps) -> bool;
+}
+
+/// How the indexes of one site match those of the next: `None` where they are the same.
+#[derive(Default)]
+pub struct Maps {
+    entries: Option<Vec<Option<u32>>>,
+    tags: Option<Vec<Option<u32>>>,
+    sections: Option<Vec<Option<u32>>>,
+    kind_pages: Option<Vec<Option<u32>>>,
+    sources: Option<Vec<Option<u32>>>,
+}
+
+/// For each item of `old`, the index of the item of `new` with the same identity; `None`
+/// for the whole list when every item keeps its index.
+fn matching<T, K: Eq + std::hash::Hash>(
+    old: &[T],
+    new: &[T],
+    id: impl Fn(&T) -> K,
+) -> Option<Vec<Option<u32>>> {
+    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| id(a) == id(b)) {
+        return None;
+    }
+    let index: std::collections::HashMap<K, u32> = new
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (id(x), i as u32))
+        .collect();
+    Some(old.iter().map(|x| index.get(&id(x)).copied()).collect())
+}
+
+fn map(table: &Option<Vec<Option<u32>>>, i: u32) -> Option<u32> {
+    match table {
+        None => Some(i),
+        Some(t) => t.get(i as usize).copied().flatten(),
+    }
+}
+
+impl Maps {
+    pub fn between(old: &Site, new: &Site) -> Maps {
+        Maps {
+            entries: matching(&old.entries, &new.entries, |e| e.rel.clone()),
+            tags: matching(&old.tags, &new.tags, |t| t.slug.clone()),
+            sections: matching(&old.sections, &new.sections, |s| s.dir.clone()),
+            kind_pages: matching(&old.kind_pages, &new.kind_pages, |k| k.kind),
+            sources: matching(&old.sources, &new.sources, |s| s.anchor.clone()),
+        }
+    }
+
+    pub fn is_identity(&self) -> bool {
+        self.entries.is_none()
+            && self.tags.is_none()
+            && self.sections.is_none()
+            && self.kind_pages.is_none()
+            && self.sources.is_none()
+    }
+
+    pub fn entry(&self, id: EntryId) -> Option<EntryId> {
+        map(&self.entries, id.0).map(EntryId)
+    }
+
+    /// The index in the new site's tags of tag `t` of the old.
+    pub fn tag_index(&self, t: usize) -> Option<usize> {
+        self.tag(t as u32).map(|t| t as usize)
+    }
+
+    fn tag(&self, t: u32) -> Option<u32> {
+        map(&self.tags, t)
+    }
+
+    fn section(&self, s: u32) -> Option<u32> {
+        map(&self.sections, s)
+    }
+
+    fn kind_page(&self, k: u32) -> Option<u32> {
+        map(&self.kind_pages, k)
+    }
+
+    fn source(&self, s: u32) -> Option<u32> {
+        map(&self.sources, s)
+    }
+}
+
+// ---- Same for the data keys give --------------------------------------------------------
+
+impl Same for EntryId {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        maps.entry(*self) == Some(*new)
+    }
+}
+
+/// A tag, by its index in the site's tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagId(pub u32);
+
+impl Same for TagId {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        maps.tag(self.0) == Some(new.0)
+    }
+}
+
+/// A source, by its index in the site's sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u32);
+
+impl Same for SourceId {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        maps.source(self.0) == Some(new.0)
+    }
+}
+
+macro_rules! same_by_eq {
+    ($($t:ty),*) => {
+        $(impl Same for $t {
+            fn same(&self, new: &Self, _: &Maps) -> bool {
+                self == new
+            }
+        })*
+    };
+}
+same_by_eq!(
+    &Value,
+    &str,
+    usize,
+    u32,
+    bool,
+    Option<Date>,
+    &Entry,
+    &Section
+);
+
+impl Same for &Rendered {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        if std::ptr::eq(*self, *new) {
+            return true;
+        }
+        let (a, b) = (*self, *new);
+        (
+            &a.html,
+            &a.headings,
+            &a.summary_html,
+            &a.summary_text,
+            a.word_count,
+            &a.text,
+            &a.site_paths,
+            &a.problems,
+            &a.warnings,
+        ) == (
+            &b.html,
+            &b.headings,
+            &b.summary_html,
+            &b.summary_text,
+            b.word_count,
+            &b.text,
+            &b.site_paths,
+            &b.problems,
+            &b.warnings,
+        ) && a.links.len() == b.links.len()
+            && a.links.iter().zip(&b.links).all(|(x, y)| {
+                EntryId(x.target).same(&EntryId(y.target), maps)
+                    && (&x.fragment, x.offset, &x.context) == (&y.fragment, y.offset, &y.context)
+            })
+    }
+}
+
+impl<T> Same for &Arc<T>
+where
+    for<'x> &'x T: Same,
+{
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        Arc::ptr_eq(self, new) || (&***self).same(&&***new, maps)
+    }
+}
+
+impl<T: Same> Same for Option<T> {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        match (self, new) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.same(b, maps),
+            _ => false,
+        }
+    }
+}
+
+impl<T: Same> Same for &[T] {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        // The same memory in both sites is the same data, as long as ids mean the same.
+        (maps.is_identity() && std::ptr::eq(*self, *new))
+            || (self.len() == new.len()
+                && self.iter().zip(new.iter()).all(|(a, b)| a.same(b, maps)))
+    }
+}
+
+impl<T: Same> Same for Vec<T> {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.as_slice().same(&new.as_slice(), maps)
+    }
+}
+
+impl<A: Same, B: Same> Same for (A, B) {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.0.same(&new.0, maps) && self.1.same(&new.1, maps)
+    }
+}
+
+impl<A: Same, B: Same, C: Same> Same for (A, B, C) {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.0.same(&new.0, maps) && self.1.same(&new.1, maps) && self.2.same(&new.2, maps)
+    }
+}
+
+impl<A: Same, B: Same, C: Same, D: Same> Same for (A, B, C, D) {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.0.same(&new.0, maps)
+            && self.1.same(&new.1, maps)
+            && self.2.same(&new.2, maps)
+            && self.3.same(&new.3, maps)
+    }
+}
+
+impl Same for Backlink {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.from.same(&new.from, maps) && self.context == new.context
+    }
+}
+
+impl Same for Related {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        // The score is not shown.
+        self.id.same(&new.id, maps)
+            && self.shared.len() == new.shared.len()
+            && self
+                .shared
+                .iter()
+                .zip(&new.shared)
+                .all(|(&a, &b)| TagId(a as u32).same(&TagId(b as u32), maps))
+    }
+}
+
+/// A source as a page shows it, without the entries citing it (see [`Citers`]).
+pub struct SourceData<'a> {
+    pub info: &'a SourceInfo,
+    /// The page of `/sources/` that lists it.
+    pub page: Page,
+}
+
+impl Same for SourceData<'_> {
+    fn same(&self, new: &Self, _: &Maps) -> bool {
+        let (a, b) = (self.info, new.info);
+        self.page == new.page
+            && (
+                &a.anchor,
+                &a.id,
+                &a.title,
+                &a.url,
+                &a.publisher,
+                &a.author,
+                &a.date,
+            ) == (
+                &b.anchor,
+                &b.id,
+                &b.title,
+                &b.url,
+                &b.publisher,
+                &b.author,
+                &b.date,
+            )
+    }
+}
+
+// ---- The keys ---------------------------------------------------------------------------
+
+macro_rules! keys {
+    ($($name:ident),* $(,)?) => {
+        /// Something a page read.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Key {
+            $($name($name)),*
+        }
+        $(impl From<$name> for Key {
+            fn from(k: $name) -> Key {
+                Key::$name(k)
+            }
+        })*
+        impl Key {
+            /// Whether the key gives the same data in `new` (numbered by `maps`) as in `old`.
+            pub fn same(self, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
+                match self {
+                    $(Key::$name(k) => same_in(k, old, new, maps)),*
+                }
+            }
+
+            pub fn translate(self, maps: &Maps) -> Option<Key> {
+                match self {
+                    $(Key::$name(k) => k.translate(maps).map(Key::$name)),*
+                }
+            }
+        }
+    };
+}
+
+fn same_in<R: Read>(key: R, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
+    match key.translate(maps) {
+        Some(moved) => key.fetch(old).same(&moved.fetch(new), maps),
+        None => false,
+    }
+}
+
+keys!(
+    SiteValue,
+    EntryData,
+    Card,
+    Label,
+    DateOf,
+    Links,
+    Backlinks,
+    RelatedTo,
+    Statements,
+    Speaker,
+    Neighbours,
+    SectionOf,
+    EntrySources,
+    Source,
+    Citers,
+    SourceCount,
+    TagValue,
+    TagRef,
+    TagName,
+    TagStat,
+    TagNeighbours,
+    TopTags,
+    KindValue,
+    KindRef,
+    KindPageOf,
+    SectionData,
+    Subsections,
+    List,
+    Newest,
+    YearIndex,
+    PageList,
+);
+
+/// Implements [`Read`] for a key that names one entry.
+macro_rules! entry_key {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$v:ident, $i:ident| $body:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub EntryId);
+
+        impl Read for $name {
+            type Out<'a> = $out;
+            fn fetch<'a>(self, $v: View<'a>) -> $out {
+                let $i = self.0.index();
+                $body
+            }
+            fn translate(self, maps: &Maps) -> Option<Self> {
+                maps.entry(self.0).map($name)
+            }
+        }
+    };
+}
+
+/// A key with nothing to translate.
+macro_rules! plain_key {
+    ($(#[$doc:meta])* $name:ident $(($($field:ty),*))? -> $out:ty, |$v:ident, $k:ident| $body:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name $(($(pub $field),*))?;
+
+        impl Read for $name {
+            type Out<'a> = $out;
+            fn fetch<'a>(self, $v: View<'a>) -> $out {
+                let $k = self;
+                $body
+            }
+            fn translate(self, _: &Maps) -> Option<Self> {
+                Some(self)
+            }
+        }
+    };
+}
+
+plain_key!(
+    /// `site` in templates: the title, the kinds and sections with their counts.
+    SiteValue -> &'a Value, |v, _k| &v.shared.site
+);
+
+entry_key!(
+    /// An entry's file and its rendered text: what its own page shows of it.
+    EntryData -> (&'a Arc<Entry>, &'a Arc<Rendered>), |v, i| (&v.site.entries[i], &v.site.rendered[i])
+);
+entry_key!(
+    /// An entry's card: title, URL, kind, date, summary, tags.
+    Card -> &'a Value, |v, i| &v.shared.cards[i]
+);
+entry_key!(
+    /// What a picture labels an entry with: title, path, kind, and title for sorting.
+    Label -> (&'a str, &'a str, &'a str, &'a str), |v, i| {
+        let e = &v.site.entries[i];
+        (
+            e.front.title.as_str(),
+            e.path.as_str(),
+            v.site.config.kinds.get(e.front.kind).name.as_str(),
+            e.sort_title.as_str(),
+        )
+    }
+);
+entry_key!(
+    /// An entry's date.
+    DateOf -> Option<Date>, |v, i| v.site.entries[i].front.date
+);
+entry_key!(
+    /// The entries an entry links to, each once, in id order.
+    Links -> Vec<EntryId>, |v, i| {
+        let mut out: Vec<EntryId> = v.site.rendered[i].links.iter().map(|l| EntryId(l.target)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+);
+entry_key!(
+    /// The entries linking to an entry, with the sentence of each link.
+    Backlinks -> &'a [Backlink], |v, i| &v.site.backlinks[i]
+);
+entry_key!(
+    /// An entry's related entries and the tags they share.
+    RelatedTo -> &'a [Related], |v, i| &v.site.related[i]
+);
+entry_key!(
+    /// The statements an entry made.
+    Statements -> &'a [EntryId], |v, i| &v.site.statements[i]
+);
+entry_key!(
+    /// The entry of a statement's speaker.
+    Speaker -> Option<EntryId>, |v, i| v.site.speakers[i]
+);
+entry_key!(
+    /// The previous and next entries of an entry's section.
+    Neighbours -> (Option<EntryId>, Option<EntryId>), |v, i| v.site.neighbours(EntryId(i as u32))
+);
+entry_key!(
+    /// The title and path of an entry's section.
+    SectionOf -> (&'a str, &'a str), |v, i| {
+        let s = &v.site.sections[v.site.entry_section[i]];
+        (s.title.as_str(), s.path.as_str())
+    }
+);
+entry_key!(
+    /// An entry's sources.
+    EntrySources -> Vec<SourceId>, |v, i| v.site.entry_sources[i].iter().map(|&s| SourceId(s as u32)).collect()
+);
+
+/// A source's data and the page of `/sources/` that lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Source(pub SourceId);
+
+impl Read for Source {
+    type Out<'a> = SourceData<'a>;
+    fn fetch<'a>(self, v: View<'a>) -> SourceData<'a> {
+        let i = self.0.0 as usize;
+        SourceData {
+            info: &v.site.sources[i],
+            page: crate::pages::source_page(v.site, i),
+        }
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        maps.source(self.0.0).map(|s| Source(SourceId(s)))
+    }
+}
+
+/// The entries citing a source that a page shows: the first `limit`, leaving out
+/// `except`, and how many there are in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Citers {
+    pub source: SourceId,
+    pub except: Option<EntryId>,
+    pub limit: u32,
+}
+
+impl Read for Citers {
+    type Out<'a> = (Vec<EntryId>, usize);
+    fn fetch<'a>(self, v: View<'a>) -> (Vec<EntryId>, usize) {
+        let s = &v.site.sources[self.source.0 as usize];
+        let shown = s
+            .entries
+            .iter()
+            .copied()
+            .filter(|&e| Some(e) != self.except)
+            .take(self.limit as usize)
+            .collect();
+        let count =
+            s.entries.len() - usize::from(self.except.is_some_and(|e| s.entries.contains(&e)));
+        (shown, count)
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        let except = match self.except {
+            Some(e) => Some(maps.entry(e)?),
+            None => None,
+        };
+        Some(Citers {
+            source: SourceId(maps.source(self.source.0)?),
+            except,
+            limit: self.limit,
+        })
+    }
+}
+
+plain_key!(
+    /// How many sources the site has.
+    SourceCount -> usize, |v, _k| v.site.sources.len()
+);
+
+/// Implements [`Read`] for a key that names one tag.
+macro_rules! tag_key {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$v:ident, $t:ident| $body:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub TagId);
+
+        impl Read for $name {
+            type Out<'a> = $out;
+            fn fetch<'a>(self, $v: View<'a>) -> $out {
+                let $t = self.0.0 as usize;
+                $body
+            }
+            fn translate(self, maps: &Maps) -> Option<Self> {
+                maps.tag(self.0.0).map(|t| $name(TagId(t)))
+            }
+        }
+    };
+}
+
+tag_key!(
+    /// A tag with its count: `{name, slug, url, count}`.
+    TagValue -> &'a Value, |v, t| &v.shared.tags[t]
+);
+tag_key!(
+    /// A tag without its count: `{name, slug, url}`.
+    TagRef -> &'a Value, |v, t| &v.shared.tag_refs[t]
+);
+tag_key!(
+    /// A tag's name: the spelling most entries use.
+    TagName -> &'a str, |v, t| v.site.tags[t].name.as_str()
+);
+tag_key!(
+    /// A tag's name, slug and how many entries carry it.
+    TagStat -> (&'a str, &'a str, usize), |v, t| {
+        let tag = &v.site.tags[t];
+        (tag.name.as_str(), tag.slug.as_str(), tag.entries.len())
+    }
+);
+tag_key!(
+    /// The tags most often beside a tag, with how often.
+    TagNeighbours -> Vec<(TagId, usize)>, |v, t| v.site.tag_neighbours[t].iter().map(|&(o, n)| (TagId(o as u32), n)).collect()
+);
+
+plain_key!(
+    /// The `n` most used tags, most first.
+    TopTags(u32) -> Vec<TagId>, |v, k| v.site.tags_by_use().into_iter().take(k.0 as usize).map(|t| TagId(t as u32)).collect()
+);
+
+/// Implements [`Read`] for a key that names a kind (kinds come from the configuration).
+macro_rules! kind_key {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$v:ident, $k:ident| $body:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl Read for $name {
+            type Out<'a> = $out;
+            fn fetch<'a>(self, $v: View<'a>) -> $out {
+                let $k = self.0 as usize;
+                $body
+            }
+            fn translate(self, _: &Maps) -> Option<Self> {
+                Some(self)
+            }
+        }
+    };
+}
+
+kind_key!(
+    /// A kind with its count.
+    KindValue -> &'a Value, |v, k| &v.shared.kinds[k]
+);
+kind_key!(
+    /// A kind without its count.
+    KindRef -> &'a Value, |v, k| &v.shared.kind_refs[k]
+);
+
+/// The kind and the section of a kind's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KindPageOf(pub u32);
+
+impl Read for KindPageOf {
+    type Out<'a> = (u32, Option<SectionId>);
+    fn fetch<'a>(self, v: View<'a>) -> (u32, Option<SectionId>) {
+        let k = &v.site.kind_pages[self.0 as usize];
+        (u32::from(k.kind.0), k.section.map(|s| SectionId(s as u32)))
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        maps.kind_page(self.0).map(KindPageOf)
+    }
+}
+
+/// A section by its index in the site's sections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub u32);
+
+impl Same for SectionId {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        maps.section(self.0) == Some(new.0)
+    }
+}
+
+/// A section's `_index.md` and its rendered text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionData(pub SectionId);
+
+impl Read for SectionData {
+    type Out<'a> = (&'a Arc<Section>, &'a Arc<Rendered>);
+    fn fetch<'a>(self, v: View<'a>) -> Self::Out<'a> {
+        let i = self.0.0 as usize;
+        (&v.site.sections[i], &v.site.section_rendered[i])
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        maps.section(self.0.0).map(|s| SectionData(SectionId(s)))
+    }
+}
+
+/// A section's subsections: `(title, path, how many entries)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Subsections(pub SectionId);
+
+impl Read for Subsections {
+    type Out<'a> = Vec<(&'a str, &'a str, usize)>;
+    fn fetch<'a>(self, v: View<'a>) -> Self::Out<'a> {
+        let i = self.0.0 as usize;
+        let site = v.site;
+        let s = &site.sections[i];
+        site.sections
+            .iter()
+            .enumerate()
+            .filter(|(j, sub)| {
+                *j != i
+                    && !sub.dir.is_empty()
+                    && crate::content::walk::parent_dir(&sub.dir) == s.dir
+            })
+            .map(|(j, sub)| {
+                (
+                    sub.title.as_str(),
+                    sub.path.as_str(),
+                    site.section_entries[j].len(),
+                )
+            })
+            .collect()
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        maps.section(self.0.0).map(|s| Subsections(SectionId(s)))
+    }
+}
+
+/// A list of entries that pages show in parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListOf {
+    Section(SectionId),
+    /// By index into the site's kind pages.
+    Kind(u32),
+    Tag(TagId),
+    Timeline,
+}
+
+/// Part of a list: the items from `start`, at most `len` of them (`u32::MAX`: all), and
+/// how long the whole list is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct List {
+    pub of: ListOf,
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Read for List {
+    type Out<'a> = (&'a [EntryId], usize);
+    fn fetch<'a>(self, v: View<'a>) -> Self::Out<'a> {
+        let site = v.site;
+        let all: &[EntryId] = match self.of {
+            ListOf::Section(s) => &site.section_entries[s.0 as usize],
+            ListOf::Kind(k) => &site.kind_pages[k as usize].entries,
+            ListOf::Tag(t) => &site.tags[t.0 as usize].entries,
+            ListOf::Timeline => &site.timeline,
+        };
+        let start = (self.start as usize).min(all.len());
+        let end = start.saturating_add(self.len as usize).min(all.len());
+        (&all[start..end], all.len())
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        let of = match self.of {
+            ListOf::Section(s) => ListOf::Section(SectionId(maps.section(s.0)?)),
+            ListOf::Kind(k) => ListOf::Kind(maps.kind_page(k)?),
+            ListOf::Tag(t) => ListOf::Tag(TagId(maps.tag(t.0)?)),
+            ListOf::Timeline => ListOf::Timeline,
+        };
+        Some(List { of, ..self })
+    }
+}
+
+plain_key!(
+    /// The `n` newest entries.
+    Newest(u32) -> &'a [EntryId], |v, k| {
+        let newest = &v.site.newest;
+        &newest[..newest.len().min(k.0 as usize)]
+    }
+);
+
+plain_key!(
+    /// Every year of the timeline with the URL where it starts.
+    YearIndex -> &'a Value, |v, _k| &v.shared.year_index
+);
+
+/// `paginator.pages` of a list of more than one page, by the list's first page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageList(pub Page);
+
+impl Read for PageList {
+    type Out<'a> = Option<&'a Value>;
+    fn fetch<'a>(self, v: View<'a>) -> Option<&'a Value> {
+        v.shared.page_lists.get(&self.0)
+    }
+    fn translate(self, maps: &Maps) -> Option<Self> {
+        maps.page(self.0).map(PageList)
+    }
+}
+
+impl Maps {
+    /// The same page in the new site.
+    pub fn page(&self, page: Page) -> Option<Page> {
+        Some(match page {
+            Page::Entry(id) => Page::Entry(self.entry(id)?),
+            Page::Section(i, n) => Page::Section(self.section(i as u32)? as usize, n),
+            Page::Kind(k, n) => Page::Kind(self.kind_page(k as u32)? as usize, n),
+            Page::Tag(t, n) => Page::Tag(self.tag(t as u32)? as usize, n),
+            other => other,
+        })
+    }
+}
