@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use std::collections::HashMap;
-
 use crate::config::{Config, Overrides};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -281,7 +279,7 @@ pub fn emit(
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
-) -> (Vec<Page>, HashMap<Output, Deps>) {
+) -> (Vec<Page>, rustc_hash::FxHashMap<Output, Deps>) {
     let site = &prepared.site;
     let pages = Page::all(site);
     let plan = emit::plan(site, &prepared.theme, &prepared.assets, &pages);

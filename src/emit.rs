@@ -3,7 +3,7 @@
 //! one place that says where each file goes ([`Output::files`]). `serve` hands [`emit`]
 //! the outputs an edit made stale; `build` and `check` hand it all of them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -121,7 +121,7 @@ fn asset_file(rel: &str) -> String {
 #[derive(Default)]
 pub struct Emitted {
     /// What each rendered output read.
-    pub recorded: HashMap<Output, Deps>,
+    pub recorded: rustc_hash::FxHashMap<Output, Deps>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -215,16 +215,24 @@ impl Page {
     /// Whether page `new` of `new_site` lives where this page of `old` does (compared
     /// without making the paths).
     pub fn same_place(self, old: &Site, new: Page, new_site: &Site) -> bool {
+        // The same string in both sites (an entry that did not change) is the same path.
+        fn same(a: &str, b: &str) -> bool {
+            std::ptr::eq(a, b) || a == b
+        }
         self.number() == new.number()
             && match (self, new) {
-                (Page::Entry(a), Page::Entry(b)) => old.entry(a).path == new_site.entry(b).path,
+                (Page::Entry(a), Page::Entry(b)) => {
+                    same(&old.entry(a).path, &new_site.entry(b).path)
+                }
                 (Page::Section(a, _), Page::Section(b, _)) => {
-                    old.sections[a].path == new_site.sections[b].path
+                    same(&old.sections[a].path, &new_site.sections[b].path)
                 }
                 (Page::Kind(a, _), Page::Kind(b, _)) => {
-                    old.kind_pages[a].path == new_site.kind_pages[b].path
+                    same(&old.kind_pages[a].path, &new_site.kind_pages[b].path)
                 }
-                (Page::Tag(a, _), Page::Tag(b, _)) => old.tags[a].slug == new_site.tags[b].slug,
+                (Page::Tag(a, _), Page::Tag(b, _)) => {
+                    same(&old.tags[a].slug, &new_site.tags[b].slug)
+                }
                 (a, b) => a.numbered(0) == b.numbered(0),
             }
     }

@@ -68,7 +68,8 @@ pub fn tag_spellings(
             let Some(&t) = index.get(&tag.slug) else {
                 continue;
             };
-            if spelling_key(&tag.name) == keys[t] {
+            // The same letters are the same spelling: most tags, without normalising them.
+            if tag.name == tags[t].name || spelling_key(&tag.name) == keys[t] {
                 named_by[t].get_or_insert(&entry.file);
             } else {
                 own.push((tag.name.as_str(), t));

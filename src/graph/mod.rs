@@ -63,6 +63,8 @@ pub struct Site {
     pub section_entries: Arc<Vec<Vec<EntryId>>>,
     /// The index of each entry's section in `sections`.
     pub entry_section: Arc<Vec<usize>>,
+    /// Each entry's place in its section's reading order.
+    pub entry_position: Arc<Vec<u32>>,
     pub names: Arc<NameIndex>,
     pub backlinks: Arc<Vec<Vec<Backlink>>>,
     /// Every entry, newest first (undated last), then by title.
@@ -128,9 +130,10 @@ impl Site {
     /// The previous and next entries in the entry's section.
     pub fn neighbours(&self, id: EntryId) -> (Option<EntryId>, Option<EntryId>) {
         let list = &self.section_entries[self.entry_section[id.index()]];
-        let Some(at) = list.iter().position(|&e| e == id) else {
+        let at = self.entry_position[id.index()] as usize;
+        if list.get(at) != Some(&id) {
             return (None, None);
-        };
+        }
         let prev = at.checked_sub(1).map(|i| list[i]);
         let next = list.get(at + 1).copied();
         (prev, next)
@@ -311,11 +314,15 @@ pub fn build(
         Some(p) => Arc::clone(&p.backlinks),
         None => Arc::new(backlinks(&rendered)),
     };
-    let (section_entries, entry_section) = match keep(kinds_same) {
-        Some(p) => (Arc::clone(&p.section_entries), Arc::clone(&p.entry_section)),
+    let (section_entries, entry_section, entry_position) = match keep(kinds_same) {
+        Some(p) => (
+            Arc::clone(&p.section_entries),
+            Arc::clone(&p.entry_section),
+            Arc::clone(&p.entry_position),
+        ),
         None => {
-            let (a, b) = sections_of(&entries, &sections);
-            (Arc::new(a), Arc::new(b))
+            let (a, b, c) = sections_of(&entries, &sections);
+            (Arc::new(a), Arc::new(b), Arc::new(c))
         }
     };
 
@@ -428,6 +435,7 @@ pub fn build(
         section_rendered,
         section_entries,
         entry_section,
+        entry_position,
         names,
         backlinks,
         newest,
@@ -651,11 +659,12 @@ fn backlinks(rendered: &[Arc<Rendered>]) -> Vec<Vec<Backlink>> {
     backlinks
 }
 
-/// The entries of each section in reading order, and each entry's section.
+/// The entries of each section in reading order, each entry's section, and its place in
+/// that order.
 fn sections_of(
     entries: &[Arc<Entry>],
     sections: &[Arc<Section>],
-) -> (Vec<Vec<EntryId>>, Vec<usize>) {
+) -> (Vec<Vec<EntryId>>, Vec<usize>, Vec<u32>) {
     let section_index: HashMap<&str, usize> = sections
         .iter()
         .enumerate()
@@ -669,10 +678,14 @@ fn sections_of(
     for (i, &s) in entry_section.iter().enumerate() {
         section_entries[s].push(EntryId(i as u32));
     }
+    let mut position = vec![0u32; entries.len()];
     for list in &mut section_entries {
         list.sort_by(|a, b| reading_order(&entries[a.index()], &entries[b.index()]));
+        for (at, id) in list.iter().enumerate() {
+            position[id.index()] = at as u32;
+        }
     }
-    (section_entries, entry_section)
+    (section_entries, entry_section, position)
 }
 
 /// The site paths of every page, for checking links written as site paths (`/tags/x/`).

@@ -23,7 +23,7 @@ use crate::content::{Date, Entry, Section};
 use crate::graph::related::Related;
 use crate::graph::sources::SourceInfo;
 use crate::graph::{Backlink, EntryId, Site};
-use crate::markdown::Rendered;
+use crate::markdown::{OutLink, Rendered};
 use crate::pages::Page;
 
 /// The site and the values shared by its pages: what keys are fetched from.
@@ -90,9 +90,9 @@ impl<'a> Reads<'a> {
 pub struct Deps(Arc<[Key]>);
 
 impl Deps {
-    /// Whether every key gives the same data in `new` as in `old`.
-    pub fn same(&self, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
-        self.0.iter().all(|k| k.same(old, new, maps))
+    /// Whether every key gives the same data in the new site as in the old.
+    pub fn same(&self, checker: &Checker<'_>) -> bool {
+        self.0.iter().all(|k| k.check(checker))
     }
 
     /// The same keys, numbered as in the new site; `None` when one of them names something
@@ -119,6 +119,57 @@ pub trait Read: Copy + Into<Key> {
     fn fetch<'a>(self, view: View<'a>) -> Self::Out<'a>;
     /// The same key in the new site.
     fn translate(self, maps: &Maps) -> Option<Self>;
+
+    /// For a key that names one item of a list of the site (an entry, a tag, a source)
+    /// and nothing else: its index. Such keys are compared once for every item, however
+    /// many pages read them.
+    fn member(self) -> Option<u32> {
+        None
+    }
+
+    /// The same key for item `i`.
+    fn with_member(self, _i: u32) -> Self {
+        self
+    }
+
+    /// How many items the list has.
+    fn members(_view: View<'_>) -> u32 {
+        0
+    }
+}
+
+/// Compares keys between the old site and the new, each key of a list once.
+pub struct Checker<'a> {
+    old: View<'a>,
+    new: View<'a>,
+    maps: &'a Maps,
+    /// For each kind of key that names an item, whether each item is the same.
+    tables: Vec<std::sync::OnceLock<Vec<bool>>>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(old: View<'a>, new: View<'a>, maps: &'a Maps) -> Checker<'a> {
+        Checker {
+            old,
+            new,
+            maps,
+            tables: (0..KINDS).map(|_| std::sync::OnceLock::new()).collect(),
+        }
+    }
+
+    fn same<R: Read>(&self, slot: usize, key: R) -> bool {
+        let Some(i) = key.member() else {
+            return same_in(key, self.old, self.new, self.maps);
+        };
+        // Made by one thread, without rayon: a thread waiting on a rayon task here could
+        // pick up another check of the same table.
+        let table = self.tables[slot].get_or_init(|| {
+            (0..R::members(self.old))
+                .map(|i| same_in(key.with_member(i), self.old, self.new, self.maps))
+                .collect()
+        });
+        table.get(i as usize).copied().unwrap_or(false)
+    }
 }
 
 /// Equality across two sites: ids compare by what they identify.
@@ -178,6 +229,11 @@ impl Maps {
             && self.sections.is_none()
             && self.kind_pages.is_none()
             && self.sources.is_none()
+    }
+
+    /// Whether every entry keeps its id.
+    pub fn entries_kept(&self) -> bool {
+        self.entries.is_none()
     }
 
     pub fn entry(&self, id: EntryId) -> Option<EntryId> {
@@ -243,16 +299,36 @@ macro_rules! same_by_eq {
         })*
     };
 }
-same_by_eq!(
-    &Value,
-    &str,
-    usize,
-    u32,
-    bool,
-    Option<Date>,
-    &Entry,
-    &Section
-);
+same_by_eq!(usize, u32, bool, Option<Date>, &Entry, &Section);
+
+/// Template values share their maps and lists when cloned: the same map is the same value.
+impl Same for &Value {
+    fn same(&self, new: &Self, _: &Maps) -> bool {
+        match (self.as_map(), new.as_map()) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => return true,
+            _ => {}
+        }
+        match (self.as_array(), new.as_array()) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => return true,
+            _ => {}
+        }
+        self == new
+    }
+}
+
+impl Same for &str {
+    fn same(&self, new: &Self, _: &Maps) -> bool {
+        std::ptr::eq(*self, *new) || self == new
+    }
+}
+
+impl Same for OutLink {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        EntryId(self.target).same(&EntryId(new.target), maps)
+            && (&self.fragment, self.offset, &self.context)
+                == (&new.fragment, new.offset, &new.context)
+    }
+}
 
 impl Same for &Rendered {
     fn same(&self, new: &Self, maps: &Maps) -> bool {
@@ -280,11 +356,7 @@ impl Same for &Rendered {
             &b.site_paths,
             &b.problems,
             &b.warnings,
-        ) && a.links.len() == b.links.len()
-            && a.links.iter().zip(&b.links).all(|(x, y)| {
-                EntryId(x.target).same(&EntryId(y.target), maps)
-                    && (&x.fragment, x.offset, &x.context) == (&y.fragment, y.offset, &y.context)
-            })
+        ) && a.links.as_slice().same(&b.links.as_slice(), maps)
     }
 }
 
@@ -402,6 +474,12 @@ macro_rules! keys {
         pub enum Key {
             $($name($name)),*
         }
+        /// The kinds of key, numbered.
+        #[allow(dead_code)]
+        enum Slot {
+            $($name),*
+        }
+        const KINDS: usize = [$(Slot::$name),*].len();
         $(impl From<$name> for Key {
             fn from(k: $name) -> Key {
                 Key::$name(k)
@@ -412,6 +490,12 @@ macro_rules! keys {
             pub fn same(self, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
                 match self {
                     $(Key::$name(k) => same_in(k, old, new, maps)),*
+                }
+            }
+
+            fn check(self, checker: &Checker<'_>) -> bool {
+                match self {
+                    $(Key::$name(k) => checker.same(Slot::$name as usize, k)),*
                 }
             }
 
@@ -481,6 +565,15 @@ macro_rules! entry_key {
             fn translate(self, maps: &Maps) -> Option<Self> {
                 maps.entry(self.0).map($name)
             }
+            fn member(self) -> Option<u32> {
+                Some(self.0.0)
+            }
+            fn with_member(self, i: u32) -> Self {
+                $name(EntryId(i))
+            }
+            fn members(view: View<'_>) -> u32 {
+                view.site.entries.len() as u32
+            }
         }
     };
 }
@@ -535,13 +628,8 @@ entry_key!(
     DateOf -> Option<Date>, |v, i| v.site.entries[i].front.date
 );
 entry_key!(
-    /// The entries an entry links to, each once, in id order.
-    Links -> Vec<EntryId>, |v, i| {
-        let mut out: Vec<EntryId> = v.site.rendered[i].links.iter().map(|l| EntryId(l.target)).collect();
-        out.sort();
-        out.dedup();
-        out
-    }
+    /// The links of an entry's text.
+    Links -> &'a [OutLink], |v, i| &v.site.rendered[i].links
 );
 entry_key!(
     /// The entries linking to an entry, with the sentence of each link.
@@ -591,10 +679,19 @@ impl Read for Source {
     fn translate(self, maps: &Maps) -> Option<Self> {
         maps.source(self.0.0).map(|s| Source(SourceId(s)))
     }
+    fn member(self) -> Option<u32> {
+        Some(self.0.0)
+    }
+    fn with_member(self, i: u32) -> Self {
+        Source(SourceId(i))
+    }
+    fn members(view: View<'_>) -> u32 {
+        view.site.sources.len() as u32
+    }
 }
 
-/// The entries citing a source that a page shows: the first `limit`, leaving out
-/// `except`, and how many there are in all.
+/// The entries citing a source that a page shows: the first `limit` of them other than
+/// `except`, and how many there are in all but `except`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Citers {
     pub source: SourceId,
@@ -602,20 +699,30 @@ pub struct Citers {
     pub limit: u32,
 }
 
-impl Read for Citers {
-    type Out<'a> = (Vec<EntryId>, usize);
-    fn fetch<'a>(self, v: View<'a>) -> (Vec<EntryId>, usize) {
-        let s = &v.site.sources[self.source.0 as usize];
-        let shown = s
-            .entries
+impl Citers {
+    /// What a page shows of the fetched data: the ids, and the count.
+    pub fn shown(self, (first, all, cites): (&[EntryId], usize, bool)) -> (Vec<EntryId>, usize) {
+        let shown = first
             .iter()
             .copied()
             .filter(|&e| Some(e) != self.except)
             .take(self.limit as usize)
             .collect();
-        let count =
-            s.entries.len() - usize::from(self.except.is_some_and(|e| s.entries.contains(&e)));
-        (shown, count)
+        (shown, all - usize::from(cites))
+    }
+}
+
+impl Read for Citers {
+    /// The first `limit + 1` citing entries (enough to leave `except` out), how many
+    /// there are, and whether `except` is one of them.
+    type Out<'a> = (&'a [EntryId], usize, bool);
+    fn fetch<'a>(self, v: View<'a>) -> Self::Out<'a> {
+        let all = &v.site.sources[self.source.0 as usize].entries;
+        let first = &all[..all.len().min((self.limit as usize).saturating_add(1))];
+        let cites = self
+            .except
+            .is_some_and(|e| v.site.entry_sources[e.index()].contains(&(self.source.0 as usize)));
+        (first, all.len(), cites)
     }
     fn translate(self, maps: &Maps) -> Option<Self> {
         let except = match self.except {
@@ -650,6 +757,15 @@ macro_rules! tag_key {
             }
             fn translate(self, maps: &Maps) -> Option<Self> {
                 maps.tag(self.0.0).map(|t| $name(TagId(t)))
+            }
+            fn member(self) -> Option<u32> {
+                Some(self.0.0)
+            }
+            fn with_member(self, i: u32) -> Self {
+                $name(TagId(i))
+            }
+            fn members(view: View<'_>) -> u32 {
+                view.site.tags.len() as u32
             }
         }
     };

@@ -119,8 +119,14 @@ fn px(v: f64) -> i64 {
 
 /// The neighbours of an entry: linked both ways, linked to, linking here, then related.
 fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
-    let mut out = reads.get(Links(id));
-    out.retain(|&t| t != id);
+    let mut out: Vec<EntryId> = reads
+        .get(Links(id))
+        .iter()
+        .map(|l| EntryId(l.target))
+        .filter(|&t| t != id)
+        .collect();
+    out.sort();
+    out.dedup();
     let incoming: Vec<EntryId> = reads.get(Backlinks(id)).iter().map(|b| b.from).collect();
     let mut list: Vec<(EntryId, Relation)> = Vec::new();
     for &t in &out {

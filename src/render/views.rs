@@ -202,7 +202,7 @@ impl Shared {
             ("feed_url", text(&config.url("atom.xml"))),
             ("extra", Value::from_serializable(&config.extra)),
         ]);
-        Shared {
+        let mut shared = Shared {
             site: site_value,
             kinds,
             kind_refs,
@@ -211,6 +211,38 @@ impl Shared {
             cards,
             year_index: super::year_index(site),
             page_lists: super::page_lists(site),
+        };
+        if let Some((_, old)) = previous {
+            shared.keep_equal(old);
+        }
+        shared
+    }
+
+    /// Takes `old`'s copy of every value equal to this one's: template values share their
+    /// maps and lists when cloned, so that comparing a page's reads between two builds
+    /// (`render::reads`) finds the same value at once instead of comparing it field by
+    /// field on every page that shows it.
+    fn keep_equal(&mut self, old: &Shared) {
+        fn keep(new: &mut Value, old: &Value) {
+            if new == old {
+                *new = old.clone();
+            }
+        }
+        fn keep_all(new: &mut [Value], old: &[Value]) {
+            if new.len() == old.len() {
+                new.iter_mut().zip(old).for_each(|(n, o)| keep(n, o));
+            }
+        }
+        keep(&mut self.site, &old.site);
+        keep(&mut self.year_index, &old.year_index);
+        keep_all(&mut self.kinds, &old.kinds);
+        keep_all(&mut self.kind_refs, &old.kind_refs);
+        keep_all(&mut self.tags, &old.tags);
+        keep_all(&mut self.tag_refs, &old.tag_refs);
+        for (page, list) in self.page_lists.iter_mut() {
+            if let Some(o) = old.page_lists.get(page) {
+                keep(list, o);
+            }
         }
     }
 }
@@ -244,11 +276,12 @@ pub fn source(reads: &Reads<'_>, index: SourceId, except: Option<EntryId>, limit
     let SourceData { info: s, page } = reads.get(Source(index));
     // A popular source is cited by thousands of entries: take only what is shown, so that
     // each citing entry's page costs the same however many cite it.
-    let (shown, count) = reads.get(Citers {
+    let citers = Citers {
         source: index,
         except,
         limit,
-    });
+    };
+    let (shown, count) = citers.shown(reads.get(citers));
     obj([
         ("id", opt_text(s.id.as_deref())),
         ("anchor", text(&s.anchor)),

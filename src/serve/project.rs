@@ -21,7 +21,10 @@ use crate::markdown::Highlighter;
 use crate::output::{Sink, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::Theme;
-use crate::render::reads::{Deps, Maps, View};
+use crate::render::reads::{Checker, Deps, Maps, View};
+
+/// What each page and feed of a build read, by output.
+pub type Recorded = rustc_hash::FxHashMap<Output, Deps>;
 
 /// Output files by site path (`places/baku/index.html`).
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -40,10 +43,27 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if let Ok(mut files) = self.files.lock() {
-            files.push((rel.to_string(), bytes.to_vec()));
-        }
+        self.keep(rel, bytes.to_vec());
         Ok(())
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
+        self.keep(rel, bytes);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    fn keep(&self, rel: &str, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.files.lock() {
+            files.push((rel.to_string(), bytes));
+        }
     }
 }
 
@@ -52,7 +72,7 @@ struct Built {
     prepared: Prepared,
     files: Files,
     /// What each page and feed read when it was rendered.
-    recorded: HashMap<Output, Deps>,
+    recorded: Recorded,
     /// Each entry's search document, kept for entries that do not change.
     search_docs: Vec<Arc<str>>,
     /// The data files (sitemap, search index) are not written for this site yet.
@@ -151,13 +171,15 @@ impl Project {
         };
         let prepared = &built.prepared;
         let site = &prepared.site;
-        let mut files = built.files.clone();
         let pages = Page::all(site);
         // Parts of the last sitemap that this one does not have go.
         let parts = sitemap_parts(&pages);
-        for gone in built.sitemap_parts.iter().filter(|p| !parts.contains(p)) {
-            files.remove(gone);
-        }
+        let gone: Vec<String> = built
+            .sitemap_parts
+            .iter()
+            .filter(|p| !parts.contains(p))
+            .cloned()
+            .collect();
         let mut data = vec![Output::Sitemaps];
         if site.config.search {
             data.push(Output::SearchIndex);
@@ -174,12 +196,8 @@ impl Project {
         let sink = MemorySink::default();
         // Data files neither read nor are read by anything: nothing to record or to check.
         let _ = emit::emit(&ctx, &data, &data, &sink);
-        for (rel, bytes) in sink.into_files() {
-            files.insert(rel, Arc::new(bytes));
-        }
+        let changed = apply(&mut built.files, gone, sink.into_files());
         built.sitemap_parts = parts;
-        let changed = changed_paths(&built.files, &files);
-        built.files = files;
         built.data_pending = false;
         changed
     }
@@ -283,8 +301,13 @@ impl Project {
             return self.full();
         };
         match self.content_on(&built) {
-            Ok(new) => {
-                let mut changed = changed_paths(&built.files, &new.files);
+            Ok((mut new, gone, written)) => {
+                // The last build's files, changed in place: only what was written or is
+                // gone can differ.
+                let mut built = built;
+                new.files = std::mem::take(&mut built.files);
+                drop(built);
+                let mut changed = apply(&mut new.files, gone, written);
                 self.built = Some(new);
                 self.dirty.clear();
                 if !self.defer_data {
@@ -300,7 +323,13 @@ impl Project {
         }
     }
 
-    fn content_on(&self, built: &Built) -> Result<Built, Diagnostics> {
+    /// The next build, without its files: those are the last build's, less the paths
+    /// returned as gone, with the files returned as written.
+    #[allow(clippy::type_complexity)]
+    fn content_on(
+        &self,
+        built: &Built,
+    ) -> Result<(Built, Vec<String>, Vec<(String, Vec<u8>)>), Diagnostics> {
         let old = &built.prepared;
         let config = old.site.config.clone();
         let content = self.read_content(old, &config);
@@ -318,17 +347,17 @@ impl Project {
             View::new(&old.site, &old_shared),
             View::new(&site, renderer.shared()),
         );
+        let checker = Checker::new(old_view, new_view, &maps);
         let pages = Page::all(&site);
         let plan = emit::plan(&site, &old.theme, &found_assets, &pages);
         // The pages and feeds of the last build whose every read gives the same in the new
         // site, at the same place: their files stay.
-        let kept: HashMap<Output, Deps> = built
+        let kept: Recorded = built
             .recorded
             .par_iter()
             .filter_map(|(&o, deps)| {
                 let new = o.translate(&maps)?;
-                let same =
-                    o.same_place(&old.site, new, &site) && deps.same(old_view, new_view, &maps);
+                let same = o.same_place(&old.site, new, &site) && deps.same(&checker);
                 same.then(|| deps.translate(&maps))
                     .flatten()
                     .map(|d| (new, d))
@@ -353,7 +382,12 @@ impl Project {
             .par_iter()
             .map(|&id| {
                 let e = site.entry(id);
-                match old.site.names.by_rel.get(&e.rel) {
+                let old_id = if maps.entries_kept() {
+                    Some(&id)
+                } else {
+                    old.site.names.by_rel.get(&e.rel)
+                };
+                match old_id {
                     Some(o)
                         if Arc::ptr_eq(&old.site.entries[o.index()], &site.entries[id.index()])
                             && Arc::ptr_eq(
@@ -383,7 +417,6 @@ impl Project {
             return Err(diagnostics);
         }
 
-        let mut files = built.files.clone();
         // The files of the last build that no output of this one writes.
         let old_pages = Page::all(&old.site);
         let old_ctx = Ctx {
@@ -422,14 +455,8 @@ impl Project {
                 .filter(|f| !new.contains(f))
                 .collect()
         };
-        for path in gone {
-            files.remove(&path);
-        }
-        for (rel, bytes) in sink.into_files() {
-            files.insert(rel, Arc::new(bytes));
-        }
         let (mut kept, mut fresh) = (kept, emitted.recorded);
-        let recorded: HashMap<Output, Deps> = plan
+        let recorded: Recorded = plan
             .iter()
             .filter_map(|o| fresh.remove(o).or_else(|| kept.remove(o)).map(|d| (*o, d)))
             .collect();
@@ -439,15 +466,16 @@ impl Project {
             renderer,
             assets: found_assets,
         };
-        Ok(Built {
+        let next = Built {
             prepared,
-            files,
+            files: Files::default(),
             recorded,
             search_docs,
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
             sitemap_parts: built.sitemap_parts.clone(),
-        })
+        };
+        Ok((next, gone, sink.into_files()))
     }
 
     /// The content as it is now: files named in `self.dirty` (or not in the last build)
@@ -525,17 +553,15 @@ impl Project {
         if diagnostics.has_errors() {
             return failed(diagnostics);
         }
-        let mut files = built.files.clone();
-        for old in &built.prepared.theme.statics {
-            if !theme.statics.iter().any(|s| s.rel == old.rel) {
-                files.remove(&old.rel);
-            }
-        }
-        for (rel, bytes) in sink.into_files() {
-            files.insert(rel, Arc::new(bytes));
-        }
-        let changed = changed_paths(&built.files, &files);
-        built.files = files;
+        let gone: Vec<String> = built
+            .prepared
+            .theme
+            .statics
+            .iter()
+            .filter(|old| !theme.statics.iter().any(|s| s.rel == old.rel))
+            .map(|old| old.rel.clone())
+            .collect();
+        let changed = apply(&mut built.files, gone, sink.into_files());
         built.prepared.theme.statics = theme.statics;
         done(changed)
     }
@@ -583,6 +609,24 @@ impl content::Reuse for Unchanged<'_> {
 fn done(changed: Vec<String>) -> Rebuild {
     let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
     Rebuild::Done { changed, css_only }
+}
+
+/// Removes the `gone` paths from `files` and puts the `written` files in; returns the
+/// paths whose bytes changed, sorted.
+fn apply(files: &mut Files, gone: Vec<String>, written: Vec<(String, Vec<u8>)>) -> Vec<String> {
+    let mut changed: Vec<String> = gone
+        .into_iter()
+        .filter(|path| files.remove(path).is_some())
+        .collect();
+    for (rel, bytes) in written {
+        if files.get(&rel).is_none_or(|old| **old != bytes) {
+            changed.push(rel.clone());
+            files.insert(rel, Arc::new(bytes));
+        }
+    }
+    changed.sort();
+    changed.dedup();
+    changed
 }
 
 /// The paths whose bytes differ between two sets of files, sorted.
