@@ -172,8 +172,7 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
     let mut svg = String::with_capacity(4096);
     let _ = write!(
         svg,
-        "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"relations-title-{n}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title-{n}\">",
-        n = id.0
+        "<svg class=\"relations\" viewBox=\"0 0 {width} {height}\" role=\"group\" aria-labelledby=\"relations-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"relations-title\">"
     );
     xml_escape(
         &mut svg,

@@ -128,6 +128,11 @@ pub struct Project {
     /// Paths under `content/` changed since the last good build: read again on the next
     /// rebuild even when its batch does not name them.
     dirty: BTreeSet<String>,
+    /// A change that builds everything (configuration, templates) came in a batch whose
+    /// build failed: the next rebuild builds everything, whatever it is told.
+    full_pending: bool,
+    /// The same for static files: copied again with the next good rebuild.
+    statics_pending: bool,
     /// Whether a content rebuild leaves the data files to [`Project::complete_data`].
     defer_data: bool,
 }
@@ -148,6 +153,8 @@ impl Project {
             highlighter: Highlighter::new(),
             built: None,
             dirty: BTreeSet::new(),
+            full_pending: false,
+            statics_pending: false,
             defer_data: false,
         }
     }
@@ -223,14 +230,20 @@ impl Project {
     /// Applies a batch of changes: the configuration or a template rebuilds everything;
     /// content rebuilds what it affects; a static file is copied alone.
     pub fn rebuild(&mut self, changes: &Changes) -> Rebuild {
-        if self.built.is_none() || changes.config || !changes.templates.is_empty() {
+        if self.built.is_none()
+            || changes.config
+            || !changes.templates.is_empty()
+            || self.full_pending
+        {
             return self.full();
         }
+        // Remembered until copied: a failed rebuild of the same batch must not lose them.
+        self.statics_pending |= !changes.statics.is_empty();
         if !changes.content.is_empty() || !self.dirty.is_empty() {
             self.dirty.extend(changes.content.iter().cloned());
             let result = self.content();
             if let Rebuild::Done { changed, .. } = &result
-                && !changes.statics.is_empty()
+                && self.statics_pending
             {
                 let mut statics = self.statics();
                 if let Rebuild::Done { changed: more, .. } = &mut statics {
@@ -247,6 +260,8 @@ impl Project {
 
     /// Builds everything from the files on disk.
     pub fn full(&mut self) -> Rebuild {
+        // Cleared when it succeeds.
+        self.full_pending = true;
         let mut diagnostics = Diagnostics::new();
         let overrides = Overrides {
             base_url: Some(self.base_url.clone()),
@@ -292,6 +307,8 @@ impl Project {
             sitemap_parts,
         });
         self.dirty.clear();
+        self.full_pending = false;
+        self.statics_pending = false;
         done(changed)
     }
 
@@ -563,6 +580,7 @@ impl Project {
             .collect();
         let changed = apply(&mut built.files, gone, sink.into_files());
         built.prepared.theme.statics = theme.statics;
+        self.statics_pending = false;
         done(changed)
     }
 }
