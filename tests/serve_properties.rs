@@ -194,12 +194,20 @@ fn difference(expected: &Files, actual: &Files) -> Option<String> {
             .enumerate()
             .find(|(_, (w, g))| w != g)
             .unwrap_or((0, ("", "")));
+        // The common start of the two lines, a byte offset valid in both.
+        let same = w
+            .char_indices()
+            .zip(g.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8());
         let _ = write!(
             text,
-            "\nfirst difference in {path}, line {}:\n  build: {}\n  serve: {}",
+            "\nfirst difference in {path}, line {}, column {}:\n  build: {}\n  serve: {}",
             n + 1,
-            clip(w),
-            clip(g)
+            w[..same].chars().count() + 1,
+            clip(w, same),
+            clip(g, same)
         );
     }
     Some(text)
@@ -222,12 +230,18 @@ fn differing(a: &Files, b: &Files) -> BTreeSet<String> {
         .collect()
 }
 
-fn clip(line: &str) -> String {
-    let line = line.trim();
-    match line.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &line[..i]),
-        None => line.to_string(),
-    }
+/// A line from a little before byte `at` to a little after.
+fn clip(line: &str, at: usize) -> String {
+    let start = line[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    let rest = &line[start..];
+    let end = rest.char_indices().nth(200).map_or(rest.len(), |(i, _)| i);
+    let before = if start > 0 { "…" } else { "" };
+    let after = if end < rest.len() { "…" } else { "" };
+    format!("{before}{}{after}", &rest[..end])
 }
 
 /// Runs one sequence of edits; on a mismatch, the steps so far in words.
