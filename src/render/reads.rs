@@ -108,8 +108,13 @@ impl Deps {
             .map(|keys| Deps(keys.into()))
     }
 
-    pub fn keys(&self) -> &[Key] {
-        &self.0
+    /// How many keys were read.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -486,13 +491,7 @@ macro_rules! keys {
             }
         })*
         impl Key {
-            /// Whether the key gives the same data in `new` (numbered by `maps`) as in `old`.
-            pub fn same(self, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
-                match self {
-                    $(Key::$name(k) => same_in(k, old, new, maps)),*
-                }
-            }
-
+            /// Whether the key gives the same data in the new site as in the old.
             fn check(self, checker: &Checker<'_>) -> bool {
                 match self {
                     $(Key::$name(k) => checker.same(Slot::$name as usize, k)),*
