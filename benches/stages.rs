@@ -92,7 +92,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             prepared
                 .renderer
-                .render(&prepared.site, black_box(Page::Entry(id)))
+                .render(&prepared.site, black_box(Page::Entry(id)), false)
         })
     });
 }

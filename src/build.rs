@@ -195,6 +195,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     let (pages, _) = emit(
         &opts.root,
         &prepared,
+        false,
         sink,
         &mut diagnostics,
         &mut |stage| timer.lap(stage),
@@ -272,10 +273,12 @@ pub fn prepare(
 }
 
 /// Renders every page and writes it, the feeds, the sitemap and the static files to the
-/// sink, through the one emit stage. Returns the pages, and what each rendered output read.
+/// sink, through the one emit stage. Returns the pages, and what each rendered output read
+/// when `record` is set.
 pub fn emit(
     root: &Path,
     prepared: &Prepared,
+    record: bool,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
@@ -291,6 +294,7 @@ pub fn emit(
         assets: &prepared.assets,
         pages: &pages,
         search_docs: None,
+        record,
     };
     // Pages first, then the rest, so that `--verbose` tells the two apart.
     let (page_outputs, rest): (Vec<Output>, Vec<Output>) =

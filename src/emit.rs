@@ -50,6 +50,8 @@ pub struct Ctx<'a> {
     pub pages: &'a [Page],
     /// Each entry's search document, where the caller kept them; made here otherwise.
     pub search_docs: Option<&'a [Arc<str>]>,
+    /// Whether to record what each page and feed reads (for `serve`; a build needs not).
+    pub record: bool,
 }
 
 /// Every output of the site: the pages (lists first, so that a long one does not render
@@ -165,21 +167,22 @@ fn write(
     let site = ctx.site;
     let put = |rel: &str, text: &str| sink.write(rel, text.as_bytes()).err();
     let problems: Vec<Diagnostic> = match output {
-        Output::Page(page) => match ctx.renderer.render(site, page) {
+        Output::Page(page) => match ctx.renderer.render(site, page, ctx.record) {
             Ok((html, deps)) => {
                 let problem = put(&page.output_file(site), &html);
-                return (Some(deps), problem.into_iter().collect());
+                return (ctx.record.then_some(deps), problem.into_iter().collect());
             }
             Err(d) => vec![d],
         },
         Output::Feed(tag) => {
-            let reads = Reads::new(View::new(site, ctx.renderer.shared()));
+            let reads = Reads::new(View::new(site, ctx.renderer.shared()), ctx.record);
             let (path, xml) = match tag {
                 None => (String::new(), feed::site_feed(&reads)),
                 Some(t) => (pages::tag(&site.tags[t].slug), feed::tag_feed(&reads, t)),
             };
             let problem = put(&pages::feed(&path), &xml);
-            return (Some(reads.into_keys()), problem.into_iter().collect());
+            let deps = ctx.record.then(|| reads.into_keys());
+            return (deps, problem.into_iter().collect());
         }
         Output::Robots => put(pages::ROBOTS, &sitemap::robots(site))
             .into_iter()

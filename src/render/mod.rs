@@ -91,9 +91,14 @@ impl Renderer {
         std::mem::replace(&mut self.shared, shared)
     }
 
-    /// Renders one page to HTML, with what it read.
-    pub fn render(&self, site: &Site, page: Page) -> Result<(String, Deps), Diagnostic> {
-        let reads = Reads::new(View::new(site, &self.shared));
+    /// Renders one page to HTML, with what it read when `record` is set.
+    pub fn render(
+        &self,
+        site: &Site,
+        page: Page,
+        record: bool,
+    ) -> Result<(String, Deps), Diagnostic> {
+        let reads = Reads::new(View::new(site, &self.shared), record);
         let html = self.render_from(&reads, page)?;
         Ok((html, reads.into_keys()))
     }

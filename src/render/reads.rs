@@ -42,20 +42,24 @@ impl<'a> View<'a> {
 /// The reads of one page.
 pub struct Reads<'a> {
     view: View<'a>,
-    keys: RefCell<Vec<Key>>,
+    /// `None` when nothing is to be recorded (`build` and `check` keep no reads).
+    keys: Option<RefCell<Vec<Key>>>,
 }
 
 impl<'a> Reads<'a> {
-    pub fn new(view: View<'a>) -> Reads<'a> {
+    /// Reads that are recorded when `record` is set.
+    pub fn new(view: View<'a>, record: bool) -> Reads<'a> {
         Reads {
             view,
-            keys: RefCell::new(Vec::with_capacity(64)),
+            keys: record.then(|| RefCell::new(Vec::with_capacity(64))),
         }
     }
 
     /// The data of `key`, recorded as read by this page.
     pub fn get<R: Read>(&self, key: R) -> R::Out<'a> {
-        self.keys.borrow_mut().push(key.into());
+        if let Some(keys) = &self.keys {
+            keys.borrow_mut().push(key.into());
+        }
         key.fetch(self.view)
     }
 
@@ -76,9 +80,9 @@ impl<'a> Reads<'a> {
         self.view.site.tag_index.get(slug).map(|&t| TagId(t as u32))
     }
 
-    /// The keys read, each once.
+    /// The keys read, each once (none when not recording).
     pub fn into_keys(self) -> Deps {
-        let mut keys = self.keys.into_inner();
+        let mut keys = self.keys.map(RefCell::into_inner).unwrap_or_default();
         keys.sort_unstable();
         keys.dedup();
         Deps(keys.into())

@@ -199,6 +199,7 @@ impl Project {
             assets: &prepared.assets,
             pages: &pages,
             search_docs: Some(&built.search_docs),
+            record: false,
         };
         let sink = MemorySink::default();
         // Data files neither read nor are read by anything: nothing to record or to check.
@@ -282,8 +283,14 @@ impl Project {
             return failed(diagnostics);
         };
         let sink = MemorySink::default();
-        let (pages, recorded) =
-            build::emit(&self.root, &prepared, &sink, &mut diagnostics, &mut |_| {});
+        let (pages, recorded) = build::emit(
+            &self.root,
+            &prepared,
+            true,
+            &sink,
+            &mut diagnostics,
+            &mut |_| {},
+        );
         if diagnostics.has_errors() {
             return failed(diagnostics);
         }
@@ -426,6 +433,7 @@ impl Project {
             assets: &found_assets,
             pages: &pages,
             search_docs: None,
+            record: true,
         };
         let sink = MemorySink::default();
         let emitted = emit::emit(&ctx, &to_write, &plan, &sink);
@@ -444,6 +452,7 @@ impl Project {
             assets: &old.assets,
             pages: &old_pages,
             search_docs: None,
+            record: true,
         };
         let old_plan = emit::plan(&old.site, &old.theme, &old.assets, &old_pages);
         let data = |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex);
@@ -563,6 +572,7 @@ impl Project {
             assets: &prepared.assets,
             pages: &pages,
             search_docs: None,
+            record: true,
         };
         let statics: Vec<Output> = (0..theme.statics.len()).map(Output::Static).collect();
         let sink = MemorySink::default();
