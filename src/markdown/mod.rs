@@ -4,6 +4,7 @@
 pub mod highlight;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -100,7 +101,7 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -478,18 +479,32 @@ impl UniqueIds {
         }
     }
 
+    /// Allocates the id it returns, the copy it keeps and, the first time a base repeats,
+    /// its counter's key: nothing else per heading, however many there are.
     fn unique(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_string()) {
-            return base.to_string();
+        if !self.used.contains(base) {
+            self.used.insert(base.to_owned());
+            return base.to_owned();
         }
-        let n = self.next.entry(base.to_string()).or_insert(1);
+        let mut n = self.next.get(base).copied().unwrap_or(1);
+        let mut candidate = String::with_capacity(base.len() + 8);
         loop {
-            let candidate = format!("{base}-{n}");
-            *n += 1;
-            if self.used.insert(candidate.clone()) {
-                return candidate;
+            candidate.clear();
+            // Writing to a String cannot fail.
+            let _ = write!(candidate, "{base}-{n}");
+            n += 1;
+            if !self.used.contains(&candidate) {
+                break;
             }
         }
+        match self.next.get_mut(base) {
+            Some(next) => *next = n,
+            None => {
+                self.next.insert(base.to_owned(), n);
+            }
+        }
+        self.used.insert(candidate.clone());
+        candidate
     }
 }
 
@@ -510,38 +525,62 @@ fn plain_text(events: &[Event<'_>]) -> String {
 /// show the sentence a link stands in.
 #[derive(Default)]
 struct ContextTracker {
-    blocks: Vec<(String, Vec<(usize, usize)>)>,
+    /// One per block level ever opened; the first `open` are the blocks open now. A
+    /// closed level keeps its buffers for the next block at that depth.
+    blocks: Vec<Block>,
+    open: usize,
+}
+
+#[derive(Default)]
+struct Block {
+    text: String,
+    /// Each link in the block: its index in the page's links and its offset in `text`.
+    links: Vec<(usize, usize)>,
 }
 
 impl ContextTracker {
     fn open(&mut self) {
-        self.blocks.push((String::new(), Vec::new()));
+        if self.open == self.blocks.len() {
+            self.blocks.push(Block::default());
+        } else {
+            let block = &mut self.blocks[self.open];
+            block.text.clear();
+            block.links.clear();
+        }
+        self.open += 1;
     }
 
     fn text(&mut self, t: &str) {
-        if let Some((buf, _)) = self.blocks.last_mut() {
-            buf.push_str(t);
+        if let Some(block) = self.open.checked_sub(1).map(|i| &mut self.blocks[i]) {
+            block.text.push_str(t);
         }
     }
 
     fn link(&mut self, index: usize) {
-        if let Some((buf, links)) = self.blocks.last_mut() {
-            links.push((index, buf.len()));
+        if let Some(block) = self.open.checked_sub(1).map(|i| &mut self.blocks[i]) {
+            block.links.push((index, block.text.len()));
         }
     }
 
     fn close(&mut self, out: &mut [OutLink]) {
-        let Some((buf, links)) = self.blocks.pop() else {
+        let Some(closing) = self.open.checked_sub(1) else {
             return;
         };
-        let mut sentences = Sentences::new(&buf);
-        for (index, at) in links {
-            if let Some(link) = out.get_mut(index) {
-                link.context = sentences.around(at);
+        self.open = closing;
+        let (open, closed) = self.blocks.split_at_mut(closing);
+        let block = &closed[0];
+        if !block.links.is_empty() {
+            let mut sentences = Sentences::new(&block.text);
+            for &(index, at) in &block.links {
+                if let Some(link) = out.get_mut(index) {
+                    link.context = sentences.around(at);
+                }
             }
         }
         // The text of a closed block is also part of its parent's (a list item's paragraph).
-        self.text(&buf);
+        if let Some(parent) = open.last_mut() {
+            parent.text.push_str(&block.text);
+        }
     }
 }
 
