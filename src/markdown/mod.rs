@@ -2,17 +2,18 @@
 //! count, highlighted code, and every link handed to a resolver.
 
 pub mod highlight;
+mod pass;
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, TagEnd};
 
 pub use highlight::Highlighter;
 
 use crate::config::{MarkdownConfig, RawHtml};
-use crate::text::slugify;
 
 /// Ids the default theme gives its own blocks; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -101,7 +102,7 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -147,232 +148,31 @@ pub fn render(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, parser_options(config))
-        .into_offset_iter()
-        .collect();
-    let headings = heading_ids(&events);
-
-    let mut out = Rendered {
-        headings,
-        ..Rendered::default()
+    let html_len = Cell::new(0);
+    let mut pass = pass::Pass::new(text, config, links, highlighter, &html_len);
+    let mut html = Tracked {
+        html: String::with_capacity(text.len() + text.len() / 2),
+        len: &html_len,
     };
-    let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut heading_index = 0;
-    let mut more_at: Option<usize> = None;
-    let mut first_paragraph: Option<Range<usize>> = None;
-    let mut depth = 0usize;
-    let mut same_page: Vec<(String, Range<usize>)> = Vec::new();
-    let mut context = ContextTracker::default();
-    // A script link made inert is written as its text alone: its end goes too.
-    let mut dropped_link = false;
-
-    let mut i = 0;
-    while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let id = out.headings.get(heading_index).map(|h| h.id.clone());
-                heading_index += 1;
-                html_events.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: id.map(CowStr::from),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-                depth += 1;
-                context.open();
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(str::to_owned)
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                let mut code = String::new();
-                i += 1;
-                while i < events.len() {
-                    match &events[i].0 {
-                        Event::Text(t) => code.push_str(t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                html_events.push(Event::Html(
-                    highlighter.highlight(&code, lang.as_deref()).into(),
-                ));
-            }
-            // A wikilink names an entry and is resolved (or reported) like any other.
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. })
-                && crate::scheme::is_script(dest_url, false) =>
-            {
-                out.warnings
-                    .push(script_url_problem(range, "link", config.raw_html));
-                if config.raw_html == RawHtml::Escape {
-                    dropped_link = true;
-                } else {
-                    html_events.push(event.clone());
-                }
-            }
-            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if crate::scheme::is_script(dest_url, true) => {
-                out.warnings
-                    .push(script_url_problem(range, "image", config.raw_html));
-                let dest_url = match config.raw_html {
-                    RawHtml::Escape => CowStr::Borrowed(""),
-                    RawHtml::Keep => dest_url.clone(),
-                };
-                html_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-                depth += 1;
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                let dest = match links.resolve(LinkRef {
-                    dest: dest_url,
-                    wiki,
-                }) {
-                    Resolved::Keep => dest_url.clone(),
-                    Resolved::Internal {
-                        url,
-                        target,
-                        fragment,
-                    } => {
-                        if let Some(target) = target {
-                            context.link(out.links.len());
-                            out.links.push(OutLink {
-                                target,
-                                fragment,
-                                offset: range.start,
-                                context: String::new(),
-                            });
-                        }
-                        url.into()
-                    }
-                    Resolved::SitePath { url, path } => {
-                        out.site_paths.push((path, range.start));
-                        url.into()
-                    }
-                    Resolved::SamePage { fragment } => {
-                        same_page.push((fragment.clone(), range.clone()));
-                        format!("#{fragment}").into()
-                    }
-                    Resolved::Broken { message, help } => {
-                        out.problems.push(Problem {
-                            range: range.clone(),
-                            message,
-                            help,
-                        });
-                        dest_url.clone()
-                    }
-                };
-                html_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if more_at.is_none() && is_more_marker(html) {
-                    more_at = Some(html_events.len());
-                } else if config.raw_html == RawHtml::Escape {
-                    html_events.push(Event::Text(html.clone()));
-                } else {
-                    html_events.push(event.clone());
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                out.word_count += t.split_whitespace().count();
-                context.text(t);
-                push_limited(&mut out.text, t);
-                html_events.push(event.clone());
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                context.text(" ");
-                push_limited(&mut out.text, " ");
-                html_events.push(event.clone());
-            }
-            Event::Start(tag) => {
-                if depth == 0 && matches!(tag, Tag::Paragraph) && first_paragraph.is_none() {
-                    first_paragraph = Some(html_events.len()..html_events.len());
-                }
-                if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
-                    context.open();
-                }
-                depth += 1;
-                html_events.push(event.clone());
-            }
-            Event::End(tag) => {
-                depth = depth.saturating_sub(1);
-                html_events.push(event.clone());
-                if depth == 0
-                    && matches!(tag, TagEnd::Paragraph)
-                    && let Some(r) = &mut first_paragraph
-                    && r.end == r.start
-                {
-                    r.end = html_events.len();
-                }
-                if matches!(
-                    tag,
-                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)
-                ) {
-                    context.close(&mut out.links);
-                    push_limited(&mut out.text, " ");
-                }
-            }
-            _ => html_events.push(event.clone()),
-        }
-        i += 1;
-    }
-    context.close(&mut out.links);
-
-    for (fragment, range) in same_page {
-        if !out.has_id(&fragment) {
-            out.problems.push(Problem {
-                range,
-                message: format!("no heading on this page has the id `#{fragment}`"),
-                help: nearest_id(&fragment, &out.headings),
-            });
-        }
-    }
-
-    let summary_range = match more_at {
-        Some(end) => Some(0..end),
-        None => first_paragraph.filter(|r| r.end > r.start),
-    };
-    if let Some(r) = summary_range {
-        let slice = &html_events[r];
-        pulldown_cmark::html::push_html(&mut out.summary_html, slice.iter().cloned());
-        out.summary_text = plain_text(slice);
-    }
-    out.html.reserve(text.len() + text.len() / 2);
-    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
+    // Writing to a String does not fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut html, &mut pass);
+    let mut out = pass.finish(&html.html);
+    out.html = html.html;
     out
+}
+
+/// The page's HTML, and its length where the pass can see it.
+struct Tracked<'c> {
+    html: String,
+    len: &'c Cell<usize>,
+}
+
+impl std::fmt::Write for Tracked<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        self.len.set(self.html.len());
+        Ok(())
+    }
 }
 
 /// The warning for a link or image whose URL runs script; with `raw_html: escape` the
@@ -421,45 +221,6 @@ fn is_more_marker(html: &str) -> bool {
     t.strip_prefix("<!--")
         .and_then(|t| t.strip_suffix("-->"))
         .is_some_and(|inner| inner.trim() == "more")
-}
-
-/// The ids of every heading, in order: `{#custom}` ids as written, others from the text,
-/// each unique on the page and never one of [`RESERVED_IDS`].
-fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
-    let mut used = UniqueIds::new(RESERVED_IDS);
-    let mut headings = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
-            let mut title = String::new();
-            i += 1;
-            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[i].0 {
-                    title.push_str(t);
-                }
-                i += 1;
-            }
-            let base = match id {
-                Some(custom) => custom.to_string(),
-                None => {
-                    let slug = slugify(&title);
-                    if slug.is_empty() {
-                        "section".into()
-                    } else {
-                        slug
-                    }
-                }
-            };
-            let id = used.unique(&base);
-            headings.push(Heading {
-                level: *level as u8,
-                id,
-                title: title.trim().to_string(),
-            });
-        }
-        i += 1;
-    }
-    headings
 }
 
 /// Ids handed out on one page. A repeated base gets the first free `base-N`; each base
@@ -511,14 +272,19 @@ impl UniqueIds {
 fn plain_text(events: &[Event<'_>]) -> String {
     let mut text = String::new();
     for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph) => text.push(' '),
-            _ => {}
-        }
+        push_plain(&mut text, event);
     }
     text.trim().to_string()
+}
+
+/// Appends what `event` adds to the plain text of a summary.
+fn push_plain(text: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        Event::End(TagEnd::Paragraph) => text.push(' '),
+        _ => {}
+    }
 }
 
 /// Collects the plain text of the innermost block around each link, so that backlinks can
@@ -741,6 +507,31 @@ mod tests {
         assert_eq!(r.summary_html, "<p>The <em>first</em> paragraph.</p>\n");
         assert_eq!(r.summary_text, "The first paragraph.");
         assert_eq!(md("## Only a heading\n").summary_html, "");
+    }
+
+    #[test]
+    fn a_summary_numbers_its_footnotes_from_its_first() {
+        // The heading's footnote is the page's first; in the summary the paragraph's are.
+        let r = md("## H[^n]\n\nP[^m] [^n]\n\n[^n]: a\n[^m]: b\n");
+        assert!(r.html.contains("<a href=\"#m\">2</a>"), "{}", r.html);
+        assert_eq!(
+            r.summary_html,
+            "<p>P<sup class=\"footnote-reference\"><a href=\"#m\">1</a></sup> \
+             <sup class=\"footnote-reference\"><a href=\"#n\">2</a></sup></p>\n"
+        );
+        assert_eq!(r.summary_text, "P");
+    }
+
+    #[test]
+    fn the_summary_is_the_first_paragraph_as_the_page_shows_it() {
+        let text = "# T\n\n```\ncode\n```\nThe [[first]] *one*\nwith a break.\n\n> Second.\n";
+        let r = md(text);
+        assert_eq!(
+            r.summary_html,
+            "<p>The <a href=\"first\">first</a> <em>one</em>\nwith a break.</p>\n"
+        );
+        assert!(r.html.contains(&r.summary_html), "{}", r.html);
+        assert_eq!(r.summary_text, "The first one with a break.");
     }
 
     #[test]
