@@ -5,8 +5,10 @@ pub mod highlight;
 mod pass;
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, TagEnd};
@@ -227,45 +229,115 @@ fn is_more_marker(html: &str) -> bool {
 /// remembers where its search stopped, so N repeats of one heading cost O(N), not O(N²).
 /// The ids are those a search from `base-1` for every repeat would find, since an id once
 /// taken stays taken.
-struct UniqueIds {
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
+///
+/// The table holds each id's hash, not its text: growing it moves a few numbers per id
+/// instead of reading every id again from wherever it lies in memory, which on a page of
+/// tens of thousands of headings cost more per heading the more there were.
+struct UniqueIds<S = RandomState> {
+    hasher: S,
+    /// Every id taken, by its hash: its place in `ids` and where its search goes on.
+    taken: HashMap<u64, Taken, BuildHasherDefault<KeyIsHash>>,
+    ids: Vec<String>,
+    /// Ids whose hash an earlier id already had, by their text, with where their
+    /// search goes on.
+    collided: HashMap<String, usize>,
+}
+
+struct Taken {
+    index: usize,
+    next: usize,
 }
 
 impl UniqueIds {
     fn new(reserved: &[&str]) -> Self {
-        UniqueIds {
-            used: reserved.iter().map(|s| (*s).to_string()).collect(),
-            next: HashMap::new(),
+        UniqueIds::with_hasher(reserved, RandomState::new())
+    }
+}
+
+impl<S: BuildHasher> UniqueIds<S> {
+    fn with_hasher(reserved: &[&str], hasher: S) -> Self {
+        let mut ids = UniqueIds {
+            hasher,
+            taken: HashMap::default(),
+            ids: Vec::new(),
+            collided: HashMap::new(),
+        };
+        for id in reserved {
+            let hash = ids.hasher.hash_one(*id);
+            if ids.next_of(id, hash).is_none() {
+                ids.take((*id).to_owned(), hash);
+            }
         }
+        ids
     }
 
-    /// Allocates the id it returns, the copy it keeps and, the first time a base repeats,
-    /// its counter's key: nothing else per heading, however many there are.
+    /// Allocates the id it returns and the copy it keeps, nothing else per heading.
     fn unique(&mut self, base: &str) -> String {
-        if !self.used.contains(base) {
-            self.used.insert(base.to_owned());
+        let base_hash = self.hasher.hash_one(base);
+        let Some(&mut mut n) = self.next_of(base, base_hash) else {
+            self.take(base.to_owned(), base_hash);
             return base.to_owned();
-        }
-        let mut n = self.next.get(base).copied().unwrap_or(1);
+        };
         let mut candidate = String::with_capacity(base.len() + 8);
-        loop {
+        let hash = loop {
             candidate.clear();
             // Writing to a String cannot fail.
             let _ = write!(candidate, "{base}-{n}");
             n += 1;
-            if !self.used.contains(&candidate) {
-                break;
+            let hash = self.hasher.hash_one(candidate.as_str());
+            if self.next_of(&candidate, hash).is_none() {
+                break hash;
             }
+        };
+        if let Some(next) = self.next_of(base, base_hash) {
+            *next = n;
         }
-        match self.next.get_mut(base) {
-            Some(next) => *next = n,
-            None => {
-                self.next.insert(base.to_owned(), n);
-            }
-        }
-        self.used.insert(candidate.clone());
+        self.take(candidate.clone(), hash);
         candidate
+    }
+
+    /// Where the search from `id` (hashed `hash`) goes on, if `id` is taken.
+    fn next_of(&mut self, id: &str, hash: u64) -> Option<&mut usize> {
+        match self.taken.get_mut(&hash) {
+            Some(taken) if self.ids[taken.index] == id => Some(&mut taken.next),
+            Some(_) => self.collided.get_mut(id),
+            None => None,
+        }
+    }
+
+    fn take(&mut self, id: String, hash: u64) {
+        match self.taken.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(Taken {
+                    index: self.ids.len(),
+                    next: 1,
+                });
+                self.ids.push(id);
+            }
+            Entry::Occupied(_) => {
+                self.collided.insert(id, 1);
+            }
+        }
+    }
+}
+
+/// Hashes a `u64` that is already a hash to itself.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -449,6 +521,8 @@ impl<'a> Sentences<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn md(text: &str) -> Rendered {
@@ -677,6 +751,19 @@ mod tests {
 
     use proptest::strategy::Strategy;
 
+    #[derive(Default)]
+    struct ByLength(u64);
+
+    impl Hasher for ByLength {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            self.0 += bytes.len() as u64;
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn unique_ids_are_those_of_a_search_from_one(
@@ -686,9 +773,13 @@ mod tests {
             )
         ) {
             let mut fast = UniqueIds::new(RESERVED_IDS);
+            // Every id of the same length has the same hash here: all but the first collide.
+            let mut colliding = UniqueIds::with_hasher(RESERVED_IDS, BuildHasherDefault::<ByLength>::default());
             let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_string()).collect();
             for base in bases {
-                proptest::prop_assert_eq!(fast.unique(base), unique_id_by_search(base, &mut used));
+                let expected = unique_id_by_search(base, &mut used);
+                proptest::prop_assert_eq!(colliding.unique(base), expected.clone());
+                proptest::prop_assert_eq!(fast.unique(base), expected);
             }
         }
 
