@@ -2,16 +2,20 @@
 //! count, highlighted code, and every link handed to a resolver.
 
 pub mod highlight;
+mod pass;
 
-use std::collections::{HashMap, HashSet};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, TagEnd};
 
 pub use highlight::Highlighter;
 
 use crate::config::{MarkdownConfig, RawHtml};
-use crate::text::slugify;
 
 /// Ids the default theme gives its own blocks; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -146,232 +150,31 @@ pub fn render(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, parser_options(config))
-        .into_offset_iter()
-        .collect();
-    let headings = heading_ids(&events);
-
-    let mut out = Rendered {
-        headings,
-        ..Rendered::default()
+    let html_len = Cell::new(0);
+    let mut pass = pass::Pass::new(text, config, links, highlighter, &html_len);
+    let mut html = Tracked {
+        html: String::with_capacity(text.len() + text.len() / 2),
+        len: &html_len,
     };
-    let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut heading_index = 0;
-    let mut more_at: Option<usize> = None;
-    let mut first_paragraph: Option<Range<usize>> = None;
-    let mut depth = 0usize;
-    let mut same_page: Vec<(String, Range<usize>)> = Vec::new();
-    let mut context = ContextTracker::default();
-    // A script link made inert is written as its text alone: its end goes too.
-    let mut dropped_link = false;
-
-    let mut i = 0;
-    while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let id = out.headings.get(heading_index).map(|h| h.id.clone());
-                heading_index += 1;
-                html_events.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: id.map(CowStr::from),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-                depth += 1;
-                context.open();
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(str::to_owned)
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                let mut code = String::new();
-                i += 1;
-                while i < events.len() {
-                    match &events[i].0 {
-                        Event::Text(t) => code.push_str(t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                html_events.push(Event::Html(
-                    highlighter.highlight(&code, lang.as_deref()).into(),
-                ));
-            }
-            // A wikilink names an entry and is resolved (or reported) like any other.
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. })
-                && crate::scheme::is_script(dest_url, false) =>
-            {
-                out.warnings
-                    .push(script_url_problem(range, "link", config.raw_html));
-                if config.raw_html == RawHtml::Escape {
-                    dropped_link = true;
-                } else {
-                    html_events.push(event.clone());
-                }
-            }
-            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if crate::scheme::is_script(dest_url, true) => {
-                out.warnings
-                    .push(script_url_problem(range, "image", config.raw_html));
-                let dest_url = match config.raw_html {
-                    RawHtml::Escape => CowStr::Borrowed(""),
-                    RawHtml::Keep => dest_url.clone(),
-                };
-                html_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-                depth += 1;
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                let dest = match links.resolve(LinkRef {
-                    dest: dest_url,
-                    wiki,
-                }) {
-                    Resolved::Keep => dest_url.clone(),
-                    Resolved::Internal {
-                        url,
-                        target,
-                        fragment,
-                    } => {
-                        if let Some(target) = target {
-                            context.link(out.links.len());
-                            out.links.push(OutLink {
-                                target,
-                                fragment,
-                                offset: range.start,
-                                context: String::new(),
-                            });
-                        }
-                        url.into()
-                    }
-                    Resolved::SitePath { url, path } => {
-                        out.site_paths.push((path, range.start));
-                        url.into()
-                    }
-                    Resolved::SamePage { fragment } => {
-                        same_page.push((fragment.clone(), range.clone()));
-                        format!("#{fragment}").into()
-                    }
-                    Resolved::Broken { message, help } => {
-                        out.problems.push(Problem {
-                            range: range.clone(),
-                            message,
-                            help,
-                        });
-                        dest_url.clone()
-                    }
-                };
-                html_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if more_at.is_none() && is_more_marker(html) {
-                    more_at = Some(html_events.len());
-                } else if config.raw_html == RawHtml::Escape {
-                    html_events.push(Event::Text(html.clone()));
-                } else {
-                    html_events.push(event.clone());
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                out.word_count += t.split_whitespace().count();
-                context.text(t);
-                push_limited(&mut out.text, t);
-                html_events.push(event.clone());
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                context.text(" ");
-                push_limited(&mut out.text, " ");
-                html_events.push(event.clone());
-            }
-            Event::Start(tag) => {
-                if depth == 0 && matches!(tag, Tag::Paragraph) && first_paragraph.is_none() {
-                    first_paragraph = Some(html_events.len()..html_events.len());
-                }
-                if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
-                    context.open();
-                }
-                depth += 1;
-                html_events.push(event.clone());
-            }
-            Event::End(tag) => {
-                depth = depth.saturating_sub(1);
-                html_events.push(event.clone());
-                if depth == 0
-                    && matches!(tag, TagEnd::Paragraph)
-                    && let Some(r) = &mut first_paragraph
-                    && r.end == r.start
-                {
-                    r.end = html_events.len();
-                }
-                if matches!(
-                    tag,
-                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)
-                ) {
-                    context.close(&mut out.links);
-                    push_limited(&mut out.text, " ");
-                }
-            }
-            _ => html_events.push(event.clone()),
-        }
-        i += 1;
-    }
-    context.close(&mut out.links);
-
-    for (fragment, range) in same_page {
-        if !out.has_id(&fragment) {
-            out.problems.push(Problem {
-                range,
-                message: format!("no heading on this page has the id `#{fragment}`"),
-                help: nearest_id(&fragment, &out.headings),
-            });
-        }
-    }
-
-    let summary_range = match more_at {
-        Some(end) => Some(0..end),
-        None => first_paragraph.filter(|r| r.end > r.start),
-    };
-    if let Some(r) = summary_range {
-        let slice = &html_events[r];
-        pulldown_cmark::html::push_html(&mut out.summary_html, slice.iter().cloned());
-        out.summary_text = plain_text(slice);
-    }
-    out.html.reserve(text.len() + text.len() / 2);
-    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
+    // Writing to a String does not fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut html, &mut pass);
+    let mut out = pass.finish(&html.html);
+    out.html = html.html;
     out
+}
+
+/// The page's HTML, and its length where the pass can see it.
+struct Tracked<'c> {
+    html: String,
+    len: &'c Cell<usize>,
+}
+
+impl std::fmt::Write for Tracked<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        self.len.set(self.html.len());
+        Ok(())
+    }
 }
 
 /// The warning for a link or image whose URL runs script; with `raw_html: escape` the
@@ -422,126 +225,200 @@ fn is_more_marker(html: &str) -> bool {
         .is_some_and(|inner| inner.trim() == "more")
 }
 
-/// The ids of every heading, in order: `{#custom}` ids as written, others from the text,
-/// each unique on the page and never one of [`RESERVED_IDS`].
-fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
-    let mut used = UniqueIds::new(RESERVED_IDS);
-    let mut headings = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
-            let mut title = String::new();
-            i += 1;
-            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[i].0 {
-                    title.push_str(t);
-                }
-                i += 1;
-            }
-            let base = match id {
-                Some(custom) => custom.to_string(),
-                None => {
-                    let slug = slugify(&title);
-                    if slug.is_empty() {
-                        "section".into()
-                    } else {
-                        slug
-                    }
-                }
-            };
-            let id = used.unique(&base);
-            headings.push(Heading {
-                level: *level as u8,
-                id,
-                title: title.trim().to_string(),
-            });
-        }
-        i += 1;
-    }
-    headings
-}
-
 /// Ids handed out on one page. A repeated base gets the first free `base-N`; each base
 /// remembers where its search stopped, so N repeats of one heading cost O(N), not O(N²).
 /// The ids are those a search from `base-1` for every repeat would find, since an id once
 /// taken stays taken.
-struct UniqueIds {
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
+///
+/// The table holds each id's hash, not its text: growing it moves a few numbers per id
+/// instead of reading every id again from wherever it lies in memory, which on a page of
+/// tens of thousands of headings cost more per heading the more there were.
+struct UniqueIds<S = RandomState> {
+    hasher: S,
+    /// Every id taken, by its hash: its place in `ids` and where its search goes on.
+    taken: HashMap<u64, Taken, BuildHasherDefault<KeyIsHash>>,
+    ids: Vec<String>,
+    /// Ids whose hash an earlier id already had, by their text, with where their
+    /// search goes on.
+    collided: HashMap<String, usize>,
+}
+
+struct Taken {
+    index: usize,
+    next: usize,
 }
 
 impl UniqueIds {
     fn new(reserved: &[&str]) -> Self {
-        UniqueIds {
-            used: reserved.iter().map(|s| (*s).to_string()).collect(),
-            next: HashMap::new(),
+        UniqueIds::with_hasher(reserved, RandomState::new())
+    }
+}
+
+impl<S: BuildHasher> UniqueIds<S> {
+    fn with_hasher(reserved: &[&str], hasher: S) -> Self {
+        let mut ids = UniqueIds {
+            hasher,
+            taken: HashMap::default(),
+            ids: Vec::new(),
+            collided: HashMap::new(),
+        };
+        for id in reserved {
+            let hash = ids.hasher.hash_one(*id);
+            if ids.next_of(id, hash).is_none() {
+                ids.take((*id).to_owned(), hash);
+            }
+        }
+        ids
+    }
+
+    /// Allocates the id it returns and the copy it keeps, nothing else per heading.
+    fn unique(&mut self, base: &str) -> String {
+        let base_hash = self.hasher.hash_one(base);
+        let Some(&mut mut n) = self.next_of(base, base_hash) else {
+            self.take(base.to_owned(), base_hash);
+            return base.to_owned();
+        };
+        let mut candidate = String::with_capacity(base.len() + 8);
+        let hash = loop {
+            candidate.clear();
+            // Writing to a String cannot fail.
+            let _ = write!(candidate, "{base}-{n}");
+            n += 1;
+            let hash = self.hasher.hash_one(candidate.as_str());
+            if self.next_of(&candidate, hash).is_none() {
+                break hash;
+            }
+        };
+        if let Some(next) = self.next_of(base, base_hash) {
+            *next = n;
+        }
+        self.take(candidate.clone(), hash);
+        candidate
+    }
+
+    /// Where the search from `id` (hashed `hash`) goes on, if `id` is taken.
+    fn next_of(&mut self, id: &str, hash: u64) -> Option<&mut usize> {
+        match self.taken.get_mut(&hash) {
+            Some(taken) if self.ids[taken.index] == id => Some(&mut taken.next),
+            Some(_) => self.collided.get_mut(id),
+            None => None,
         }
     }
 
-    fn unique(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_string()) {
-            return base.to_string();
-        }
-        let n = self.next.entry(base.to_string()).or_insert(1);
-        loop {
-            let candidate = format!("{base}-{n}");
-            *n += 1;
-            if self.used.insert(candidate.clone()) {
-                return candidate;
+    fn take(&mut self, id: String, hash: u64) {
+        match self.taken.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(Taken {
+                    index: self.ids.len(),
+                    next: 1,
+                });
+                self.ids.push(id);
+            }
+            Entry::Occupied(_) => {
+                self.collided.insert(id, 1);
             }
         }
+    }
+}
+
+/// Hashes a `u64` that is already a hash to itself.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
 fn plain_text(events: &[Event<'_>]) -> String {
     let mut text = String::new();
     for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph) => text.push(' '),
-            _ => {}
-        }
+        push_plain(&mut text, event);
     }
     text.trim().to_string()
+}
+
+/// Appends what `event` adds to the plain text of a summary.
+fn push_plain(text: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        Event::End(TagEnd::Paragraph) => text.push(' '),
+        _ => {}
+    }
 }
 
 /// Collects the plain text of the innermost block around each link, so that backlinks can
 /// show the sentence a link stands in.
 #[derive(Default)]
 struct ContextTracker {
-    blocks: Vec<(String, Vec<(usize, usize)>)>,
+    /// One per block level ever opened; the first `open` are the blocks open now. A
+    /// closed level keeps its buffers for the next block at that depth.
+    blocks: Vec<Block>,
+    open: usize,
+}
+
+#[derive(Default)]
+struct Block {
+    text: String,
+    /// Each link in the block: its index in the page's links and its offset in `text`.
+    links: Vec<(usize, usize)>,
 }
 
 impl ContextTracker {
     fn open(&mut self) {
-        self.blocks.push((String::new(), Vec::new()));
+        if self.open == self.blocks.len() {
+            self.blocks.push(Block::default());
+        } else {
+            let block = &mut self.blocks[self.open];
+            block.text.clear();
+            block.links.clear();
+        }
+        self.open += 1;
     }
 
     fn text(&mut self, t: &str) {
-        if let Some((buf, _)) = self.blocks.last_mut() {
-            buf.push_str(t);
+        if let Some(block) = self.open.checked_sub(1).map(|i| &mut self.blocks[i]) {
+            block.text.push_str(t);
         }
     }
 
     fn link(&mut self, index: usize) {
-        if let Some((buf, links)) = self.blocks.last_mut() {
-            links.push((index, buf.len()));
+        if let Some(block) = self.open.checked_sub(1).map(|i| &mut self.blocks[i]) {
+            block.links.push((index, block.text.len()));
         }
     }
 
     fn close(&mut self, out: &mut [OutLink]) {
-        let Some((buf, links)) = self.blocks.pop() else {
+        let Some(closing) = self.open.checked_sub(1) else {
             return;
         };
-        let mut sentences = Sentences::new(&buf);
-        for (index, at) in links {
-            if let Some(link) = out.get_mut(index) {
-                link.context = sentences.around(at);
+        self.open = closing;
+        let (open, closed) = self.blocks.split_at_mut(closing);
+        let block = &closed[0];
+        if !block.links.is_empty() {
+            let mut sentences = Sentences::new(&block.text);
+            for &(index, at) in &block.links {
+                if let Some(link) = out.get_mut(index) {
+                    link.context = sentences.around(at);
+                }
             }
         }
         // The text of a closed block is also part of its parent's (a list item's paragraph).
-        self.text(&buf);
+        if let Some(parent) = open.last_mut() {
+            parent.text.push_str(&block.text);
+        }
     }
 }
 
@@ -644,6 +521,8 @@ impl<'a> Sentences<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn md(text: &str) -> Rendered {
@@ -702,6 +581,31 @@ mod tests {
         assert_eq!(r.summary_html, "<p>The <em>first</em> paragraph.</p>\n");
         assert_eq!(r.summary_text, "The first paragraph.");
         assert_eq!(md("## Only a heading\n").summary_html, "");
+    }
+
+    #[test]
+    fn a_summary_numbers_its_footnotes_from_its_first() {
+        // The heading's footnote is the page's first; in the summary the paragraph's are.
+        let r = md("## H[^n]\n\nP[^m] [^n]\n\n[^n]: a\n[^m]: b\n");
+        assert!(r.html.contains("<a href=\"#m\">2</a>"), "{}", r.html);
+        assert_eq!(
+            r.summary_html,
+            "<p>P<sup class=\"footnote-reference\"><a href=\"#m\">1</a></sup> \
+             <sup class=\"footnote-reference\"><a href=\"#n\">2</a></sup></p>\n"
+        );
+        assert_eq!(r.summary_text, "P");
+    }
+
+    #[test]
+    fn the_summary_is_the_first_paragraph_as_the_page_shows_it() {
+        let text = "# T\n\n```\ncode\n```\nThe [[first]] *one*\nwith a break.\n\n> Second.\n";
+        let r = md(text);
+        assert_eq!(
+            r.summary_html,
+            "<p>The <a href=\"first\">first</a> <em>one</em>\nwith a break.</p>\n"
+        );
+        assert!(r.html.contains(&r.summary_html), "{}", r.html);
+        assert_eq!(r.summary_text, "The first one with a break.");
     }
 
     #[test]
@@ -847,6 +751,19 @@ mod tests {
 
     use proptest::strategy::Strategy;
 
+    #[derive(Default)]
+    struct ByLength(u64);
+
+    impl Hasher for ByLength {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            self.0 += bytes.len() as u64;
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn unique_ids_are_those_of_a_search_from_one(
@@ -856,9 +773,13 @@ mod tests {
             )
         ) {
             let mut fast = UniqueIds::new(RESERVED_IDS);
+            // Every id of the same length has the same hash here: all but the first collide.
+            let mut colliding = UniqueIds::with_hasher(RESERVED_IDS, BuildHasherDefault::<ByLength>::default());
             let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_string()).collect();
             for base in bases {
-                proptest::prop_assert_eq!(fast.unique(base), unique_id_by_search(base, &mut used));
+                let expected = unique_id_by_search(base, &mut used);
+                proptest::prop_assert_eq!(colliding.unique(base), expected.clone());
+                proptest::prop_assert_eq!(fast.unique(base), expected);
             }
         }
 

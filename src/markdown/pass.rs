@@ -1,0 +1,464 @@
+//! The one pass of [`super::render`] over pulldown-cmark's events: it resolves links, gives
+//! headings their ids, highlights code and collects what [`Rendered`] holds besides HTML,
+//! handing each event on to the HTML writer as soon as it is done with it. Only a
+//! heading's events are read ahead (its id comes from its text), and the summary is cut
+//! from the page's HTML where it can be, so a page's events never sit in memory all at
+//! once (they did twice over: as the parser gave them and as they were to be written).
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, TagEnd};
+
+use super::{
+    ContextTracker, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Problem, RESERVED_IDS,
+    Rendered, Resolved, UniqueIds, is_more_marker, plain_text, push_limited, push_plain,
+    script_url_problem,
+};
+use crate::config::{MarkdownConfig, RawHtml};
+use crate::text::slugify;
+
+pub(super) struct Pass<'t, 'r> {
+    events: OffsetIter<'t>,
+    /// The events of the heading being written, read ahead for its id.
+    ahead: VecDeque<(Event<'t>, Range<usize>)>,
+    config: &'r MarkdownConfig,
+    resolver: &'r dyn LinkResolver,
+    highlighter: &'r Highlighter,
+    out: Rendered,
+    ids: UniqueIds,
+    /// How many events have been handed on.
+    written: usize,
+    /// Where `<!-- more -->` stood, counted in events handed on.
+    more_at: Option<usize>,
+    first_paragraph: Option<Range<usize>>,
+    depth: usize,
+    same_page: Vec<(String, Range<usize>)>,
+    context: ContextTracker,
+    /// A script link made inert is written as its text alone: its end goes too.
+    dropped_link: bool,
+    summary: Summary<'t>,
+    /// The length of the HTML written so far: when the writer asks for an event, that of
+    /// every event before it (an image's alt text aside, and no paragraph starts or ends
+    /// in one).
+    html_len: &'r Cell<usize>,
+}
+
+/// What the summary is made from: the events before `<!-- more -->`, else the first
+/// paragraph.
+struct Summary<'t> {
+    /// The text holds `<!--`. A marker is an HTML event that starts with it, and
+    /// pulldown-cmark's HTML events are the source's characters, so without it there is
+    /// no marker to wait for.
+    may_have_more: bool,
+    /// Copies of the events handed on that the summary may be: every one until a marker
+    /// while there may be one, else the first paragraph's when footnotes came before it
+    /// (the page numbers its footnotes from the first, a summary from its own first).
+    events: Vec<Event<'t>>,
+    /// The number of the first event copied.
+    from: usize,
+    copy_paragraph: bool,
+    /// A footnote has been handed on.
+    footnotes: bool,
+    /// Else the first paragraph's HTML is the same as in the page: its byte range there
+    /// (with the newline the writer may put before `<p>`), and its plain text.
+    html: Range<usize>,
+    text: String,
+}
+
+impl<'t> Summary<'t> {
+    fn new(may_have_more: bool) -> Self {
+        Summary {
+            may_have_more,
+            events: Vec::new(),
+            from: 0,
+            copy_paragraph: false,
+            footnotes: false,
+            html: 0..0,
+            text: String::new(),
+        }
+    }
+
+    /// Takes note of event number `at`, handed on when the page's HTML was `html_len`
+    /// long; `first_paragraph` as it stands with this event.
+    fn keep(
+        &mut self,
+        at: usize,
+        event: &Event<'t>,
+        first_paragraph: Option<&Range<usize>>,
+        more_found: bool,
+        html_len: usize,
+    ) {
+        if !more_found {
+            if self.may_have_more {
+                self.copy(at, event);
+            } else if let Some(r) = first_paragraph
+                && at >= r.start
+                && (r.end == r.start || at < r.end)
+            {
+                if at == r.start {
+                    self.copy_paragraph = self.footnotes;
+                    self.html.start = html_len;
+                }
+                if self.copy_paragraph {
+                    self.copy(at, event);
+                } else {
+                    push_plain(&mut self.text, event);
+                }
+            }
+        }
+        if matches!(
+            event,
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+        ) {
+            self.footnotes = true;
+        }
+    }
+
+    fn copy(&mut self, at: usize, event: &Event<'t>) {
+        if self.events.is_empty() {
+            self.from = at;
+        }
+        self.events.push(event.clone());
+    }
+
+    /// The summary's HTML and plain text: of the events numbered `range`, out of the
+    /// page's `html`.
+    fn finish(self, range: Range<usize>, html: &str) -> (String, String) {
+        if self.may_have_more || self.copy_paragraph {
+            let from = self.from;
+            let kept = range.start.saturating_sub(from)..range.end.saturating_sub(from);
+            let mut events = self.events;
+            debug_assert!(kept.end <= events.len(), "the summary's events were kept");
+            let mut summary = String::new();
+            if kept.end <= events.len() {
+                let text = plain_text(&events[kept.clone()]);
+                pulldown_cmark::html::push_html(&mut summary, events.drain(kept));
+                return (summary, text);
+            }
+            return (summary, String::new());
+        }
+        let cut = html.get(self.html.clone()).unwrap_or_default();
+        let cut = cut.strip_prefix('\n').unwrap_or(cut);
+        (cut.to_owned(), self.text.trim().to_owned())
+    }
+}
+
+impl<'t, 'r> Pass<'t, 'r> {
+    pub(super) fn new(
+        text: &'t str,
+        config: &'r MarkdownConfig,
+        resolver: &'r dyn LinkResolver,
+        highlighter: &'r Highlighter,
+        html_len: &'r Cell<usize>,
+    ) -> Self {
+        Pass {
+            events: pulldown_cmark::Parser::new_ext(text, super::parser_options(config))
+                .into_offset_iter(),
+            ahead: VecDeque::new(),
+            config,
+            resolver,
+            highlighter,
+            out: Rendered::default(),
+            ids: UniqueIds::new(RESERVED_IDS),
+            written: 0,
+            more_at: None,
+            first_paragraph: None,
+            depth: 0,
+            same_page: Vec::new(),
+            context: ContextTracker::default(),
+            dropped_link: false,
+            summary: Summary::new(text.contains("<!--")),
+            html_len,
+        }
+    }
+
+    fn read(&mut self) -> Option<(Event<'t>, Range<usize>)> {
+        self.ahead.pop_front().or_else(|| self.events.next())
+    }
+
+    /// What to hand on for one event of the parser, if anything.
+    fn step(&mut self, event: Event<'t>, range: Range<usize>) -> Option<Event<'t>> {
+        let config = self.config;
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let id = self.heading_id(level as u8, id);
+                self.depth += 1;
+                self.context.open();
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }))
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_owned)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                let mut code = String::new();
+                while let Some((event, _)) = self.read() {
+                    match event {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                Some(Event::Html(
+                    self.highlighter.highlight(&code, lang.as_deref()).into(),
+                ))
+            }
+            // A wikilink names an entry and is resolved (or reported) like any other.
+            Event::Start(Tag::Link {
+                link_type,
+                ref dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. })
+                && crate::scheme::is_script(dest_url, false) =>
+            {
+                self.out
+                    .warnings
+                    .push(script_url_problem(&range, "link", config.raw_html));
+                if config.raw_html == RawHtml::Escape {
+                    self.dropped_link = true;
+                    None
+                } else {
+                    Some(event)
+                }
+            }
+            Event::End(TagEnd::Link) if self.dropped_link => {
+                self.dropped_link = false;
+                None
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if crate::scheme::is_script(&dest_url, true) => {
+                self.out
+                    .warnings
+                    .push(script_url_problem(&range, "image", config.raw_html));
+                let dest_url = match config.raw_html {
+                    RawHtml::Escape => CowStr::Borrowed(""),
+                    RawHtml::Keep => dest_url,
+                };
+                self.depth += 1;
+                Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range);
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            Event::Html(html) | Event::InlineHtml(html)
+                if self.more_at.is_none() && is_more_marker(&html) =>
+            {
+                self.more_at = Some(self.written);
+                None
+            }
+            Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
+                Some(Event::Text(html))
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.out.word_count += t.split_whitespace().count();
+                self.context.text(t);
+                push_limited(&mut self.out.text, t);
+                Some(event)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.context.text(" ");
+                push_limited(&mut self.out.text, " ");
+                Some(event)
+            }
+            Event::Start(ref tag) => {
+                if self.depth == 0
+                    && matches!(tag, Tag::Paragraph)
+                    && self.first_paragraph.is_none()
+                {
+                    self.first_paragraph = Some(self.written..self.written);
+                }
+                if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
+                    self.context.open();
+                }
+                self.depth += 1;
+                Some(event)
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0
+                    && matches!(tag, TagEnd::Paragraph)
+                    && let Some(r) = &mut self.first_paragraph
+                    && r.end == r.start
+                {
+                    r.end = self.written + 1;
+                }
+                if matches!(
+                    tag,
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)
+                ) {
+                    self.context.close(&mut self.out.links);
+                    push_limited(&mut self.out.text, " ");
+                }
+                Some(event)
+            }
+            _ => Some(event),
+        }
+    }
+
+    /// Reads the heading up to its end (the events wait in `ahead`) and gives it its id:
+    /// `{#custom}` as written, else one from its text, unique on the page and never one
+    /// of [`RESERVED_IDS`].
+    fn heading_id(&mut self, level: u8, custom: Option<CowStr<'t>>) -> String {
+        let mut title = String::new();
+        for (event, range) in self.events.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &event {
+                title.push_str(t);
+            }
+            self.ahead.push_back((event, range));
+            if end {
+                break;
+            }
+        }
+        let slug;
+        let base: &str = match &custom {
+            Some(custom) => custom,
+            None => {
+                slug = slugify(&title);
+                if slug.is_empty() { "section" } else { &slug }
+            }
+        };
+        let id = self.ids.unique(base);
+        if title.trim().len() != title.len() {
+            title = title.trim().to_owned();
+        }
+        // The copy has no spare capacity, so the writer's event takes it without a
+        // reallocation.
+        let copy = id.clone();
+        self.out.headings.push(Heading { level, id, title });
+        copy
+    }
+
+    /// Resolves a link and records it; the URL to write.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'t>,
+        range: Range<usize>,
+    ) -> CowStr<'t> {
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        match self.resolver.resolve(LinkRef {
+            dest: &dest_url,
+            wiki,
+        }) {
+            Resolved::Keep => dest_url,
+            Resolved::Internal {
+                url,
+                target,
+                fragment,
+            } => {
+                if let Some(target) = target {
+                    self.context.link(self.out.links.len());
+                    self.out.links.push(OutLink {
+                        target,
+                        fragment,
+                        offset: range.start,
+                        context: String::new(),
+                    });
+                }
+                url.into()
+            }
+            Resolved::SitePath { url, path } => {
+                self.out.site_paths.push((path, range.start));
+                url.into()
+            }
+            Resolved::SamePage { fragment } => {
+                let url = format!("#{fragment}");
+                self.same_page.push((fragment, range));
+                url.into()
+            }
+            Resolved::Broken { message, help } => {
+                self.out.problems.push(Problem {
+                    range,
+                    message,
+                    help,
+                });
+                dest_url
+            }
+        }
+    }
+
+    /// Everything but the page's HTML, once every event has been handed on as `html`.
+    pub(super) fn finish(mut self, html: &str) -> Rendered {
+        self.context.close(&mut self.out.links);
+        let mut out = self.out;
+        for (fragment, range) in self.same_page {
+            if !out.has_id(&fragment) {
+                out.problems.push(Problem {
+                    range,
+                    message: format!("no heading on this page has the id `#{fragment}`"),
+                    help: super::nearest_id(&fragment, &out.headings),
+                });
+            }
+        }
+        let summary_range = match self.more_at {
+            Some(end) => Some(0..end),
+            None => self.first_paragraph.filter(|r| r.end > r.start),
+        };
+        if let Some(r) = summary_range {
+            (out.summary_html, out.summary_text) = self.summary.finish(r, html);
+        }
+        out
+    }
+}
+
+impl<'t> Iterator for Pass<'t, '_> {
+    type Item = Event<'t>;
+
+    fn next(&mut self) -> Option<Event<'t>> {
+        if let Some(r) = &self.first_paragraph
+            && r.end > r.start
+            && r.end == self.written
+        {
+            self.summary.html.end = self.html_len.get();
+        }
+        loop {
+            let (event, range) = self.read()?;
+            if let Some(event) = self.step(event, range) {
+                self.summary.keep(
+                    self.written,
+                    &event,
+                    self.first_paragraph.as_ref(),
+                    self.more_at.is_some(),
+                    self.html_len.get(),
+                );
+                self.written += 1;
+                return Some(event);
+            }
+        }
+    }
+}
