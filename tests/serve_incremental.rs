@@ -42,36 +42,11 @@ fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-fn served(project: &Project) -> BTreeMap<String, Vec<u8>> {
-    project
-        .files()
-        .expect("a build")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
-        .collect()
-}
-
 #[track_caller]
 fn assert_same(project: &Project, site: &TestSite, step: &str) {
-    let expected = fresh(site);
-    let actual = served(project);
-    let missing: Vec<&String> = expected
-        .keys()
-        .filter(|k| !actual.contains_key(*k))
-        .collect();
-    let extra: Vec<&String> = actual
-        .keys()
-        .filter(|k| !expected.contains_key(*k))
-        .collect();
-    let differ: Vec<&String> = expected
-        .iter()
-        .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
-        .map(|(k, _)| k)
-        .collect();
-    assert!(
-        missing.is_empty() && extra.is_empty() && differ.is_empty(),
-        "after {step}: missing {missing:?}, extra {extra:?}, different {differ:?}"
-    );
+    if let Some(difference) = common::difference(&fresh(site), &common::served(project)) {
+        panic!("after {step}: {difference}");
+    }
 }
 
 #[track_caller]
@@ -249,7 +224,7 @@ fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
     let site = TestSite::fixture("graph");
     let mut project = Project::new(site.root(), BASE, false);
     assert!(matches!(project.full(), Rebuild::Done { .. }));
-    let before = served(&project);
+    let before = common::served(&project);
 
     let good = std::fs::read_to_string(site.path("content/places/road.md")).unwrap();
     site.write("content/places/road.md", "---\ntitle: [broken\n---\n");
@@ -264,7 +239,11 @@ fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(served(&project), before, "the last good build is kept");
+    assert_eq!(
+        common::served(&project),
+        before,
+        "the last good build is kept"
+    );
 
     // Another file changes while the first is broken: still failing, nothing stale.
     let meeting = std::fs::read_to_string(site.path("content/events/meeting.md")).unwrap();
@@ -282,7 +261,7 @@ fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
     rebuilt(&mut project, &[content("places/road.md")]);
     assert_same(&project, &site, "the fix");
     assert!(
-        String::from_utf8_lossy(&served(&project)["events/meeting/index.html"])
+        String::from_utf8_lossy(&common::served(&project)["events/meeting/index.html"])
             .contains("A long meeting.")
     );
 }

@@ -150,77 +150,6 @@ fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
-fn served(project: &Project) -> Files {
-    project
-        .files()
-        .expect("a build")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
-        .collect()
-}
-
-/// `None` when equal; else the missing, extra and different paths, and the first
-/// differing line of the first different file.
-fn difference(expected: &Files, actual: &Files) -> Option<String> {
-    let missing: Vec<&String> = expected
-        .keys()
-        .filter(|k| !actual.contains_key(*k))
-        .collect();
-    let extra: Vec<&String> = actual
-        .keys()
-        .filter(|k| !expected.contains_key(*k))
-        .collect();
-    let differ: Vec<&String> = expected
-        .iter()
-        .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
-        .map(|(k, _)| k)
-        .collect();
-    if missing.is_empty() && extra.is_empty() && differ.is_empty() {
-        return None;
-    }
-    let mut text = format!(
-        "missing {}, extra {}, different {}",
-        few(&missing),
-        few(&extra),
-        few(&differ)
-    );
-    if let Some(path) = differ.first() {
-        let want = String::from_utf8_lossy(&expected[*path]).into_owned();
-        let got = String::from_utf8_lossy(&actual[*path]).into_owned();
-        let (n, (w, g)) = want
-            .lines()
-            .chain(std::iter::repeat(""))
-            .zip(got.lines().chain(std::iter::repeat("")))
-            .enumerate()
-            .find(|(_, (w, g))| w != g)
-            .unwrap_or((0, ("", "")));
-        // The common start of the two lines, a byte offset valid in both.
-        let same = w
-            .char_indices()
-            .zip(g.chars())
-            .take_while(|((_, a), b)| a == b)
-            .last()
-            .map_or(0, |((i, c), _)| i + c.len_utf8());
-        let _ = write!(
-            text,
-            "\nfirst difference in {path}, line {}, column {}:\n  build: {}\n  serve: {}",
-            n + 1,
-            w[..same].chars().count() + 1,
-            clip(w, same),
-            clip(g, same)
-        );
-    }
-    Some(text)
-}
-
-/// A list of paths, the first ten of a longer one.
-fn few(paths: &[&String]) -> String {
-    match paths.len() {
-        0..=10 => format!("{paths:?}"),
-        n => format!("{:?} and {} more", &paths[..10], n - 10),
-    }
-}
-
 /// The paths whose bytes differ between two trees, or that only one has.
 fn differing(a: &Files, b: &Files) -> BTreeSet<String> {
     a.keys()
@@ -228,20 +157,6 @@ fn differing(a: &Files, b: &Files) -> BTreeSet<String> {
         .filter(|k| a.get(*k) != b.get(*k))
         .cloned()
         .collect()
-}
-
-/// A line from a little before byte `at` to a little after.
-fn clip(line: &str, at: usize) -> String {
-    let start = line[..at]
-        .char_indices()
-        .rev()
-        .nth(60)
-        .map_or(0, |(i, _)| i);
-    let rest = &line[start..];
-    let end = rest.char_indices().nth(200).map_or(rest.len(), |(i, _)| i);
-    let before = if start > 0 { "…" } else { "" };
-    let after = if end < rest.len() { "…" } else { "" };
-    format!("{before}{}{after}", &rest[..end])
 }
 
 /// Runs one sequence of edits; on a mismatch, the steps so far in words.
@@ -258,8 +173,8 @@ fn run_sequence(first: &Model, first_files: &Files, edits: &[Edit]) -> Result<()
     let outcome = project.full();
     assert!(matches!(outcome, Rebuild::Done { .. }), "{outcome:?}");
     project.complete_data();
-    let mut good = served(&project);
-    if let Some(d) = difference(first_files, &good) {
+    let mut good = common::served(&project);
+    if let Some(d) = common::difference(first_files, &good) {
         return Err(format!("the first build: {d}"));
     }
     let mut log = String::new();
@@ -276,9 +191,9 @@ fn run_sequence(first: &Model, first_files: &Files, edits: &[Edit]) -> Result<()
         let data = project.complete_data();
         let failure = match (fresh(&root, &out), outcome) {
             (Ok(expected), Rebuild::Done { changed, .. }) => {
-                let now = served(&project);
+                let now = common::served(&project);
                 let told: BTreeSet<String> = changed.into_iter().chain(data).collect();
-                let failure = difference(&expected, &now).or_else(|| {
+                let failure = common::difference(&expected, &now).or_else(|| {
                     let differ = differing(&good, &now);
                     (told != differ).then(|| {
                         format!(
@@ -289,7 +204,7 @@ fn run_sequence(first: &Model, first_files: &Files, edits: &[Edit]) -> Result<()
                 good = now;
                 failure
             }
-            (Err(_), Rebuild::Failed(_)) => difference(&good, &served(&project)).map(|d| {
+            (Err(_), Rebuild::Failed(_)) => common::difference(&good, &common::served(&project)).map(|d| {
                 format!(
                     "the rebuild failed as it should, but the last good build is not served: {d}"
                 )

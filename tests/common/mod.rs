@@ -6,8 +6,12 @@ pub mod browser;
 pub mod server;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// A site's files by path, as built or as served.
+pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// A site in a temporary folder.
 pub struct TestSite {
@@ -229,4 +233,90 @@ pub fn links(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The files a project serves, by path.
+pub fn served(project: &dossier::serve::project::Project) -> Files {
+    project
+        .files()
+        .expect("a build")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+/// `None` when equal; else the missing, extra and different paths, and the first
+/// differing line of the first different file.
+pub fn difference(expected: &Files, actual: &Files) -> Option<String> {
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|k| !actual.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = actual
+        .keys()
+        .filter(|k| !expected.contains_key(*k))
+        .collect();
+    let differ: Vec<&String> = expected
+        .iter()
+        .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
+        .map(|(k, _)| k)
+        .collect();
+    if missing.is_empty() && extra.is_empty() && differ.is_empty() {
+        return None;
+    }
+    let mut text = format!(
+        "missing {}, extra {}, different {}",
+        few(&missing),
+        few(&extra),
+        few(&differ)
+    );
+    if let Some(path) = differ.first() {
+        let want = String::from_utf8_lossy(&expected[*path]).into_owned();
+        let got = String::from_utf8_lossy(&actual[*path]).into_owned();
+        let (n, (w, g)) = want
+            .lines()
+            .chain(std::iter::repeat(""))
+            .zip(got.lines().chain(std::iter::repeat("")))
+            .enumerate()
+            .find(|(_, (w, g))| w != g)
+            .unwrap_or((0, ("", "")));
+        // The common start of the two lines, a byte offset valid in both.
+        let same = w
+            .char_indices()
+            .zip(g.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8());
+        let _ = write!(
+            text,
+            "\nfirst difference in {path}, line {}, column {}:\n  build: {}\n  serve: {}",
+            n + 1,
+            w[..same].chars().count() + 1,
+            clip(w, same),
+            clip(g, same)
+        );
+    }
+    Some(text)
+}
+
+/// A list of paths, the first ten of a longer one.
+fn few(paths: &[&String]) -> String {
+    match paths.len() {
+        0..=10 => format!("{paths:?}"),
+        n => format!("{:?} and {} more", &paths[..10], n - 10),
+    }
+}
+
+/// A line from a little before byte `at` to a little after.
+fn clip(line: &str, at: usize) -> String {
+    let start = line[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    let rest = &line[start..];
+    let end = rest.char_indices().nth(200).map_or(rest.len(), |(i, _)| i);
+    let before = if start > 0 { "…" } else { "" };
+    let after = if end < rest.len() { "…" } else { "" };
+    format!("{before}{}{after}", &rest[..end])
 }
