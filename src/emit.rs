@@ -86,12 +86,6 @@ impl Output {
         }
     }
 
-    /// Whether the output is rendered from what it reads (and so can be kept after an edit
-    /// when nothing it read changed).
-    pub fn is_recorded(self) -> bool {
-        matches!(self, Output::Page(_) | Output::Feed(_))
-    }
-
     /// The same output in the new site.
     pub fn translate(self, maps: &Maps) -> Option<Output> {
         match self {

@@ -111,15 +111,6 @@ impl Deps {
             .collect::<Option<Vec<Key>>>()
             .map(|keys| Deps(keys.into()))
     }
-
-    /// How many keys were read.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// A kind of data a page can read.
