@@ -239,6 +239,7 @@ fn run_serve(reporter: &Reporter, root: PathBuf, args: &ServeArgs) -> ExitCode {
         port: args.port,
         drafts: args.drafts,
         open: args.open,
+        verbose: reporter.verbose,
     };
     match dossier::serve::run(&opts, reporter, stop) {
         Ok(()) => ExitCode::SUCCESS,

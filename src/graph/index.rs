@@ -56,13 +56,13 @@ pub fn tag_spellings(
     entries: &[Arc<Entry>],
     tags: &[TagInfo],
     index: &HashMap<String, usize>,
-) -> Vec<Diagnostic> {
+) -> Spellings {
     use crate::content::front_matter::{item_pos, key_pos, spelling_key};
     let keys: Vec<String> = tags.iter().map(|t| spelling_key(&t.name)).collect();
     // Each entry's tags spelt otherwise than their tag's name.
     let mut named_by: Vec<Option<&str>> = vec![None; tags.len()];
-    let mut odd: Vec<(&Entry, Vec<(&str, usize)>)> = Vec::new();
-    for entry in entries {
+    let mut odd: Vec<(usize, &Entry, Vec<(&str, usize)>)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
         let mut own = Vec::new();
         for tag in &entry.front.tags {
             let Some(&t) = index.get(&tag.slug) else {
@@ -76,11 +76,13 @@ pub fn tag_spellings(
             }
         }
         if !own.is_empty() {
-            odd.push((entry, own));
+            odd.push((i, entry, own));
         }
     }
     let mut out = Vec::new();
-    for (entry, own) in odd {
+    let mut odd_entries = Vec::with_capacity(odd.len());
+    for (i, entry, own) in odd {
+        odd_entries.push(i);
         // Finding a tag's line reads the list up to it: only for an entry's first few.
         for (n, (name, t)) in own.into_iter().enumerate() {
             let info = &tags[t];
@@ -100,7 +102,18 @@ pub fn tag_spellings(
             out.push(d);
         }
     }
-    out
+    Spellings {
+        entries: odd_entries,
+        warnings: out,
+    }
+}
+
+/// The warnings of [`tag_spellings`], and the entries they are on.
+#[derive(Debug, Default)]
+pub struct Spellings {
+    /// Indexes of the entries with a tag spelt otherwise than its name, in order.
+    pub entries: Vec<usize>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Each entry's tags as indexes into the tag list.

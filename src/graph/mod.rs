@@ -96,6 +96,8 @@ pub struct Site {
     pub related_key: u64,
     /// The site path of every page, for checking links written as site paths.
     pub page_paths: Arc<HashSet<String>>,
+    /// Tags spelt otherwise than their tag's name, as warnings.
+    pub spellings: Arc<index::Spellings>,
 }
 
 impl Site {
@@ -215,7 +217,21 @@ pub fn build(
             (Arc::new(tags), Arc::new(index))
         }
     };
-    diagnostics.extend(index::tag_spellings(&entries, &tags, &tag_index));
+    // Spellings read every entry's tags, and where an odd one stands in its file: with the
+    // same tags everywhere, only a changed entry that has one can tell something else.
+    let spellings = match keep(tags_same) {
+        Some(p)
+            if delta.as_ref().is_some_and(|d| {
+                d.changed
+                    .iter()
+                    .all(|i| p.spellings.entries.binary_search(i).is_err())
+            }) =>
+        {
+            Arc::clone(&p.spellings)
+        }
+        _ => Arc::new(index::tag_spellings(&entries, &tags, &tag_index)),
+    };
+    diagnostics.extend(spellings.warnings.iter().cloned());
     let kinds_same = order_same
         && delta.as_ref().is_some_and(|d| {
             d.all(&entries, |a, b| {
@@ -227,16 +243,20 @@ pub fn build(
         None => Arc::new(index::kind_pages(&config, &entries, &sections)),
     };
 
-    diagnostics.extend(checks::check_paths(&checks::Pages {
-        config: &config,
-        entries: &entries,
-        sections: &sections,
-        tags: &tags,
-        kind_pages: &kind_pages,
-    }));
-
     let names_same = reusable.is_some() && delta.is_some();
-    let page_paths = match keep(names_same && tags_same && kinds_same) {
+    let paths_same = names_same && tags_same && kinds_same;
+    // Clashing paths are errors, and the previous site had none: with the same paths of
+    // every page, there are none.
+    if keep(paths_same).is_none() {
+        diagnostics.extend(checks::check_paths(&checks::Pages {
+            config: &config,
+            entries: &entries,
+            sections: &sections,
+            tags: &tags,
+            kind_pages: &kind_pages,
+        }));
+    }
+    let page_paths = match keep(paths_same) {
         Some(p) => Arc::clone(&p.page_paths),
         None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
     };
@@ -454,6 +474,7 @@ pub fn build(
         names_key,
         related_key,
         page_paths,
+        spellings,
     };
     (site, diagnostics)
 }

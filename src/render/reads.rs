@@ -113,6 +113,92 @@ impl Deps {
     }
 }
 
+/// Which outputs read each key: the inverse of what each output recorded. After an edit,
+/// every key read anywhere is compared once, however many pages read it, and the outputs
+/// to render again are the readers of the keys that changed.
+pub struct Readers<O> {
+    keys: Vec<Key>,
+    /// For each key, the outputs that read it (none once they all stopped reading it).
+    readers: Vec<Vec<O>>,
+    index: rustc_hash::FxHashMap<Key, u32>,
+}
+
+impl<O: Copy + Eq + std::hash::Hash + Send + Sync> Readers<O> {
+    pub fn new<'d>(recorded: impl IntoIterator<Item = (O, &'d Deps)>) -> Readers<O> {
+        let mut readers = Readers {
+            keys: Vec::new(),
+            readers: Vec::new(),
+            index: rustc_hash::FxHashMap::default(),
+        };
+        for (o, deps) in recorded {
+            for &key in deps.0.iter() {
+                readers.add(key, o);
+            }
+        }
+        readers
+    }
+
+    fn add(&mut self, key: Key, o: O) {
+        let next = self.keys.len() as u32;
+        let i = *self.index.entry(key).or_insert(next) as usize;
+        if i == self.keys.len() {
+            self.keys.push(key);
+            self.readers.push(Vec::new());
+        }
+        self.readers[i].push(o);
+    }
+
+    /// Output `o` now reads `new` (nothing when `None`) instead of `old`. Both lists are
+    /// sorted: one walk through them finds the keys it stopped and started reading.
+    pub fn update(&mut self, o: O, old: Option<&Deps>, new: Option<&Deps>) {
+        let (old, new) = (
+            old.map_or(&[][..], |d| &d.0[..]),
+            new.map_or(&[][..], |d| &d.0[..]),
+        );
+        let (mut a, mut b) = (0, 0);
+        loop {
+            let step = match (old.get(a), new.get(b)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => break,
+            };
+            match step {
+                std::cmp::Ordering::Equal => {
+                    a += 1;
+                    b += 1;
+                }
+                std::cmp::Ordering::Less => {
+                    if let Some(&i) = self.index.get(&old[a])
+                        && let Some(list) = self.readers.get_mut(i as usize)
+                        && let Some(at) = list.iter().position(|r| *r == o)
+                    {
+                        list.swap_remove(at);
+                    }
+                    a += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    self.add(new[b], o);
+                    b += 1;
+                }
+            }
+        }
+    }
+
+    /// Every output that read a key whose data differs between the sites of `checker`.
+    pub fn stale(&self, checker: &Checker<'_>) -> rustc_hash::FxHashSet<O> {
+        use rayon::prelude::*;
+        self.keys
+            .par_iter()
+            .zip(self.readers.par_iter())
+            .filter(|(key, readers)| !readers.is_empty() && !key.check(checker))
+            .flat_map_iter(|(_, readers)| readers.iter().copied())
+            .collect::<Vec<O>>()
+            .into_iter()
+            .collect()
+    }
+}
+
 /// A kind of data a page can read.
 pub trait Read: Copy + Into<Key> {
     type Out<'a>: Same;
@@ -189,20 +275,22 @@ pub struct Maps {
 
 /// For each item of `old`, the index of the item of `new` with the same identity; `None`
 /// for the whole list when every item keeps its index.
-fn matching<T, K: Eq + std::hash::Hash>(
+fn matching<T, K: Eq + std::hash::Hash + ?Sized>(
     old: &[T],
     new: &[T],
-    id: impl Fn(&T) -> K,
+    id: impl Fn(&T) -> &K,
 ) -> Option<Vec<Option<u32>>> {
-    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| id(a) == id(b)) {
+    // Items shared by both sites (entries and sections that did not change) are the same.
+    let same = |a: &T, b: &T| std::ptr::eq(id(a), id(b)) || id(a) == id(b);
+    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| same(a, b)) {
         return None;
     }
-    let index: std::collections::HashMap<K, u32> = new
+    let index: rustc_hash::FxHashMap<&K, u32> = new
         .iter()
         .enumerate()
         .map(|(i, x)| (id(x), i as u32))
         .collect();
-    Some(old.iter().map(|x| index.get(&id(x)).copied()).collect())
+    Some(old.iter().map(|x| index.get(id(x)).copied()).collect())
 }
 
 fn map(table: &Option<Vec<Option<u32>>>, i: u32) -> Option<u32> {
@@ -215,11 +303,11 @@ fn map(table: &Option<Vec<Option<u32>>>, i: u32) -> Option<u32> {
 impl Maps {
     pub fn between(old: &Site, new: &Site) -> Maps {
         Maps {
-            entries: matching(&old.entries, &new.entries, |e| e.rel.clone()),
-            tags: matching(&old.tags, &new.tags, |t| t.slug.clone()),
-            sections: matching(&old.sections, &new.sections, |s| s.dir.clone()),
-            kind_pages: matching(&old.kind_pages, &new.kind_pages, |k| k.kind),
-            sources: matching(&old.sources, &new.sources, |s| s.anchor.clone()),
+            entries: matching(&old.entries, &new.entries, |e| e.rel.as_str()),
+            tags: matching(&old.tags, &new.tags, |t| t.slug.as_str()),
+            sections: matching(&old.sections, &new.sections, |s| s.dir.as_str()),
+            kind_pages: matching(&old.kind_pages, &new.kind_pages, |k| &k.kind),
+            sources: matching(&old.sources, &new.sources, |s| s.anchor.as_str()),
         }
     }
 

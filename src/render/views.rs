@@ -132,18 +132,31 @@ impl Shared {
             .par_iter()
             .map(|&id| {
                 let e = site.entry(id);
-                if let Some((old_site, old)) = reusable
-                    && let Some(old_id) = old_site.names.by_rel.get(&e.rel)
-                    && std::sync::Arc::ptr_eq(
-                        &old_site.entries[old_id.index()],
-                        &site.entries[id.index()],
-                    )
-                    && std::sync::Arc::ptr_eq(
-                        &old_site.rendered[old_id.index()],
-                        &site.rendered[id.index()],
-                    )
-                {
-                    return old.cards[old_id.index()].clone();
+                if let Some((old_site, old)) = reusable {
+                    // An entry that did not change is at the same index, unless entries
+                    // came or went before it.
+                    let same_at = |i: usize| {
+                        old_site.entries.get(i).is_some_and(|o| {
+                            std::sync::Arc::ptr_eq(o, &site.entries[id.index()])
+                                && std::sync::Arc::ptr_eq(
+                                    &old_site.rendered[i],
+                                    &site.rendered[id.index()],
+                                )
+                        })
+                    };
+                    let old_id = if same_at(id.index()) {
+                        Some(id.index())
+                    } else {
+                        old_site
+                            .names
+                            .by_rel
+                            .get(&e.rel)
+                            .map(|o| o.index())
+                            .filter(|&o| same_at(o))
+                    };
+                    if let Some(o) = old_id {
+                        return old.cards[o].clone();
+                    }
                 }
                 let r = &site.rendered[id.index()];
                 let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);

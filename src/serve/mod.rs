@@ -25,6 +25,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub open: bool,
+    /// Log the time of each stage of every rebuild.
+    pub verbose: bool,
 }
 
 /// Where the server reports what it does.
@@ -176,10 +178,20 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
             state.set_data_pending(true);
         }
         report(&project, &state, &changes, outcome, started, log);
+        if opts.verbose && !project.stage_times().is_empty() {
+            log.info(&format!("  stages: {}", project.stage_times()));
+        }
         if data_pending {
+            let started = Instant::now();
             project.complete_data();
             publish(&project, &state);
             state.set_data_pending(false);
+            if opts.verbose {
+                log.info(&format!(
+                    "  sitemap and search index in {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                ));
+            }
         }
     }
 

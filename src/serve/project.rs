@@ -21,7 +21,7 @@ use crate::markdown::Highlighter;
 use crate::output::{Sink, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::Theme;
-use crate::render::reads::{Checker, Deps, Maps, View};
+use crate::render::reads::{Checker, Deps, Maps, Readers, View};
 
 /// What each page and feed of a build read, by output.
 pub type Recorded = rustc_hash::FxHashMap<Output, Deps>;
@@ -73,6 +73,11 @@ struct Built {
     files: Files,
     /// What each page and feed read when it was rendered.
     recorded: Recorded,
+    /// The same, by key.
+    readers: Readers<Output>,
+    /// The site's pages, and every output in the order the emit stage takes them.
+    pages: Vec<Page>,
+    plan: Vec<Output>,
     /// Each entry's search document, kept for entries that do not change.
     search_docs: Vec<Arc<str>>,
     /// The data files (sitemap, search index) are not written for this site yet.
@@ -135,6 +140,29 @@ pub struct Project {
     statics_pending: bool,
     /// Whether a content rebuild leaves the data files to [`Project::complete_data`].
     defer_data: bool,
+    /// How long each stage of the last content rebuild took, for `--verbose`.
+    laps: Laps,
+}
+
+/// The time of each stage of a rebuild.
+#[derive(Default)]
+struct Laps {
+    last: Option<std::time::Instant>,
+    stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    fn start(&mut self) {
+        self.stages.clear();
+        self.last = Some(std::time::Instant::now());
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(last) = self.last.replace(now) {
+            self.stages.push((name, now - last));
+        }
+    }
 }
 
 fn failed(diagnostics: Diagnostics) -> Rebuild {
@@ -156,6 +184,7 @@ impl Project {
             full_pending: false,
             statics_pending: false,
             defer_data: false,
+            laps: Laps::default(),
         }
     }
 
@@ -178,9 +207,9 @@ impl Project {
         };
         let prepared = &built.prepared;
         let site = &prepared.site;
-        let pages = Page::all(site);
+        let pages = &built.pages;
         // Parts of the last sitemap that this one does not have go.
-        let parts = sitemap_parts(&pages);
+        let parts = sitemap_parts(pages);
         let gone: Vec<String> = built
             .sitemap_parts
             .iter()
@@ -197,7 +226,7 @@ impl Project {
             theme: &prepared.theme,
             renderer: &prepared.renderer,
             assets: &prepared.assets,
-            pages: &pages,
+            pages,
             search_docs: Some(&built.search_docs),
             record: false,
         };
@@ -208,6 +237,17 @@ impl Project {
         built.sitemap_parts = parts;
         built.data_pending = false;
         changed
+    }
+
+    /// The stages of the last content rebuild and how long each took (`read 1.2 ms,
+    /// graph 3.4 ms, …`); empty when the last rebuild was not one.
+    pub fn stage_times(&self) -> String {
+        self.laps
+            .stages
+            .iter()
+            .map(|(name, took)| format!("{name} {:.1} ms", took.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The files of the last good build.
@@ -231,6 +271,7 @@ impl Project {
     /// Applies a batch of changes: the configuration or a template rebuilds everything;
     /// content rebuilds what it affects; a static file is copied alone.
     pub fn rebuild(&mut self, changes: &Changes) -> Rebuild {
+        self.laps.stages.clear();
         if self.built.is_none()
             || changes.config
             || !changes.templates.is_empty()
@@ -305,10 +346,15 @@ impl Project {
         };
         let search_docs = search::docs(&prepared.site);
         let sitemap_parts = sitemap_parts(&pages);
+        let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
+        let plan = emit::plan(&prepared.site, &prepared.theme, &prepared.assets, &pages);
         self.built = Some(Built {
             prepared,
             files,
             recorded,
+            readers,
+            pages,
+            plan,
             search_docs,
             data_pending: false,
             sitemap_parts,
@@ -321,10 +367,11 @@ impl Project {
 
     /// Re-reads the content that changed and renders the pages it affects.
     fn content(&mut self) -> Rebuild {
-        let Some(built) = self.built.take() else {
+        let Some(mut built) = self.built.take() else {
             return self.full();
         };
-        match self.content_on(&built) {
+        self.laps.start();
+        match self.content_on(&mut built) {
             Ok((mut new, gone, written)) => {
                 // The last build's files, changed in place: only what was written or is
                 // gone can differ.
@@ -332,6 +379,7 @@ impl Project {
                 new.files = std::mem::take(&mut built.files);
                 drop(built);
                 let mut changed = apply(&mut new.files, gone, written);
+                self.laps.lap("files");
                 self.built = Some(new);
                 self.dirty.clear();
                 if !self.defer_data {
@@ -351,21 +399,24 @@ impl Project {
     /// returned as gone, with the files returned as written.
     #[allow(clippy::type_complexity)]
     fn content_on(
-        &self,
-        built: &Built,
+        &mut self,
+        built: &mut Built,
     ) -> Result<(Built, Vec<String>, Vec<(String, Vec<u8>)>), Diagnostics> {
         let old = &built.prepared;
         let config = old.site.config.clone();
         let content = self.read_content(old, &config);
+        self.laps.lap("read");
         let found_assets = content.assets.clone();
         let mut diagnostics = Diagnostics::new();
         let (site, problems) = graph::build(config, content, &self.highlighter, Some(&old.site));
         diagnostics.extend(problems);
+        self.laps.lap("graph");
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
         let mut renderer = old.renderer.clone();
         let old_shared = renderer.refresh(&site, &old.site);
+        self.laps.lap("shared values");
         let maps = Maps::between(&old.site, &site);
         let (old_view, new_view) = (
             View::new(&old.site, &old_shared),
@@ -374,25 +425,42 @@ impl Project {
         let checker = Checker::new(old_view, new_view, &maps);
         let pages = Page::all(&site);
         let plan = emit::plan(&site, &old.theme, &found_assets, &pages);
+        self.laps.lap("maps and plan");
         // The pages and feeds of the last build whose every read gives the same in the new
-        // site, at the same place: their files stay.
-        let kept: Recorded = built
-            .recorded
-            .par_iter()
-            .filter_map(|(&o, deps)| {
-                let new = o.translate(&maps)?;
-                let same = o.same_place(&old.site, new, &site) && deps.same(&checker);
-                same.then(|| deps.translate(&maps))
-                    .flatten()
-                    .map(|d| (new, d))
-            })
-            .collect();
+        // site, at the same place: their files stay. With every index the same in both
+        // sites, each key read anywhere is compared once; otherwise each page's reads are
+        // compared, numbered as in the new site.
+        let identity = maps.is_identity();
+        let stale = identity.then(|| built.readers.stale(&checker));
+        let kept: Recorded = match &stale {
+            Some(_) => Recorded::default(),
+            None => built
+                .recorded
+                .par_iter()
+                .filter_map(|(&o, deps)| {
+                    let new = o.translate(&maps)?;
+                    let same = o.same_place(&old.site, new, &site) && deps.same(&checker);
+                    same.then(|| deps.translate(&maps))
+                        .flatten()
+                        .map(|d| (new, d))
+                })
+                .collect(),
+        };
+        let is_kept = |o: &Output| match &stale {
+            Some(stale) => {
+                built.recorded.contains_key(o)
+                    && !stale.contains(o)
+                    && o.same_place(&old.site, *o, &site)
+            }
+            None => kept.contains_key(o),
+        };
+        self.laps.lap("compare reads");
         let assets_changed = found_assets != old.assets;
         let to_write: Vec<Output> = plan
             .iter()
             .copied()
             .filter(|o| match o {
-                Output::Page(_) | Output::Feed(_) => !kept.contains_key(o),
+                Output::Page(_) | Output::Feed(_) => !is_kept(o),
                 Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
                 // From the configuration alone, which rebuilds everything when it changes.
                 Output::Robots | Output::HighlightCss => false,
@@ -425,6 +493,7 @@ impl Project {
                 }
             })
             .collect();
+        self.laps.lap("search documents");
         let ctx = Ctx {
             root: &self.root,
             site: &site,
@@ -441,22 +510,23 @@ impl Project {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
+        self.laps.lap("render");
 
         // The files of the last build that no output of this one writes.
-        let old_pages = Page::all(&old.site);
+        let old_pages = &built.pages;
         let old_ctx = Ctx {
             root: &self.root,
             site: &old.site,
             theme: &old.theme,
             renderer: &old.renderer,
             assets: &old.assets,
-            pages: &old_pages,
+            pages: old_pages,
             search_docs: None,
             record: true,
         };
-        let old_plan = emit::plan(&old.site, &old.theme, &old.assets, &old_pages);
+        let old_plan = &built.plan;
         let data = |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex);
-        let gone: Vec<String> = if maps.is_identity() && old_plan == plan {
+        let gone: Vec<String> = if identity && *old_plan == plan {
             // One output for one: only those written again can have moved.
             to_write
                 .iter()
@@ -481,11 +551,38 @@ impl Project {
                 .filter(|f| !new.contains(f))
                 .collect()
         };
-        let (mut kept, mut fresh) = (kept, emitted.recorded);
-        let recorded: Recorded = plan
-            .iter()
-            .filter_map(|o| fresh.remove(o).or_else(|| kept.remove(o)).map(|d| (*o, d)))
-            .collect();
+        self.laps.lap("gone");
+        let (recorded, readers) = if identity {
+            // The last build's reads, changed in place: outputs gone from the plan drop
+            // theirs, those written again replace theirs.
+            let mut recorded = std::mem::take(&mut built.recorded);
+            let mut readers = std::mem::replace(&mut built.readers, Readers::new([]));
+            if *old_plan != plan {
+                let planned: HashSet<&Output> = plan.iter().collect();
+                let vanished: Vec<Output> = recorded
+                    .keys()
+                    .filter(|o| !planned.contains(o))
+                    .copied()
+                    .collect();
+                for o in vanished {
+                    let deps = recorded.remove(&o);
+                    readers.update(o, deps.as_ref(), None);
+                }
+            }
+            for (o, deps) in emitted.recorded {
+                let old = recorded.insert(o, deps.clone());
+                readers.update(o, old.as_ref(), Some(&deps));
+            }
+            (recorded, readers)
+        } else {
+            let (mut kept, mut fresh) = (kept, emitted.recorded);
+            let recorded: Recorded = plan
+                .iter()
+                .filter_map(|o| fresh.remove(o).or_else(|| kept.remove(o)).map(|d| (*o, d)))
+                .collect();
+            let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
+            (recorded, readers)
+        };
         let prepared = Prepared {
             site,
             theme: old.theme.clone(),
@@ -496,11 +593,15 @@ impl Project {
             prepared,
             files: Files::default(),
             recorded,
+            readers,
+            pages,
+            plan,
             search_docs,
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
             sitemap_parts: built.sitemap_parts.clone(),
         };
+        self.laps.lap("reads kept");
         Ok((next, gone, sink.into_files()))
     }
 
@@ -590,6 +691,7 @@ impl Project {
             .collect();
         let changed = apply(&mut built.files, gone, sink.into_files());
         built.prepared.theme.statics = theme.statics;
+        built.plan = plan;
         self.statics_pending = false;
         done(changed)
     }
