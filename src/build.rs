@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::content;
+use crate::content::files::SiteFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Output};
 use crate::fs;
@@ -248,13 +249,21 @@ pub fn prepare(
     let assets = content.assets.clone();
     lap("read and parse");
 
+    // The static files are known before the Markdown is rendered: references to them
+    // resolve and are checked with the rest.
+    let (theme, theme_problems) = Theme::load(root, &config);
+    let files = SiteFiles::new(
+        &assets,
+        theme
+            .iter()
+            .flat_map(|t| t.statics.iter().map(|s| s.rel.as_str())),
+    );
     let highlighter = Highlighter::new();
-    let (site, problems) = graph::build(config, content, &highlighter, None);
+    let (site, problems) = graph::build(config, content, files, &highlighter, None);
     diagnostics.extend(problems);
     lap("markdown and links");
 
-    let (theme, problems) = Theme::load(root, &site.config);
-    diagnostics.extend(problems);
+    diagnostics.extend(theme_problems);
     let theme = theme?;
     let renderer = match Renderer::new(&site, &theme) {
         Ok(r) => r,

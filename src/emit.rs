@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::entry::dir_path;
+use crate::content::files::asset_path;
 use crate::diagnostics::Diagnostic;
 use crate::fs;
 use crate::graph::Site;
@@ -82,7 +82,7 @@ impl Output {
             Output::SearchIndex => vec![pages::SEARCH_INDEX.into()],
             Output::Sitemaps => sitemap::names(ctx.pages),
             Output::Static(i) => vec![ctx.theme.statics[i].rel.clone()],
-            Output::Asset(i) => vec![asset_file(&ctx.assets[i])],
+            Output::Asset(i) => vec![asset_path(&ctx.assets[i])],
         }
     }
 
@@ -105,12 +105,6 @@ impl Output {
             (a, b) => a == b,
         }
     }
-}
-
-/// Where a file of `content/` is copied: beside the page of its folder.
-fn asset_file(rel: &str) -> String {
-    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-    format!("{}{name}", dir_path(dir))
 }
 
 /// What writing some outputs did.
@@ -210,7 +204,7 @@ fn write(
             let rel = &ctx.assets[i];
             let source = StaticSource::Disk(ctx.root.join("content").join(rel));
             copy(
-                &asset_file(rel),
+                &asset_path(rel),
                 &source,
                 &format!("content/{rel}"),
                 generated,

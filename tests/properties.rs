@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use dossier::config::MarkdownConfig;
+use dossier::content::files::SiteFiles;
 use dossier::content::front_matter::split;
 use dossier::graph::EntryId;
 use dossier::graph::links::{EntryRef, NameIndex, PageLinks, name_key};
@@ -62,9 +63,10 @@ proptest! {
         let entries = [EntryRef { path: "places/baku/", file: "content/places/baku.md", title: "Baku" }];
         let mut index = NameIndex::default();
         index.add_entry(EntryId(0), "places/baku.md", ["baku".to_string(), "Baku".to_string()]);
-        let links = PageLinks { index: &index, entries: &entries, from_dir: "people", base_path: "/dossier/" };
-        match links.resolve(LinkRef { dest: &dest, wiki }) {
-            Resolved::Internal { url, .. } | Resolved::SitePath { url, .. } => {
+        let files = SiteFiles::new(&["people/a b.png".to_string()], ["style.css"]);
+        let links = PageLinks { index: &index, entries: &entries, files: &files, from_dir: "people", base_path: "/dossier/" };
+        match links.resolve(LinkRef { dest: &dest, wiki, image: false }) {
+            Resolved::Internal { url, .. } | Resolved::SitePath { url, .. } | Resolved::File { url, .. } => {
                 prop_assert!(url.starts_with("/dossier/"), "{}", url);
             }
             _ => {}

@@ -193,6 +193,116 @@ impl<'de> Deserialize<'de> for WebUrl {
     }
 }
 
+/// The picture of an entry (`image:`): a path, or `{src, alt, caption, credit,
+/// decorative}`. `src` is resolved like an image in the text (relative to the entry's file,
+/// or `/…` under `content/` or `static/`) once every file is known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Image {
+    pub src: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Marked as decoration: it needs no `alt` text.
+    pub decorative: bool,
+    /// Where `src` is written in the file.
+    pub pos: Pos,
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            src: Option<String>,
+            alt: Option<String>,
+            caption: Option<String>,
+            credit: Option<String>,
+            #[serde(default)]
+            decorative: bool,
+        }
+        fn src<E: de::Error>(v: &str) -> Result<String, E> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Err(E::custom(
+                    "an image needs a non-empty `src`: the path of the file",
+                ));
+            }
+            if crate::scheme::is_script(v, true) {
+                return Err(E::custom(format!(
+                    "`{v}` is not a picture: a script URL is never an image"
+                )));
+            }
+            Ok(v.to_string())
+        }
+        let trimmed = |t: Option<String>| t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        struct ImageVisitor;
+        impl<'de> Visitor<'de> for ImageVisitor {
+            type Value = Image;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an image: the path of its file, or a mapping with `src` and optional `alt`, `caption`, `credit`, `decorative`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Image, E> {
+                Ok(Image {
+                    src: src(v)?,
+                    alt: None,
+                    caption: None,
+                    credit: None,
+                    decorative: false,
+                    pos: Pos::default(),
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Image, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Image {
+                    src: src(full.src.as_deref().unwrap_or(""))?,
+                    alt: full.alt,
+                    caption: full.caption,
+                    credit: full.credit,
+                    decorative: full.decorative,
+                    pos: Pos::default(),
+                })
+            }
+        }
+        let mut image = deserializer.deserialize_any(ImageVisitor)?;
+        image.alt = trimmed(image.alt.take());
+        image.caption = trimmed(image.caption.take());
+        image.credit = trimmed(image.credit.take());
+        Ok(image)
+    }
+}
+
+/// `image:` of an entry: typed, its `src` located, its texts checked; a missing `alt` is
+/// a warning (a reader who cannot see the picture learns nothing from it).
+fn image(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Option<Image> {
+    let mut image = out.get::<Image>(map, "image")?;
+    image.pos = item_pos(out.source, "image", &image.src).unwrap_or(map.value_pos("image"));
+    for (what, text) in [
+        ("the image's `alt`", &image.alt),
+        ("the image's `caption`", &image.caption),
+        ("the image's `credit`", &image.credit),
+    ] {
+        if let Some(text) = text.as_deref().filter(|t| has_control(t)) {
+            let pos = item_pos(out.source, "image", text).unwrap_or(image.pos);
+            check_text(out, pos, what, text);
+        }
+    }
+    if image.alt.is_none() && !image.decorative {
+        let d = out.warning(
+            map.key_pos("image"),
+            "the image has no `alt` text: a reader who cannot see it learns nothing from it",
+        );
+        d.width = "image".len();
+        d.help = Some(
+            "write `image: {src: …, alt: what the picture shows}`, or `decorative: true` when it shows nothing to tell"
+                .into(),
+        );
+    }
+    Some(image)
+}
+
 /// A tag as written (`Lachin road`) and its slug (`lachin-road`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
@@ -213,6 +323,7 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub speaker: Option<String>,
     pub sources: Vec<Source>,
+    pub image: Option<Image>,
     pub draft: bool,
     pub weight: Option<i64>,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -220,7 +331,7 @@ pub struct FrontMatter {
 
 pub const ENTRY_KEYS: &[&str] = &[
     "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
-    "draft", "weight", "extra",
+    "image", "draft", "weight", "extra",
 ];
 
 /// Reports problems of one file as diagnostics at positions of that file.
@@ -432,6 +543,7 @@ pub fn parse_entry_front_matter(
             check_text(out, pos, "a source", text);
         }
     }
+    let image = image(&map, out);
     let draft = out.get::<bool>(&map, "draft").unwrap_or(false);
     let weight = out.get::<i64>(&map, "weight");
 
@@ -456,6 +568,7 @@ pub fn parse_entry_front_matter(
         slug,
         speaker,
         sources,
+        image,
         draft,
         weight,
         extra,

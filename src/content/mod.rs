@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod entry;
+pub mod files;
 pub mod front_matter;
 pub mod walk;
 

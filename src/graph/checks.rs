@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::sources::SourceInfo;
 use super::{KindPage, TagInfo};
 use crate::config::Config;
+use crate::content::files::SiteFiles;
 use crate::content::{Entry, Section};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Problem, Rendered};
@@ -318,21 +320,201 @@ fn anchor_problems(
         .collect()
 }
 
-/// Links written as site paths (`/tags/x/`) must lead to a page of the site. Paths of
-/// files (`/style.css`) are not pages and are left to the output checks.
-pub(super) fn site_path_problems(r: &Rendered, pages: &HashSet<String>) -> Vec<Problem> {
-    r.site_paths
-        .iter()
-        .filter(|(path, _)| {
+/// What a link written as a site path may lead to: every page, with the ids of those
+/// whose text the site writes, and every file the site has or makes.
+pub(super) struct SitePages<'a> {
+    config: &'a Config,
+    pages: &'a HashSet<String>,
+    files: &'a SiteFiles,
+    entries: &'a [Arc<Entry>],
+    rendered: &'a [Arc<Rendered>],
+    sections: &'a [Arc<Section>],
+    section_rendered: &'a [Arc<Rendered>],
+    /// The pages whose text is Markdown, by site path: an entry's (`Ok`) or a section's
+    /// (`Err`), by index.
+    texts: std::collections::HashMap<&'a str, Result<usize, usize>>,
+    /// The anchors of `/sources/`.
+    sources: HashSet<&'a str>,
+}
+
+impl<'a> SitePages<'a> {
+    pub(super) fn new(
+        config: &'a Config,
+        pages: &'a HashSet<String>,
+        files: &'a SiteFiles,
+        (entries, rendered): (&'a [Arc<Entry>], &'a [Arc<Rendered>]),
+        (sections, section_rendered): (&'a [Arc<Section>], &'a [Arc<Rendered>]),
+        sources: &'a [SourceInfo],
+    ) -> Self {
+        let any = |r: &[Arc<Rendered>]| {
+            r.iter()
+                .any(|r| r.site_paths.iter().any(|l| l.fragment.is_some()))
+        };
+        let fragments = any(rendered) || any(section_rendered);
+        let mut texts = std::collections::HashMap::new();
+        if fragments {
+            texts.extend(
+                sections
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.path.as_str(), Err(i))),
+            );
+            texts.extend(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.path.as_str(), Ok(i))),
+            );
+        }
+        SitePages {
+            config,
+            pages,
+            files,
+            entries,
+            rendered,
+            sections,
+            section_rendered,
+            texts,
+            sources: sources.iter().map(|s| s.anchor.as_str()).collect(),
+        }
+    }
+
+    fn is_page(&self, path: &str) -> bool {
+        self.pages.contains(path) || self.pages.contains(&format!("{path}/"))
+    }
+
+    /// A file that Dossier writes itself: a page's `index.html`, a feed, the sitemap …
+    fn is_written(&self, path: &str) -> bool {
+        use crate::pages;
+        let fixed = [
+            pages::NOT_FOUND,
+            pages::FEED,
+            pages::ROBOTS,
+            pages::HIGHLIGHT_CSS,
+            pages::SITEMAP,
+        ];
+        if fixed.contains(&path) || (self.config.search && path == pages::SEARCH_INDEX) {
+            return true;
+        }
+        let page_of = |file: &str| {
+            path.strip_suffix(file)
+                .filter(|p| p.is_empty() || p.ends_with('/'))
+        };
+        page_of("index.html").is_some_and(|p| self.pages.contains(p))
+            || page_of(pages::FEED)
+                .is_some_and(|p| p.starts_with(pages::TAGS) && self.pages.contains(p))
+    }
+
+    /// Why the fragment of a link to the page at `path` names nothing on it, if it does.
+    fn fragment_problem(&self, path: &str, fragment: &str) -> Option<(String, Option<String>)> {
+        let key = if path.is_empty() || path.ends_with('/') {
+            Cow::Borrowed(path)
+        } else {
+            Cow::Owned(format!("{path}/"))
+        };
+        if key == crate::pages::SOURCES {
+            if self.sources.contains(fragment) || markdown::RESERVED_IDS.contains(&fragment) {
+                return None;
+            }
+            return Some((
+                format!("`/sources/` lists no source with the anchor `#{fragment}`"),
+                crate::text::suggestion(fragment, self.sources.iter().copied()),
+            ));
+        }
+        // The ids of other pages of Dossier's own are the theme's.
+        let (rendered, named) = match self.texts.get(key.as_ref())? {
+            Ok(i) => (&self.rendered[*i], format!("`{}`", self.entries[*i].file)),
+            Err(i) => (
+                &self.section_rendered[*i],
+                match &self.sections[*i].file {
+                    Some(file) => format!("`{file}`"),
+                    None => format!("the page `/{key}`"),
+                },
+            ),
+        };
+        if rendered.has_id(fragment) {
+            return None;
+        }
+        Some((
+            format!("{named} has no heading with the id `#{fragment}`"),
+            markdown::nearest_id(fragment, &rendered.headings),
+        ))
+    }
+
+    /// The problems of the links written as site paths in one page's Markdown.
+    fn problems(&self, r: &Rendered) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for link in &r.site_paths {
+            let path = link.path.as_str();
+            let at = link.offset..link.offset + 1;
             let last = path.rsplit('/').next().unwrap_or("");
-            !last.contains('.')
-                && !pages.contains(path.as_str())
-                && !pages.contains(&format!("{path}/"))
-        })
-        .map(|(path, offset)| Problem {
-            range: *offset..*offset + 1,
-            message: format!("link to `/{path}`: the site has no such page"),
-            help: crate::text::suggestion(path, pages.iter().map(String::as_str)),
-        })
-        .collect()
+            if last.contains('.') {
+                if !self.is_written(path) {
+                    let mut candidates: Vec<&str> = self.files.content_files().collect();
+                    candidates.extend(self.files.static_files());
+                    problems.push(Problem {
+                        range: at,
+                        message: format!(
+                            "link to `/{path}`: there is no file `{path}` in `content/` or `static/`, and Dossier writes none"
+                        ),
+                        help: crate::text::did_you_mean(path, candidates)
+                            .map(|c| format!("did you mean `/{c}`?")),
+                    });
+                }
+                continue;
+            }
+            if !self.is_page(path) {
+                problems.push(Problem {
+                    range: at,
+                    message: format!("link to `/{path}`: the site has no such page"),
+                    help: crate::text::suggestion(path, self.pages.iter().map(String::as_str)),
+                });
+                continue;
+            }
+            if let Some(fragment) = &link.fragment
+                && let Some((message, help)) = self.fragment_problem(path, fragment)
+            {
+                problems.push(Problem {
+                    range: at,
+                    message,
+                    help,
+                });
+            }
+        }
+        problems
+    }
+}
+
+/// Links written as site paths (`/tags/x/`, `/images/x.png`, `/places/#history`) and
+/// links to section pages must lead to a page or a file of the site, and their
+/// fragments to an id on that page (where the site's text gives the page its ids).
+pub(super) fn check_site_paths(pages: &SitePages<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (entry, r) in pages.entries.iter().zip(pages.rendered) {
+        if !r.site_paths.is_empty() {
+            let problems = pages.problems(r);
+            report_problems(
+                &entry.file,
+                &entry.source,
+                entry.body_offset,
+                &problems,
+                &mut out,
+            );
+        }
+    }
+    for (section, r) in pages.sections.iter().zip(pages.section_rendered) {
+        if let Some(file) = &section.file
+            && !r.site_paths.is_empty()
+        {
+            let problems = pages.problems(r);
+            report_problems(
+                file,
+                &section.source,
+                section.body_offset,
+                &problems,
+                &mut out,
+            );
+        }
+    }
+    out
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::content::files::{FileRef, SiteFiles, encode_path};
 use crate::markdown::{LinkRef, LinkResolver, Resolved};
 use crate::text::{slugify, suggestion};
 
@@ -70,10 +71,21 @@ pub struct EntryRef<'a> {
 pub struct PageLinks<'a> {
     pub index: &'a NameIndex,
     pub entries: &'a [EntryRef<'a>],
+    /// The files beside the entries and the static files.
+    pub files: &'a SiteFiles,
     /// The folder of the page's file under `content/` (`places`, or `` at the top).
     pub from_dir: &'a str,
     /// The site's base path (`/` or `/dossier/`).
     pub base_path: &'a str,
+}
+
+/// The key of a folder's section in [`NameIndex::sections`]: `places/_index.md`.
+pub fn section_key(dir: &str) -> String {
+    if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    }
 }
 
 impl PageLinks<'_> {
@@ -95,7 +107,23 @@ impl PageLinks<'_> {
         }
     }
 
-    fn wiki(&self, dest: &str) -> Resolved {
+    /// The page of a section (its fragment is checked with the site paths).
+    fn section(&self, path: &str, fragment: Option<String>) -> Resolved {
+        Resolved::SitePath {
+            url: self.url(path, fragment.as_deref()),
+            path: path.to_string(),
+            fragment,
+        }
+    }
+
+    fn file(&self, file: FileRef) -> Resolved {
+        Resolved::File {
+            url: format!("{}{}", self.base_path, encode_path(&file.path)),
+            file,
+        }
+    }
+
+    fn wiki(&self, dest: &str, image: bool) -> Resolved {
         let (name, heading) = match dest.split_once('#') {
             Some((n, h)) => (n.trim(), Some(h.trim())),
             None => (dest.trim(), None),
@@ -114,12 +142,30 @@ impl PageLinks<'_> {
                 },
             };
         }
-        match self.index.lookup(name) {
+        let entries = if image {
+            &[][..]
+        } else {
+            self.index.lookup(name)
+        };
+        match entries {
             [id] => self.entry(*id, fragment),
-            [] => Resolved::Broken {
-                message: format!("wikilink `[[{dest}]]`: no entry has this title, alias or slug"),
-                help: suggestion(name, self.entries.iter().map(|e| e.title)),
-            },
+            [] => {
+                if let Some(file) = self.wiki_file(name) {
+                    return self.file(file);
+                }
+                if image {
+                    return Resolved::Broken {
+                        message: format!("image `![[{dest}]]`: no file has this name or path"),
+                        help: self.nearby(&join(self.from_dir, name), false, false),
+                    };
+                }
+                Resolved::Broken {
+                    message: format!(
+                        "wikilink `[[{dest}]]`: no entry has this title, alias or slug"
+                    ),
+                    help: suggestion(name, self.entries.iter().map(|e| e.title)),
+                }
+            }
             many => {
                 let candidates: Vec<&str> = many
                     .iter()
@@ -138,7 +184,25 @@ impl PageLinks<'_> {
         }
     }
 
-    fn markdown(&self, dest: &str) -> Resolved {
+    /// A file named in a wikilink (`[[scan.pdf]]`, `![[map.png]]`): a path relative to
+    /// the page's file, else the one file of `content/` with that name.
+    fn wiki_file(&self, name: &str) -> Option<FileRef> {
+        if let Some(file) =
+            normalize(&join(self.from_dir, name)).and_then(|r| self.files.content(&r))
+        {
+            return Some(file);
+        }
+        let mut named = self
+            .files
+            .content_files()
+            .filter(|rel| rel.rsplit('/').next() == Some(name));
+        match (named.next(), named.next()) {
+            (Some(rel), None) => self.files.content(rel),
+            _ => None,
+        }
+    }
+
+    fn markdown(&self, dest: &str, image: bool) -> Resolved {
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return Resolved::Keep;
         }
@@ -152,52 +216,137 @@ impl PageLinks<'_> {
             None => (dest, None),
         };
         let path = path.split_once('?').map_or(path, |(p, _)| p);
-        let decoded = percent_decode(path);
-        if !decoded.ends_with(".md") {
-            if let Some(site_path) = decoded.strip_prefix('/') {
-                // A site path such as `/tags/` works under any base path.
-                return Resolved::SitePath {
-                    url: self.url(site_path, fragment.as_deref()),
-                    path: site_path.to_string(),
-                };
-            }
+        if path.is_empty() {
             return Resolved::Keep;
         }
-        let rel = match decoded.strip_prefix('/') {
-            Some(from_root) => normalize(from_root),
-            None => normalize(&join(self.from_dir, &decoded)),
-        };
-        let Some(rel) = rel else {
+        let what = if image { "image" } else { "link" };
+        let decoded = percent_decode(path);
+        let from_root = decoded.strip_prefix('/');
+        let Some(rel) = normalize(&match from_root {
+            Some(from_root) => from_root.to_string(),
+            None => join(self.from_dir, &decoded),
+        }) else {
             return Resolved::Broken {
-                message: format!("link `{dest}` points outside `content/`"),
+                message: format!("{what} `{dest}` points outside `content/`"),
                 help: None,
             };
         };
-        if let Some(id) = self.index.by_rel.get(&rel) {
-            return self.entry(*id, fragment);
-        }
-        if let Some(section_path) = self.index.sections.get(&rel) {
-            return Resolved::Internal {
-                url: self.url(section_path, fragment.as_deref()),
-                target: None,
-                fragment: None,
+        if decoded.ends_with(".md") {
+            if let Some(id) = self.index.by_rel.get(&rel) {
+                return self.entry(*id, fragment);
+            }
+            if let Some(section_path) = self.index.sections.get(&rel) {
+                return self.section(section_path, fragment);
+            }
+            return Resolved::Broken {
+                message: format!("{what} `{dest}`: there is no entry `content/{rel}`"),
+                help: suggestion(&rel, self.index.by_rel.keys().map(String::as_str)),
             };
         }
-        Resolved::Broken {
-            message: format!("link `{dest}`: there is no entry `content/{rel}`"),
-            help: suggestion(&rel, self.index.by_rel.keys().map(String::as_str)),
+        let file = match from_root {
+            Some(_) => self.files.site(&rel),
+            None => self.files.content(&rel),
+        };
+        if let Some(file) = file {
+            return self.file(file);
         }
+        if let Some(section_path) = self.index.sections.get(&section_key(&rel)) {
+            return self.section(section_path, fragment);
+        }
+        if image && from_root.is_some() {
+            // Dossier writes no pictures: an image is a file of `content/` or `static/`.
+            return Resolved::Broken {
+                message: format!(
+                    "image `{dest}`: there is no file `{rel}` in `content/` or `static/`"
+                ),
+                help: self.nearby(&rel, true, false),
+            };
+        }
+        if let Some(site_path) = from_root {
+            // A page of the site such as `/tags/`, under any base path: checked once every
+            // page is known.
+            return Resolved::SitePath {
+                url: self.url(site_path, fragment.as_deref()),
+                path: site_path.to_string(),
+                fragment,
+            };
+        }
+        let folder = decoded.ends_with('/') || decoded.ends_with("/.") || decoded == ".";
+        let shown = if folder {
+            format!("{rel}/")
+        } else {
+            rel.clone()
+        };
+        Resolved::Broken {
+            message: format!(
+                "{what} `{dest}`: there is no {} `content/{shown}`",
+                if folder { "folder" } else { "file" }
+            ),
+            help: self.nearby(&rel, false, folder),
+        }
+    }
+
+    /// `did you mean …?` for a path under `content/` (or a site path, `from_root`) that
+    /// names nothing: the closest file or folder, written as the editor would write it
+    /// from the page's file.
+    /// A folder is looked for among folders and entries (`baku/` for `baku.md`), a file
+    /// among files and entries.
+    pub fn nearby(&self, rel: &str, from_root: bool, folder: bool) -> Option<String> {
+        let mut candidates: Vec<&str> = self.index.by_rel.keys().map(String::as_str).collect();
+        if folder {
+            candidates.extend(
+                self.index
+                    .sections
+                    .keys()
+                    .filter_map(|k| k.strip_suffix("/_index.md"))
+                    .filter(|d| *d != self.from_dir),
+            );
+        } else {
+            candidates.extend(self.files.content_files());
+            if from_root {
+                candidates.extend(self.files.static_files());
+            }
+        }
+        let rel = rel.trim_end_matches('/');
+        let best = crate::text::did_you_mean(rel, candidates.iter().copied())?;
+        let slash = if folder && !best.ends_with(".md") {
+            "/"
+        } else {
+            ""
+        };
+        let written = if from_root {
+            format!("/{best}{slash}")
+        } else {
+            format!("{}{slash}", relative_to(self.from_dir, best))
+        };
+        Some(format!("did you mean `{written}`?"))
     }
 }
 
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, link: LinkRef<'_>) -> Resolved {
         if link.wiki {
-            self.wiki(link.dest)
+            self.wiki(link.dest, link.image)
         } else {
-            self.markdown(link.dest)
+            self.markdown(link.dest, link.image)
         }
     }
+}
+
+/// The path that leads from a file in the folder `dir` to `target` (both under
+/// `content/`): `relative_to("notes/a", "images/x.png")` is `../../images/x.png`.
+fn relative_to(dir: &str, target: &str) -> String {
+    let from: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -268,6 +417,7 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::files::FileSource;
 
     fn fixture() -> (NameIndex, Vec<EntryRef<'static>>) {
         let entries = vec![
@@ -313,26 +463,42 @@ mod tests {
             "places/baku-bay.md",
             ["baku-bay".into(), "Baku Bay".into(), "Baku".into()],
         );
-        index
-            .sections
-            .insert("places/_index.md".into(), "places/".into());
+        for dir in ["places", "people", "Old Maps"] {
+            index
+                .sections
+                .insert(section_key(dir), crate::content::entry::dir_path(dir));
+        }
         (index, entries)
     }
 
     fn resolve(dest: &str, wiki: bool) -> Resolved {
         let (index, entries) = fixture();
+        let files = SiteFiles::new(
+            &[
+                "people/portrait of Lavrov.jpg".to_string(),
+                "Old Maps/road é.png".to_string(),
+            ],
+            ["style.css", "images/x.png"],
+        );
         let links = PageLinks {
             index: &index,
             entries: &entries,
+            files: &files,
             from_dir: "people",
             base_path: "/dossier/",
         };
-        links.resolve(LinkRef { dest, wiki })
+        links.resolve(LinkRef {
+            dest,
+            wiki,
+            image: false,
+        })
     }
 
     fn url(r: Resolved) -> String {
         match r {
-            Resolved::Internal { url, .. } => url,
+            Resolved::Internal { url, .. }
+            | Resolved::SitePath { url, .. }
+            | Resolved::File { url, .. } => url,
             other => panic!("{other:?}"),
         }
     }
@@ -359,18 +525,84 @@ mod tests {
             resolve("/tags/#x", false),
             Resolved::SitePath {
                 url: "/dossier/tags/#x".into(),
-                path: "tags/".into()
+                path: "tags/".into(),
+                fragment: Some("x".into()),
             }
         );
         assert_eq!(resolve("https://example.org/x.md", false), Resolved::Keep);
         assert_eq!(resolve("mailto:a@b.c", false), Resolved::Keep);
-        assert_eq!(resolve("picture.png", false), Resolved::Keep);
         assert_eq!(
             resolve("#top", false),
             Resolved::SamePage {
                 fragment: "top".into()
             }
         );
+    }
+
+    fn broken(r: Resolved) -> (String, Option<String>) {
+        match r {
+            Resolved::Broken { message, help } => (message, help),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn files_resolve_from_the_source_file_or_the_site_root() {
+        // Beside the page's file, percent-encoded, under the base path.
+        match resolve("portrait%20of%20Lavrov.jpg", false) {
+            Resolved::File { url, file } => {
+                assert_eq!(url, "/dossier/people/portrait%20of%20Lavrov.jpg");
+                assert_eq!(
+                    file.source,
+                    FileSource::Content("people/portrait of Lavrov.jpg".into())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Up a folder, into one whose name slugifies; by its path under content/ or in
+        // the output.
+        let copied = "/dossier/old-maps/road%20%C3%A9.png";
+        assert_eq!(url(resolve("../Old Maps/road é.png", false)), copied);
+        assert_eq!(url(resolve("/Old%20Maps/road%20é.png", false)), copied);
+        assert_eq!(url(resolve("/old-maps/road é.png", false)), copied);
+        // Static files from the root only.
+        assert_eq!(
+            url(resolve("/images/x.png", false)),
+            "/dossier/images/x.png"
+        );
+        let (message, help) = broken(resolve("images/x.png", false));
+        assert_eq!(
+            message,
+            "link `images/x.png`: there is no file `content/people/images/x.png`"
+        );
+        assert_eq!(help, None);
+        // A folder of content/ is its section's page.
+        assert_eq!(
+            url(resolve("../places/#top", false)),
+            "/dossier/places/#top"
+        );
+        assert_eq!(url(resolve("./", false)), "/dossier/people/");
+    }
+
+    #[test]
+    fn a_relative_path_to_nothing_is_broken_with_the_nearest_file() {
+        let (message, help) = broken(resolve("portrait-of-Lavrov.jpg", false));
+        assert_eq!(
+            message,
+            "link `portrait-of-Lavrov.jpg`: there is no file `content/people/portrait-of-Lavrov.jpg`"
+        );
+        assert_eq!(
+            help.as_deref(),
+            Some("did you mean `portrait of Lavrov.jpg`?")
+        );
+        let (message, help) = broken(resolve("../places/baku/", false));
+        assert_eq!(
+            message,
+            "link `../places/baku/`: there is no folder `content/places/baku/`"
+        );
+        assert_eq!(help.as_deref(), Some("did you mean `../places/baku.md`?"));
+        let (message, _) = broken(resolve("../../up.png", false));
+        assert_eq!(message, "link `../../up.png` points outside `content/`");
     }
 
     #[test]

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::files::{FileRef, SiteFiles};
 use crate::content::{Content, Entry, Section};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, Highlighter, Rendered};
+use crate::markdown::{self, Highlighter, LinkResolver, Rendered};
 pub use index::KindPage;
 use links::{EntryRef, NameIndex, PageLinks};
 use related::{Related, TagGraph};
@@ -98,6 +99,10 @@ pub struct Site {
     pub page_paths: Arc<HashSet<String>>,
     /// Tags spelt otherwise than their tag's name, as warnings.
     pub spellings: Arc<index::Spellings>,
+    /// The files beside the entries and the static files: what references resolve to.
+    pub files: Arc<SiteFiles>,
+    /// Each entry's `image`, resolved (none when it has none).
+    pub entry_images: Arc<Vec<Option<EntryImage>>>,
 }
 
 impl Site {
@@ -164,6 +169,7 @@ pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 pub fn build(
     config: Config,
     content: Content,
+    files: SiteFiles,
     highlighter: &Highlighter,
     previous: Option<&Site>,
 ) -> (Site, Vec<Diagnostic>) {
@@ -190,9 +196,21 @@ pub fn build(
             names_key(&config, &entries, &sections),
         ),
     };
-    let reusable = previous.filter(|p| p.names_key == names_key);
-    let (rendered, section_rendered) =
-        render_markdown(&config, &entries, &sections, &names, highlighter, reusable);
+    // References resolve by the files too: another set of files, another rendering.
+    let files = match previous.filter(|p| *p.files == files) {
+        Some(p) => Arc::clone(&p.files),
+        None => Arc::new(files),
+    };
+    let reusable = previous.filter(|p| p.names_key == names_key && Arc::ptr_eq(&p.files, &files));
+    let (rendered, section_rendered) = render_markdown(
+        &config,
+        &entries,
+        &sections,
+        &names,
+        &files,
+        highlighter,
+        reusable,
+    );
 
     let order_same = delta.as_ref().is_some_and(|d| d.order_same(&entries));
     let (newest, rank) = match keep(order_same) {
@@ -268,16 +286,11 @@ pub fn build(
             &r.warnings,
             &mut diagnostics,
         );
-        if r.problems.is_empty() && r.site_paths.is_empty() {
-            continue;
-        }
-        let mut problems = r.problems.clone();
-        problems.extend(checks::site_path_problems(r, &page_paths));
         checks::report_problems(
             &entry.file,
             &entry.source,
             entry.body_offset,
-            &problems,
+            &r.problems,
             &mut diagnostics,
         );
     }
@@ -290,13 +303,11 @@ pub fn build(
                 &r.warnings,
                 &mut diagnostics,
             );
-            let mut problems = r.problems.clone();
-            problems.extend(checks::site_path_problems(r, &page_paths));
             checks::report_problems(
                 file,
                 &section.source,
                 section.body_offset,
-                &problems,
+                &r.problems,
                 &mut diagnostics,
             );
         }
@@ -446,6 +457,18 @@ pub fn build(
         Some(p) => Arc::clone(&p.timeline),
         None => Arc::new(index::timeline(&entries)),
     };
+    // Site paths and links to sections, with their fragments, lead to any page: checked
+    // on every build, once every page, heading and source is known.
+    diagnostics.extend(checks::check_site_paths(&checks::SitePages::new(
+        &config,
+        &page_paths,
+        &files,
+        (&entries, &rendered),
+        (&sections, &section_rendered),
+        &sources,
+    )));
+    let (entry_images, problems) = resolve_images(&config, &entries, &names, &files);
+    diagnostics.extend(problems);
 
     let site = Site {
         config,
@@ -475,6 +498,8 @@ pub fn build(
         related_key,
         page_paths,
         spellings,
+        files,
+        entry_images: Arc::new(entry_images),
     };
     (site, diagnostics)
 }
@@ -595,6 +620,84 @@ fn related_key(config: &Config, entries: &[Arc<Entry>], newest: &[EntryId]) -> u
     })
 }
 
+/// An entry's `image`, resolved: the URL to show it by, and the file it is when it is
+/// one of the site (an external picture has none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryImage {
+    pub url: String,
+    pub file: Option<FileRef>,
+}
+
+fn entry_refs(entries: &[Arc<Entry>]) -> Vec<EntryRef<'_>> {
+    entries
+        .iter()
+        .map(|e| EntryRef {
+            path: &e.path,
+            file: &e.file,
+            title: &e.front.title,
+        })
+        .collect()
+}
+
+/// Resolves every entry's `image` like an image in its text; a reference to nothing is
+/// an error at its `src`.
+fn resolve_images(
+    config: &Config,
+    entries: &[Arc<Entry>],
+    names: &NameIndex,
+    files: &SiteFiles,
+) -> (Vec<Option<EntryImage>>, Vec<Diagnostic>) {
+    let refs = entry_refs(entries);
+    let mut problems = Vec::new();
+    let images = entries
+        .iter()
+        .map(|e| {
+            let image = e.front.image.as_ref()?;
+            let links = PageLinks {
+                index: names,
+                entries: &refs,
+                files,
+                from_dir: &e.dir,
+                base_path: &config.base_path,
+            };
+            let at = |message: String| {
+                Diagnostic::error(message)
+                    .in_file(&e.file)
+                    .at(&e.source, image.pos)
+                    .width(image.src.chars().count())
+            };
+            let dest = image.src.as_str();
+            match links.resolve(markdown::LinkRef {
+                dest,
+                wiki: false,
+                image: true,
+            }) {
+                markdown::Resolved::File { url, file } => Some(EntryImage {
+                    url,
+                    file: Some(file),
+                }),
+                markdown::Resolved::Keep => Some(EntryImage {
+                    url: dest.to_string(),
+                    file: None,
+                }),
+                markdown::Resolved::Broken { message, help } => {
+                    let mut d = at(message);
+                    d.help = help;
+                    problems.push(d);
+                    None
+                }
+                _ => {
+                    problems.push(at(format!(
+                        "`image` `{dest}` is a page, not a file: name the picture's file"
+                    )));
+                    None
+                }
+            }
+        })
+        .collect();
+    (images, problems)
+}
+
 /// Renders the Markdown of every entry and section in parallel, links resolved; reuses
 /// what `previous` rendered from the same text.
 fn render_markdown(
@@ -602,21 +705,16 @@ fn render_markdown(
     entries: &[Arc<Entry>],
     sections: &[Arc<Section>],
     names: &NameIndex,
+    files: &SiteFiles,
     highlighter: &Highlighter,
     previous: Option<&Site>,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
-    let refs: Vec<EntryRef<'_>> = entries
-        .iter()
-        .map(|e| EntryRef {
-            path: &e.path,
-            file: &e.file,
-            title: &e.front.title,
-        })
-        .collect();
+    let refs = entry_refs(entries);
     let render_one = |dir: &str, body: &str| {
         let links = PageLinks {
             index: names,
             entries: &refs,
+            files,
             from_dir: dir,
             base_path: &config.base_path,
         };

@@ -3,6 +3,7 @@
 
 pub mod highlight;
 mod pass;
+mod raw_html;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use pulldown_cmark::{Event, Options, TagEnd};
 pub use highlight::Highlighter;
 
 use crate::config::{MarkdownConfig, RawHtml};
+use crate::content::files::FileRef;
 
 /// Ids the default theme gives its own blocks; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -39,6 +41,8 @@ pub struct LinkRef<'a> {
     pub dest: &'a str,
     /// `[[...]]` rather than `[...](...)`.
     pub wiki: bool,
+    /// An image (`![...](...)`, `<img src>`) rather than a link.
+    pub image: bool,
 }
 
 /// What a link resolves to.
@@ -54,8 +58,14 @@ pub enum Resolved {
         fragment: Option<String>,
     },
     /// A site path such as `/tags/` (given without the base path), checked once every
-    /// page is known.
-    SitePath { url: String, path: String },
+    /// page is known; so is its `fragment`, on the page's headings.
+    SitePath {
+        url: String,
+        path: String,
+        fragment: Option<String>,
+    },
+    /// A file of the site (beside the entries in `content/`, or a static file).
+    File { url: String, file: FileRef },
     /// A `#fragment` of this very page, checked against its own ids.
     SamePage { fragment: String },
     Broken {
@@ -96,6 +106,28 @@ pub struct OutLink {
     pub context: String,
 }
 
+/// A link written as a site path (`/tags/#x`), or to a section's page, checked once every
+/// page is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitePathLink {
+    /// The page's site path, without the base path: `tags/`.
+    pub path: String,
+    pub fragment: Option<String>,
+    /// Byte offset of the link in the Markdown.
+    pub offset: usize,
+}
+
+/// A reference from this page to a file of the site: what later stages need to know
+/// more about it (an image's size).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLink {
+    pub file: FileRef,
+    /// `<img src>` or `![](…)`, not a link.
+    pub image: bool,
+    /// Byte offset of the reference in the Markdown.
+    pub offset: usize,
+}
+
 /// A problem found while rendering, at a byte range of the Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -116,8 +148,10 @@ pub struct Rendered {
     /// The plain text of the page, up to [`TEXT_LIMIT`] bytes (for the search index).
     pub text: String,
     pub links: Vec<OutLink>,
-    /// Links written as site paths, with their byte offsets.
-    pub site_paths: Vec<(String, usize)>,
+    /// Links written as site paths, and links to section pages.
+    pub site_paths: Vec<SitePathLink>,
+    /// Links and images that refer to files of the site.
+    pub files: Vec<FileLink>,
     pub problems: Vec<Problem>,
     /// Things to warn about that do not stop the build (script URLs).
     pub warnings: Vec<Problem>,

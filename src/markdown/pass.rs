@@ -11,10 +11,11 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, TagEnd};
 
+use super::raw_html;
 use super::{
-    ContextTracker, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Problem, RESERVED_IDS,
-    Rendered, Resolved, UniqueIds, is_more_marker, plain_text, push_limited, push_plain,
-    script_url_problem,
+    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Problem,
+    RESERVED_IDS, Rendered, Resolved, SitePathLink, UniqueIds, is_more_marker, plain_text,
+    push_limited, push_plain, script_url_problem,
 };
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::text::slugify;
@@ -260,13 +261,28 @@ impl<'t, 'r> Pass<'t, 'r> {
                     id,
                 }))
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range, true);
+                self.depth += 1;
+                Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = self.link(link_type, dest_url, range);
+                let dest_url = self.link(link_type, dest_url, range, false);
                 Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -279,6 +295,23 @@ impl<'t, 'r> Pass<'t, 'r> {
             {
                 self.more_at = Some(self.written);
                 None
+            }
+            Event::Start(Tag::HtmlBlock) if config.raw_html == RawHtml::Keep => {
+                self.html_block();
+                self.depth += 1;
+                Some(event)
+            }
+            Event::InlineHtml(html)
+                if config.raw_html == RawHtml::Keep && raw_html::may_have_img(&html) =>
+            {
+                Some(Event::InlineHtml(
+                    self.raw_images(html, &[(0, range.start)]),
+                ))
+            }
+            Event::Html(html)
+                if config.raw_html == RawHtml::Keep && raw_html::may_have_img(&html) =>
+            {
+                Some(Event::Html(self.raw_images(html, &[(0, range.start)])))
             }
             Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
                 Some(Event::Text(html))
@@ -363,17 +396,95 @@ impl<'t, 'r> Pass<'t, 'r> {
         copy
     }
 
-    /// Resolves a link and records it; the URL to write.
+    /// Reads an HTML block ahead (the events wait in `ahead`). When an `<img>` tag in it
+    /// may span its lines, its lines become one event, so that the tag is read whole.
+    fn html_block(&mut self) {
+        let start = self.ahead.len();
+        for (event, range) in self.events.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::HtmlBlock));
+            self.ahead.push_back((event, range));
+            if end {
+                break;
+            }
+        }
+        let lines = || {
+            self.ahead.iter().skip(start).filter_map(|(e, r)| match e {
+                Event::Html(h) => Some((h, r.start)),
+                _ => None,
+            })
+        };
+        if lines().count() < 2
+            || !lines().any(|(h, _)| raw_html::may_have_img(h))
+            || lines().any(|(h, _)| is_more_marker(h))
+        {
+            return;
+        }
+        let mut joined = String::new();
+        let mut pieces = Vec::new();
+        for (html, at) in lines() {
+            pieces.push((joined.len(), at));
+            joined.push_str(html);
+        }
+        let end = self
+            .ahead
+            .split_off(start)
+            .into_iter()
+            .find(|(e, _)| !matches!(e, Event::Html(_)));
+        let at = pieces.first().map_or(0, |p| p.1);
+        let html = self.raw_images(joined.into(), &pieces);
+        self.ahead.push_back((Event::Html(html), at..at));
+        self.ahead.extend(end);
+    }
+
+    /// Resolves the `src` of each `<img>` tag of raw HTML; `pieces` map offsets in `html`
+    /// to offsets in the Markdown (each `(in html, in the Markdown)`, ascending).
+    fn raw_images(&mut self, html: CowStr<'t>, pieces: &[(usize, usize)]) -> CowStr<'t> {
+        let sources = raw_html::img_sources(&html);
+        if sources.is_empty() {
+            return html;
+        }
+        let in_markdown = |at: usize| {
+            let piece = pieces.partition_point(|p| p.0 <= at).saturating_sub(1);
+            pieces.get(piece).map_or(at, |&(from, to)| to + (at - from))
+        };
+        let mut out = String::with_capacity(html.len());
+        let mut written = 0;
+        for src in sources {
+            let start = in_markdown(src.range.start);
+            let at = start..start + src.range.len();
+            let url = self.link(LinkType::Inline, src.value.clone().into(), at, true);
+            if *url == *src.value {
+                continue;
+            }
+            let (from, to) = if src.quoted {
+                (src.range.start - 1, src.range.end + 1)
+            } else {
+                (src.range.start, src.range.end)
+            };
+            out.push_str(&html[written..from]);
+            out.push_str(&raw_html::quoted_value(&url));
+            written = to.min(html.len());
+        }
+        if written == 0 {
+            return html;
+        }
+        out.push_str(&html[written..]);
+        out.into()
+    }
+
+    /// Resolves a link or an image and records it; the URL to write.
     fn link(
         &mut self,
         link_type: LinkType,
         dest_url: CowStr<'t>,
         range: Range<usize>,
+        image: bool,
     ) -> CowStr<'t> {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         match self.resolver.resolve(LinkRef {
             dest: &dest_url,
             wiki,
+            image,
         }) {
             Resolved::Keep => dest_url,
             Resolved::Internal {
@@ -392,8 +503,24 @@ impl<'t, 'r> Pass<'t, 'r> {
                 }
                 url.into()
             }
-            Resolved::SitePath { url, path } => {
-                self.out.site_paths.push((path, range.start));
+            Resolved::SitePath {
+                url,
+                path,
+                fragment,
+            } => {
+                self.out.site_paths.push(SitePathLink {
+                    path,
+                    fragment,
+                    offset: range.start,
+                });
+                url.into()
+            }
+            Resolved::File { url, file } => {
+                self.out.files.push(FileLink {
+                    file,
+                    image,
+                    offset: range.start,
+                });
                 url.into()
             }
             Resolved::SamePage { fragment } => {

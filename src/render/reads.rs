@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::content::{Date, Entry, Section};
 use crate::graph::related::Related;
 use crate::graph::sources::SourceInfo;
-use crate::graph::{Backlink, EntryId, Site};
+use crate::graph::{Backlink, EntryId, EntryImage, Site};
 use crate::markdown::{OutLink, Rendered};
 use crate::pages::Page;
 
@@ -387,7 +387,15 @@ macro_rules! same_by_eq {
         })*
     };
 }
-same_by_eq!(usize, u32, bool, Option<Date>, &Entry, &Section);
+same_by_eq!(
+    usize,
+    u32,
+    bool,
+    Option<Date>,
+    &Entry,
+    &Section,
+    &EntryImage
+);
 
 /// Template values share their maps and lists when cloned: the same map is the same value.
 impl Same for &Value {
@@ -600,6 +608,7 @@ fn same_in<R: Read>(key: R, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
 keys!(
     SiteValue,
     EntryData,
+    EntryImageOf,
     Card,
     Label,
     DateOf,
@@ -688,6 +697,10 @@ plain_key!(
 entry_key!(
     /// An entry's file and its rendered text: what its own page shows of it.
     EntryData -> (&'a Arc<Entry>, &'a Arc<Rendered>), |v, i| (&v.site.entries[i], &v.site.rendered[i])
+);
+entry_key!(
+    /// An entry's `image`, resolved: where it resolves to depends on the site's files.
+    EntryImageOf -> Option<&'a EntryImage>, |v, i| v.site.entry_images[i].as_ref()
 );
 entry_key!(
     /// An entry's card: title, URL, kind, date, summary, tags.

@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::reads::{
-    Backlinks, Card, Citers, EntryData, EntrySources, KindRef, Label, Neighbours, Reads, RelatedTo,
-    SectionOf, Source, SourceData, SourceId, Speaker, Statements, TagId, TagName, TagRef,
+    Backlinks, Card, Citers, EntryData, EntryImageOf, EntrySources, KindRef, Label, Neighbours,
+    Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements, TagId, TagName,
+    TagRef,
 };
 use crate::content::{Date, Entry};
 use crate::graph::{EntryId, Site};
@@ -373,6 +374,21 @@ pub fn own_tags(reads: &Reads<'_>, entry: &Entry) -> Value {
     list(entry.front.tags.iter().map(|t| own_tag(reads, t)))
 }
 
+/// An entry's `image`: `{url, alt, caption, credit, decorative}`, or none.
+fn image(reads: &Reads<'_>, entry: &Entry, id: EntryId) -> Value {
+    let (Some(front), Some(resolved)) = (&entry.front.image, reads.get(EntryImageOf(id))) else {
+        return Value::none();
+    };
+    let optional = |t: &Option<String>| t.as_deref().map_or_else(Value::none, text);
+    obj([
+        ("url", text(&resolved.url)),
+        ("alt", optional(&front.alt)),
+        ("caption", optional(&front.caption)),
+        ("credit", optional(&front.credit)),
+        ("decorative", Value::from(front.decorative)),
+    ])
+}
+
 /// Everything about one entry, for its own page.
 pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
     let config = reads.config();
@@ -420,6 +436,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ("tags", own_tags(reads, e)),
         ("aliases", list(front.aliases.iter().map(|a| text(a)))),
         ("speaker", speaker(reads, e, id)),
+        ("image", image(reads, e, id)),
         (
             "sources",
             list(

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::watch::Changes;
 use crate::build::{self, Prepared};
 use crate::config::{Config, Overrides};
+use crate::content::files::SiteFiles;
 use crate::content::{self, Content, Entry, Section, walk};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Ctx, Output};
@@ -408,7 +409,12 @@ impl Project {
         self.laps.lap("read");
         let found_assets = content.assets.clone();
         let mut diagnostics = Diagnostics::new();
-        let (site, problems) = graph::build(config, content, &self.highlighter, Some(&old.site));
+        let files = SiteFiles::new(
+            &found_assets,
+            old.theme.statics.iter().map(|s| s.rel.as_str()),
+        );
+        let (site, problems) =
+            graph::build(config, content, files, &self.highlighter, Some(&old.site));
         diagnostics.extend(problems);
         self.laps.lap("graph");
         if diagnostics.has_errors() {
@@ -661,6 +667,17 @@ impl Project {
         let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
             return failed(diagnostics);
         };
+        // Pages refer to static files: one added or removed resolves their references
+        // again.
+        let rels = |t: &Theme| {
+            t.statics
+                .iter()
+                .map(|s| s.rel.clone())
+                .collect::<HashSet<_>>()
+        };
+        if rels(&theme) != rels(&built.prepared.theme) {
+            return self.full();
+        }
         let prepared = &built.prepared;
         let site = &prepared.site;
         let pages = Page::all(site);
