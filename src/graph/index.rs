@@ -61,7 +61,7 @@ pub fn tag_spellings(
     let keys: Vec<String> = tags.iter().map(|t| spelling_key(&t.name)).collect();
     // Each entry's tags spelt otherwise than their tag's name.
     let mut named_by: Vec<Option<&str>> = vec![None; tags.len()];
-    let mut odd: Vec<(usize, &Entry, Vec<(&str, usize)>)> = Vec::new();
+    let mut odd: Vec<(usize, Vec<(&str, usize)>)> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let mut own = Vec::new();
         for tag in &entry.front.tags {
@@ -76,13 +76,14 @@ pub fn tag_spellings(
             }
         }
         if !own.is_empty() {
-            odd.push((i, entry, own));
+            odd.push((i, own));
         }
     }
     let mut out = Vec::new();
     let mut odd_entries = Vec::with_capacity(odd.len());
-    for (i, entry, own) in odd {
+    for (i, own) in odd {
         odd_entries.push(i);
+        let entry = &entries[i];
         // Finding a tag's line reads the list up to it: only for an entry's first few.
         for (n, (name, t)) in own.into_iter().enumerate() {
             let info = &tags[t];
