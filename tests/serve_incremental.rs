@@ -377,3 +377,84 @@ fn a_renamed_heading_breaks_the_links_to_it_elsewhere() {
     rebuilt(&mut project, &[content("people/anna.md")]);
     assert_same(&project, &site, "the fixed link");
 }
+
+/// Tiny distinct PNG-like files: what is copied and referenced, not decoded.
+fn picture(n: u8) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(std::iter::repeat_n(n, 16));
+    bytes
+}
+
+#[test]
+fn pictures_and_attachments_added_changed_and_deleted_match_a_fresh_build() {
+    let site = TestSite::with_files(&[
+        (
+            "content/notes/p.md",
+            "---\ntitle: P\n---\nA map: ![The map](map.png)\n\nThe [scan](files/scan.pdf).\n",
+        ),
+        ("content/notes/q.md", "---\ntitle: Q\n---\nNo pictures.\n"),
+        ("content/notes/files/scan.pdf", "%PDF-1.4 one"),
+    ]);
+    site.write_bytes("content/notes/map.png", &picture(1));
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    site.write_bytes("content/notes/map.png", &picture(2));
+    rebuilt(&mut project, &[content("notes/map.png")]);
+    assert_same(&project, &site, "a changed picture");
+
+    site.write("content/notes/files/scan.pdf", "%PDF-1.4 two");
+    rebuilt(&mut project, &[content("notes/files/scan.pdf")]);
+    assert_same(&project, &site, "a changed attachment");
+
+    // A new picture, and an entry that starts showing it.
+    site.write_bytes("content/notes/new picture é.png", &picture(3));
+    edit(
+        &site,
+        "content/notes/q.md",
+        "No pictures.",
+        "![New](new%20picture%20%C3%A9.png)",
+    );
+    rebuilt(
+        &mut project,
+        &[content("notes/new picture é.png"), content("notes/q.md")],
+    );
+    assert_same(&project, &site, "a new picture shown by an entry");
+
+    // A deleted picture that a page shows is an error at the reference; the last good
+    // build is served until it is back.
+    let before = common::served(&project);
+    site.remove("content/notes/map.png");
+    match project.rebuild(&changes(&[content("notes/map.png")])) {
+        Rebuild::Failed(problems) => assert!(
+            problems
+                .iter()
+                .any(|d| d.headline().starts_with("content/notes/p.md:4:")),
+            "{problems:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        common::served(&project),
+        before,
+        "the last good build is kept"
+    );
+    site.write_bytes("content/notes/map.png", &picture(4));
+    rebuilt(&mut project, &[content("notes/map.png")]);
+    assert_same(&project, &site, "the picture back");
+
+    // A picture no page shows any more goes when it is deleted.
+    edit(
+        &site,
+        "content/notes/q.md",
+        "![New](new%20picture%20%C3%A9.png)",
+        "None.",
+    );
+    site.remove("content/notes/new picture é.png");
+    rebuilt(
+        &mut project,
+        &[content("notes/q.md"), content("notes/new picture é.png")],
+    );
+    assert_same(&project, &site, "a picture no longer shown, deleted");
+}
