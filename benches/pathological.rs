@@ -5,49 +5,33 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dossier::config::{Config, MarkdownConfig, Overrides};
+use dossier::config::{Config, Overrides};
 use dossier::content::Entry;
 use dossier::graph::index::tag_neighbours;
-use dossier::markdown::{self, Highlighter, LinkRef, LinkResolver, Resolved};
+use dossier::markdown::Highlighter;
+
+mod common;
+use common::render;
 
 // The allocator the binary ships with (src/main.rs): under the system allocator the
 // heap's consolidation, not these stages, grows faster than the input.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Every link goes to entry 0, so that each one records the sentence it stands in.
-struct ToOneEntry;
-
-impl LinkResolver for ToOneEntry {
-    fn resolve(&self, _: LinkRef<'_>) -> Resolved {
-        Resolved::Internal {
-            url: "/topics/example-topic/".into(),
-            target: Some(0),
-            fragment: None,
-        }
-    }
-}
-
-fn render(text: &str, highlighter: &Highlighter) -> usize {
-    markdown::render(text, &MarkdownConfig::default(), &ToOneEntry, highlighter)
-        .links
-        .len()
-}
-
 fn links_in_one_paragraph(c: &mut Criterion) {
     let highlighter = Highlighter::new();
     let mut group = c.benchmark_group("links in one paragraph");
     group.sample_size(10);
     for n in [10_000, 20_000, 40_000] {
-        let wiki = vec!["[[Example topic]]"; n].join(" ");
+        let wiki = common::wikilinks(n);
         group.bench_with_input(BenchmarkId::new("wikilinks (2d2)", n), &wiki, |b, t| {
             b.iter(|| render(black_box(t), &highlighter))
         });
-        let md = vec!["[t](../topics/example-topic.md)"; n].join(" ");
+        let md = common::markdown_links(n);
         group.bench_with_input(BenchmarkId::new("markdown links (2d3)", n), &md, |b, t| {
             b.iter(|| render(black_box(t), &highlighter))
         });
-        let sentences = "See [[Example topic]]. ".repeat(n);
+        let sentences = common::one_link_per_sentence(n);
         group.bench_with_input(
             BenchmarkId::new("one sentence each (2d4)", n),
             &sentences,
@@ -62,7 +46,7 @@ fn repeated_headings(c: &mut Criterion) {
     let mut group = c.benchmark_group("repeated headings (2l)");
     group.sample_size(10);
     for n in [10_000, 20_000, 40_000] {
-        let text = "## Same\n\n".repeat(n);
+        let text = common::repeated_headings(n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
             b.iter(|| render(black_box(t), &highlighter))
         });

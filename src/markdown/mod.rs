@@ -163,7 +163,9 @@ impl Rendered {
     }
 }
 
-fn parser_options(config: &MarkdownConfig) -> Options {
+/// The pulldown-cmark options a page is parsed with (public for the benches, which time
+/// the parser alone).
+pub fn parser_options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
