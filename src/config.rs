@@ -127,6 +127,7 @@ pub struct Config {
     /// How many entries a list page (a tag, a kind, a section, the timeline) shows before
     /// it goes on at `page/2/`; 0 puts every entry on one page.
     pub paginate_by: usize,
+    pub images: ImagesConfig,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -196,6 +197,59 @@ impl Default for MarkdownConfig {
     }
 }
 
+/// `images:` of `site.yaml`: the widths large pictures are resized to, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImagesConfig {
+    /// Widths in pixels, ascending, without repeats; empty turns resizing off.
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    pub format: ImageFormat,
+}
+
+/// The widths of the default theme: its text column is 42rem of 17px (714 CSS pixels),
+/// so 800 and 1600 fill it on screens of 1 and 2 device pixels a CSS pixel, 480 fills a
+/// phone, 1200 a phone of 3 device pixels a CSS pixel or a tablet.
+pub const IMAGE_WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
+
+/// The largest width `images.widths` takes (a JPEG side is at most 65,535 pixels).
+pub const MAX_IMAGE_WIDTH: u32 = 16_384;
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: IMAGE_WIDTHS.to_vec(),
+            quality: 80,
+            format: ImageFormat::Original,
+        }
+    }
+}
+
+/// The format resized pictures are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImageFormat {
+    /// Each in the format of its original: JPEG as JPEG, PNG as PNG, WebP as WebP.
+    Original,
+    Jpeg,
+    Png,
+    /// Lossless WebP (the `image` crate writes no lossy WebP).
+    Webp,
+}
+
+impl ImageFormat {
+    pub const NAMES: [&str; 4] = ["original", "jpeg", "png", "webp"];
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "original" => Some(ImageFormat::Original),
+            "jpeg" | "jpg" => Some(ImageFormat::Jpeg),
+            "png" => Some(ImageFormat::Png),
+            "webp" => Some(ImageFormat::Webp),
+            _ => None,
+        }
+    }
+}
+
 /// What the command line overrides.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -217,6 +271,7 @@ const KEYS: &[&str] = &[
     "markdown",
     "search",
     "paginate_by",
+    "images",
     "extra",
 ];
 
@@ -344,6 +399,7 @@ impl Config {
                 PAGINATE_BY
             }
         };
+        let images = out.images(&map);
         let extra = match map.get_json("extra") {
             None => serde_json::Map::new(),
             Some(Ok(serde_json::Value::Object(m))) => m,
@@ -374,6 +430,7 @@ impl Config {
             markdown,
             search,
             paginate_by,
+            images,
             extra,
         };
         out.finish(Some(config))
@@ -570,6 +627,92 @@ impl Reader<'_> {
         config
     }
 
+    fn images(&mut self, map: &YamlMap<'_>) -> ImagesConfig {
+        const FIELDS: [&str; 3] = ["widths", "quality", "format"];
+        let mut config = ImagesConfig::default();
+        let Some(sub) = map.get_map("images") else {
+            return config;
+        };
+        let sub = match sub {
+            Ok(sub) => sub,
+            Err(e) => {
+                self.error(e.pos, e.message);
+                return config;
+            }
+        };
+        for key in sub.keys() {
+            match key {
+                "widths" => {
+                    if let Some(widths) = self.image_widths(&sub) {
+                        config.widths = widths;
+                    }
+                }
+                "quality" => match sub.get::<i64>(key) {
+                    Some(Ok(q)) if (1..=100).contains(&q) => config.quality = q as u8,
+                    Some(_) => self.error(
+                        sub.value_pos(key),
+                        "`quality` is a whole number from 1 (smallest files) to 100 (best pictures)",
+                    ),
+                    None => {}
+                },
+                "format" => match sub.get::<String>(key) {
+                    Some(Ok(name)) => match ImageFormat::parse(&name) {
+                        Some(format) => config.format = format,
+                        None => {
+                            let mut d = Diagnostic::error(format!(
+                                "unknown image format `{name}`; the formats are: {}",
+                                ImageFormat::NAMES.join(", ")
+                            ))
+                            .in_file(CONFIG_FILE)
+                            .at(self.source, sub.value_pos(key))
+                            .width(name.chars().count());
+                            if let Some(help) = suggestion(&name, ImageFormat::NAMES) {
+                                d = d.help(help);
+                            }
+                            self.diagnostics.push(d);
+                        }
+                    },
+                    Some(Err(e)) => self.error(e.pos, e.message),
+                    None => {}
+                },
+                _ => self.unknown_key(&sub, key, FIELDS),
+            }
+        }
+        config
+    }
+
+    /// `widths: [480, 800]`; `0`, `[0]` and `[]` turn resizing off.
+    fn image_widths(&mut self, sub: &YamlMap<'_>) -> Option<Vec<u32>> {
+        const MESSAGE: &str = "`widths` is a list of widths in pixels, such as `[480, 800, 1200, 1600]`, or 0 to turn resizing off";
+        if let Some(Ok(0)) = sub.get::<i64>("widths") {
+            return Some(Vec::new());
+        }
+        let listed = match sub.get::<Vec<i64>>("widths")? {
+            Ok(listed) => listed,
+            Err(_) => {
+                self.error(sub.value_pos("widths"), MESSAGE);
+                return None;
+            }
+        };
+        if listed == [0] {
+            return Some(Vec::new());
+        }
+        let max = i64::from(MAX_IMAGE_WIDTH);
+        if let Some(bad) = listed.iter().find(|w| !(1..=max).contains(*w)) {
+            self.error(
+                sub.value_pos("widths"),
+                format!(
+                    "`widths`: {bad} is not a width from 1 to {MAX_IMAGE_WIDTH} pixels (`widths: 0` alone turns resizing off)"
+                ),
+            );
+            return None;
+        }
+        let mut widths: Vec<u32> = listed.into_iter().map(|w| w as u32).collect();
+        widths.sort_unstable();
+        widths.dedup();
+        Some(widths)
+    }
+
     fn kinds(&mut self, map: &YamlMap<'_>) -> Kinds {
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -754,5 +897,91 @@ mod tests {
         let d = &report.diagnostics[0];
         assert_eq!(d.pos, Some(Pos::new(4, 10)));
         assert_eq!(d.help.as_deref(), Some("did you mean `InspiredGitHub`?"));
+    }
+
+    #[test]
+    fn images_settings_are_read_and_checked_at_their_line() {
+        let default = parse("title: T\nbase_url: https://e.org/\n")
+            .config
+            .unwrap();
+        assert_eq!(default.images, ImagesConfig::default());
+        assert_eq!(default.images.widths, IMAGE_WIDTHS);
+
+        let report = parse(
+            "title: T\nbase_url: https://e.org/\nimages:\n  widths: [1200, 400, 400]\n  quality: 65\n  format: webp\n",
+        );
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let images = report.config.unwrap().images;
+        assert_eq!(images.widths, [400, 1200], "sorted, without repeats");
+        assert_eq!(images.quality, 65);
+        assert_eq!(images.format, ImageFormat::Webp);
+
+        for off in ["0", "[0]", "[]"] {
+            let report = parse(&format!(
+                "title: T\nbase_url: https://e.org/\nimages:\n  widths: {off}\n"
+            ));
+            let config = report.config.expect(off);
+            assert!(config.images.widths.is_empty(), "{off} turns resizing off");
+        }
+
+        let cases = [
+            (
+                "  widths: [800, -1]\n",
+                Pos::new(4, 11),
+                "-1 is not a width",
+            ),
+            ("  widths: [0, 800]\n", Pos::new(4, 11), "0 is not a width"),
+            (
+                "  widths: [80000]\n",
+                Pos::new(4, 11),
+                "80000 is not a width",
+            ),
+            (
+                "  widths: wide\n",
+                Pos::new(4, 11),
+                "`widths` is a list of widths",
+            ),
+            (
+                "  quality: 0\n",
+                Pos::new(4, 12),
+                "`quality` is a whole number",
+            ),
+            (
+                "  quality: 101\n",
+                Pos::new(4, 12),
+                "`quality` is a whole number",
+            ),
+            (
+                "  quality: high\n",
+                Pos::new(4, 12),
+                "`quality` is a whole number",
+            ),
+            (
+                "  format: jpge\n",
+                Pos::new(4, 11),
+                "unknown image format `jpge`",
+            ),
+        ];
+        for (line, pos, message) in cases {
+            let report = parse(&format!(
+                "title: T\nbase_url: https://e.org/\nimages:\n{line}"
+            ));
+            assert!(report.config.is_none(), "{line}");
+            let d = &report.diagnostics[0];
+            assert_eq!(d.pos, Some(pos), "{line}");
+            assert!(d.message.contains(message), "{line}: {}", d.message);
+        }
+        let typo = parse("title: T\nbase_url: https://e.org/\nimages:\n  format: jpge\n");
+        assert_eq!(
+            typo.diagnostics[0].help.as_deref(),
+            Some("did you mean `jpeg`?")
+        );
+
+        let unknown = parse("title: T\nbase_url: https://e.org/\nimages:\n  widht: [800]\n");
+        assert!(unknown.config.is_some(), "an unknown key is a warning");
+        let d = &unknown.diagnostics[0];
+        assert!(!d.is_error());
+        assert_eq!(d.pos, Some(Pos::new(4, 3)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `widths`?"));
     }
 }

@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod fs;
 pub mod graph;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod pages;

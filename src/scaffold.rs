@@ -97,7 +97,7 @@ pub fn new_entry(
 const INIT_FILES: &[(&str, &str)] = &[
     (
         ".gitignore",
-        "# The output, and the earlier output the next build starts from.\n/public/\n/.public.dossier-*/\n",
+        "# The output, and the earlier output the next build starts from.\n/public/\n/.public.dossier-*/\n# Resized pictures, made again when deleted.\n/.dossier-cache/\n",
     ),
     (
         "site.yaml",

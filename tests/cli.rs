@@ -71,11 +71,12 @@ fn init_writes_a_site_that_builds_strictly() {
         let html = dir.join("public").join(kind);
         assert!(html.is_dir(), "no {kind} pages");
     }
-    // The output and the earlier output a rebuild keeps are ignored by git.
+    // The output, the earlier output a rebuild keeps and the image cache are ignored by git.
     let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
     let lines: Vec<&str> = ignore.lines().collect();
     assert!(lines.contains(&"/public/"), "{ignore}");
     assert!(lines.contains(&"/.public.dossier-*/"), "{ignore}");
+    assert!(lines.contains(&"/.dossier-cache/"), "{ignore}");
     common::dossier(&dir, &["--quiet", "build"]).assert_ok();
     assert!(dir.join(".public.dossier-previous").is_dir());
     // A second init into the same folder refuses.
