@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostic;
 use http::State;
 use project::{Project, Rebuild};
-use watch::{Changes, Watcher};
+use watch::{Batching, Changes, Watcher};
 
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
@@ -104,6 +104,22 @@ fn error_data(problems: &[Diagnostic]) -> String {
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
+/// How long the loop waits for the next batch when nothing else is to be done.
+const IDLE_WAIT: Duration = Duration::from_millis(200);
+
+/// How long the data files (sitemap, search index) of a rebuild wait for a pause in the
+/// editing before they are written.
+const DATA_GRACE: Duration = Duration::from_millis(30);
+
+/// A batch ends 15 ms after the last event while a changed file may still be half
+/// written, 1 ms after it once every changed file was closed after writing or renamed
+/// into place, and 800 ms after the first event at the latest.
+const BATCHING: Batching = Batching {
+    quiet: Duration::from_millis(15),
+    settle: Duration::from_millis(1),
+    longest: Duration::from_millis(800),
+};
+
 /// Serves until Ctrl-C (or `stop`, for tests). Returns once the server has shut down.
 pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<(), ServeError> {
     // Every connection is a file descriptor: the common soft limit of 1,024 is far below
@@ -161,11 +177,23 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         watcher.set_theme(theme);
     }
     while !stop.load(Ordering::SeqCst) {
-        let Some(changes) = watcher.next_batch(
-            Duration::from_millis(200),
-            Duration::from_millis(15),
-            Duration::from_millis(800),
-        ) else {
+        // The data files of the last rebuild wait while edits keep coming: a page the
+        // editor is looking at comes first, and they are written once the editor pauses.
+        let data_pending = project.data_pending();
+        let wait = if data_pending { DATA_GRACE } else { IDLE_WAIT };
+        let Some(changes) = watcher.next_batch(wait, BATCHING) else {
+            if data_pending {
+                let started = Instant::now();
+                project.complete_data();
+                publish(&project, &state);
+                state.set_data_pending(false);
+                if opts.verbose {
+                    log.info(&format!(
+                        "  sitemap and search index in {:.1} ms",
+                        started.elapsed().as_secs_f64() * 1000.0
+                    ));
+                }
+            }
             continue;
         };
         let started = Instant::now();
@@ -173,25 +201,12 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         if let Some(theme) = project.theme_name() {
             watcher.set_theme(theme);
         }
-        let data_pending = project.data_pending();
-        if data_pending {
+        if project.data_pending() {
             state.set_data_pending(true);
         }
         report(&project, &state, &changes, outcome, started, log);
         if opts.verbose && !project.stage_times().is_empty() {
             log.info(&format!("  stages: {}", project.stage_times()));
-        }
-        if data_pending {
-            let started = Instant::now();
-            project.complete_data();
-            publish(&project, &state);
-            state.set_data_pending(false);
-            if opts.verbose {
-                log.info(&format!(
-                    "  sitemap and search index in {:.1} ms",
-                    started.elapsed().as_secs_f64() * 1000.0
-                ));
-            }
         }
     }
 

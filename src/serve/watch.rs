@@ -1,11 +1,12 @@
 //! Watching the site's folders: file-system events become a small set of changes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
 use crate::content::walk::is_ignored;
@@ -100,9 +101,47 @@ impl Changes {
     }
 }
 
+/// Which changed paths of a batch may still be half written.
+///
+/// A file is *settled* when its last event says the writer is done with it: it was closed
+/// after writing, or renamed into place (an editor's save to a temporary file). Any other
+/// event (data written, a file made, removed or renamed away, which a save that replaces
+/// the file also does first) leaves it unsettled. A batch whose paths are all settled
+/// need not wait for the file system to be quiet; backends that do not report closes
+/// leave every path unsettled, so their batches wait as before.
+#[derive(Debug, Default)]
+struct Settling {
+    unsettled: HashSet<PathBuf>,
+}
+
+impl Settling {
+    fn note(&mut self, kind: &EventKind, paths: &[PathBuf]) {
+        let done = matches!(
+            kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        // A rename of both ends settles both: the old name is gone for good, the new one
+        // is whole.
+        for path in paths {
+            if done {
+                self.unsettled.remove(path);
+            } else {
+                self.unsettled.insert(path.clone());
+            }
+        }
+    }
+
+    fn all_settled(&self) -> bool {
+        self.unsettled.is_empty()
+    }
+}
+
 /// Watches `content/`, `themes/`, `static/` and `site.yaml`, and hands out batches of
 /// changes: a burst of events (an editor's write-then-rename, a checkout of hundreds of
-/// files) becomes one batch once the file system has been quiet for `quiet`.
+/// files) becomes one batch once the file system has been quiet for `quiet`, or for
+/// `settle` when every changed file has been closed after writing or renamed into place
+/// (see [`Settling`]).
 pub struct Watcher {
     root: PathBuf,
     theme: String,
@@ -155,28 +194,33 @@ impl Watcher {
         self.theme = theme.to_string();
     }
 
-    /// Waits up to `wait` for the next batch; `None` when nothing happened.
-    pub fn next_batch(
-        &mut self,
-        wait: Duration,
-        quiet: Duration,
-        longest: Duration,
-    ) -> Option<Changes> {
-        let first = match self.events.recv_timeout(wait) {
-            Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => return None,
-            Err(RecvTimeoutError::Disconnected) => return None,
-        };
-        let started = Instant::now();
+    /// Waits up to `wait` for the next batch; `None` when nothing changed.
+    pub fn next_batch(&mut self, wait: Duration, timing: Batching) -> Option<Changes> {
         let mut changes = Changes::default();
-        self.absorb(first, &mut changes);
+        let mut settling = Settling::default();
+        // Events that change nothing (Dossier's own reads, files it ignores) do not start
+        // a batch.
+        let deadline = Instant::now() + wait;
+        while changes.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(event) => self.absorb(event, &mut changes, &mut settling),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        let started = Instant::now();
         loop {
-            let left = longest.saturating_sub(started.elapsed());
+            let left = timing.longest.saturating_sub(started.elapsed());
             if left.is_zero() {
                 break;
             }
+            let quiet = if !changes.is_empty() && settling.all_settled() {
+                timing.settle
+            } else {
+                timing.quiet
+            };
             match self.events.recv_timeout(quiet.min(left)) {
-                Ok(event) => self.absorb(event, &mut changes),
+                Ok(event) => self.absorb(event, &mut changes, &mut settling),
                 Err(_) => break,
             }
         }
@@ -184,21 +228,46 @@ impl Watcher {
         (!changes.is_empty()).then_some(changes)
     }
 
-    fn absorb(&mut self, event: notify::Result<notify::Event>, changes: &mut Changes) {
+    fn absorb(
+        &mut self,
+        event: notify::Result<notify::Event>,
+        changes: &mut Changes,
+        settling: &mut Settling,
+    ) {
         let Ok(event) = event else {
             // The watcher lost events (a queue overflow): rebuild everything.
             changes.config = true;
             return;
         };
-        if matches!(event.kind, notify::EventKind::Access(_)) {
+        let closed = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        if matches!(event.kind, EventKind::Access(_)) && !closed {
             return;
         }
+        let mut mine = Vec::with_capacity(event.paths.len());
         for path in &event.paths {
             if let Some(change) = classify(&self.root, path, &self.theme) {
-                changes.add(change);
+                // A close says a write is done; it is not a change of its own.
+                if !closed {
+                    changes.add(change);
+                }
+                mine.push(path.clone());
             }
         }
+        settling.note(&event.kind, &mine);
     }
+}
+
+/// How long a batch waits for more events: `quiet` after the last one while a changed file
+/// may still be half written, `settle` once every changed file is settled, and never more
+/// than `longest` in all.
+#[derive(Clone, Copy, Debug)]
+pub struct Batching {
+    pub quiet: Duration,
+    pub settle: Duration,
+    pub longest: Duration,
 }
 
 #[cfg(test)]
@@ -271,5 +340,64 @@ mod tests {
         content.add(Change::Content("a.md".into()));
         assert!(!content.only_css());
         assert!(Changes::default().is_empty());
+    }
+
+    fn note(settling: &mut Settling, kind: EventKind, paths: &[&str]) {
+        let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        settling.note(&kind, &paths);
+    }
+
+    #[test]
+    fn a_file_is_settled_once_closed_after_writing_or_renamed_into_place() {
+        use notify::event::{CreateKind, DataChange, RemoveKind};
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+        // Written in place: settled at the close.
+        let mut s = Settling::default();
+        note(&mut s, written, &["/site/content/a.md"]);
+        assert!(!s.all_settled());
+        note(&mut s, closed, &["/site/content/a.md"]);
+        assert!(s.all_settled());
+
+        // Two files: settled when both are closed.
+        let mut s = Settling::default();
+        note(&mut s, written, &["/site/content/a.md"]);
+        note(&mut s, written, &["/site/content/b.md"]);
+        note(&mut s, closed, &["/site/content/a.md"]);
+        assert!(!s.all_settled());
+        note(&mut s, closed, &["/site/content/b.md"]);
+        assert!(s.all_settled());
+
+        // Saved through a temporary file: the rename into place settles it.
+        let mut s = Settling::default();
+        note(
+            &mut s,
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            &["/site/content/a.md"],
+        );
+        assert!(s.all_settled());
+
+        // Moved away or removed (a save that replaces the file does that first), or made
+        // and not yet closed: not settled.
+        for kind in [
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Create(CreateKind::File),
+        ] {
+            let mut s = Settling::default();
+            note(&mut s, kind, &["/site/content/a.md"]);
+            assert!(!s.all_settled(), "{kind:?}");
+        }
+
+        // A rename of both ends settles both.
+        let mut s = Settling::default();
+        note(&mut s, written, &["/site/content/a.md"]);
+        note(
+            &mut s,
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["/site/content/a.md", "/site/content/b.md"],
+        );
+        assert!(s.all_settled());
     }
 }
