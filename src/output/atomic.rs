@@ -391,14 +391,18 @@ fn remove_stale(output: &Path) {
             .iter()
             .find_map(|what| rest.strip_prefix(&format!("{what}-")))
             .and_then(|pid| pid.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && !process_alive(pid)
-            && is_ours(&item.path())
-        {
+        if !pid.is_some_and(|p| p != std::process::id() && !process_alive(p)) {
+            continue;
+        }
+        if is_ours(&item.path()) {
             // What a killed build wrote is as good a start for the next as any earlier
             // output: keep it when no build left one.
             let _ = keep(&item.path(), output);
+        } else {
+            // A build killed between making its staging folder and marking it leaves it
+            // empty. `remove_dir` removes nothing else: a folder with anything in it,
+            // or a link, stays.
+            let _ = std::fs::remove_dir(item.path());
         }
     }
 }
@@ -549,5 +553,24 @@ mod tests {
         staging.commit().unwrap();
         assert!(out.is_dir());
         assert_eq!(names_in(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn an_empty_unmarked_folder_of_a_dead_build_goes_and_one_with_files_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Killed before it wrote its marker: empty.
+        let empty = tmp.path().join(".public.dossier-staging-4294967");
+        // Not Dossier's, whatever its name says.
+        let full = tmp.path().join(".public.dossier-staging-4294968");
+        std::fs::create_dir_all(&empty).unwrap();
+        std::fs::create_dir_all(&full).unwrap();
+        std::fs::write(full.join("notes.txt"), "mine").unwrap();
+        Staging::create(&out, Foreign::Refuse)
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(!empty.exists());
+        assert_eq!(names_in(&full), ["notes.txt"]);
     }
 }
