@@ -144,6 +144,34 @@ fn edits_push_events_and_errors_keep_the_last_good_site() {
 }
 
 #[test]
+fn pages_added_and_removed_while_serving_are_served_and_gone() {
+    // The server copies only the paths a rebuild changed into what it serves: an added
+    // page must appear, a removed one must go, and the data files must follow.
+    let site = TestSite::fixture("graph");
+    let server = Server::start(site.root());
+    let events = server.events();
+    common::server::wait_open(&events);
+    assert_eq!(server.get("/places/quay/").0, 404);
+
+    site.write(
+        "content/places/quay.md",
+        "---\ntitle: The Quay\nsources: [{title: A note}]\n---\nBy the water.\n",
+    );
+    next_event(&events, "reload");
+    let (status, _, body) = server.get("/places/quay/");
+    assert_eq!(status, 200);
+    assert!(body.contains("By the water."));
+    // Asked for while it is being written, the sitemap waits and then names the page.
+    assert!(server.get("/sitemap.xml").2.contains("/places/quay/"));
+
+    std::fs::remove_file(site.path("content/places/quay.md")).unwrap();
+    next_event(&events, "reload");
+    assert_eq!(server.get("/places/quay/").0, 404);
+    assert!(!server.get("/sitemap.xml").2.contains("/places/quay/"));
+    assert_eq!(server.get("/places/road/").0, 200);
+}
+
+#[test]
 fn ctrl_c_stops_the_server_cleanly() {
     let site = TestSite::fixture("graph");
     let mut server = Server::start(site.root());

@@ -227,7 +227,9 @@ impl Events {
 
 /// What the request handlers share.
 pub struct State {
-    pub files: RwLock<Arc<Files>>,
+    /// The files served: changed in place, a rebuild's changed paths at a time, under
+    /// the write lock (see `serve::publish`), so that a request sees one build or the next.
+    pub files: RwLock<Files>,
     pub events: Events,
     pub bound: IpAddr,
     /// True while the data files (sitemap, search index) of a rebuild are being written,
@@ -239,7 +241,7 @@ pub struct State {
 impl State {
     pub fn new(bound: IpAddr) -> State {
         State {
-            files: RwLock::new(Arc::new(Files::new())),
+            files: RwLock::new(Files::new()),
             events: Events::default(),
             bound,
             data_pending: Mutex::new(false),
@@ -318,7 +320,7 @@ fn answer(state: &State, request: &Request<'_>) -> Option<Response> {
     if super::project::is_data_file(rel_path) {
         state.wait_for_data();
     }
-    let Ok(files) = state.files.read().map(|f| Arc::clone(&f)) else {
+    let Ok(files) = state.files.read() else {
         return Some(Response::text(500, "the site is not available"));
     };
     let Some(rel) = sanitize(target) else {

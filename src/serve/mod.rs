@@ -148,8 +148,8 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     project.defer_data(true);
     let state = Arc::new(State::new(opts.bind));
     match project.full() {
-        Rebuild::Done { .. } => {
-            publish(&project, &state);
+        Rebuild::Done { changed, .. } => {
+            publish(&project, &state, &changed);
             log.info(&format!("built in {} ms", started.elapsed().as_millis()));
         }
         Rebuild::Failed(problems) => {
@@ -184,8 +184,8 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         let Some(changes) = watcher.next_batch(wait, BATCHING) else {
             if data_pending {
                 let started = Instant::now();
-                project.complete_data();
-                publish(&project, &state);
+                let changed = project.complete_data();
+                publish(&project, &state, &changed);
                 state.set_data_pending(false);
                 if opts.verbose {
                     log.info(&format!(
@@ -216,11 +216,27 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     Ok(())
 }
 
-/// Makes the project's files the ones served.
-fn publish(project: &Project, state: &State) {
-    if let (Some(files), Ok(mut served)) = (project.files(), state.files.write()) {
-        *served = Arc::new(files.clone());
+/// Makes the project's files the ones served: the paths a rebuild `changed` (added,
+/// changed or removed) are copied over, the rest stay, so that the cost follows the edit.
+fn publish(project: &Project, state: &State, changed: &[String]) {
+    let (Some(files), Ok(mut served)) = (project.files(), state.files.write()) else {
+        return;
+    };
+    for path in changed {
+        match files.get(path) {
+            Some(bytes) => {
+                served.insert(path.clone(), Arc::clone(bytes));
+            }
+            None => {
+                served.remove(path);
+            }
+        }
     }
+    debug_assert_eq!(
+        served.len(),
+        files.len(),
+        "a rebuild left out a changed path"
+    );
 }
 
 fn report(
@@ -233,7 +249,7 @@ fn report(
 ) {
     match outcome {
         Rebuild::Done { changed, css_only } => {
-            publish(project, state);
+            publish(project, state, &changed);
             let took = started.elapsed().as_secs_f64() * 1000.0;
             if css_only && changes.only_css() {
                 let urls: Vec<String> = changed

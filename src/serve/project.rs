@@ -18,7 +18,7 @@ use crate::content::{self, Content, Entry, Section, walk};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Ctx, Output};
 use crate::graph::{self, Site};
-use crate::markdown::Highlighter;
+use crate::markdown::{Highlighter, Rendered};
 use crate::output::{Sink, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::Theme;
@@ -79,8 +79,9 @@ struct Built {
     /// The site's pages, and every output in the order the emit stage takes them.
     pages: Vec<Page>,
     plan: Vec<Output>,
-    /// Each entry's search document, kept for entries that do not change.
-    search_docs: Vec<Arc<str>>,
+    /// Each entry's search document, kept for entries that do not change; brought up to
+    /// date with the data files.
+    search: SearchDocs,
     /// The data files (sitemap, search index) are not written for this site yet.
     data_pending: bool,
     /// The `sitemap-N.xml` files among `files` (none unless the site is too large for one
@@ -143,6 +144,16 @@ pub struct Project {
     defer_data: bool,
     /// How long each stage of the last content rebuild took, for `--verbose`.
     laps: Laps,
+    /// What the last content rebuild replaced, freed with the data files.
+    retired: Retired,
+}
+
+/// The last site's values, kept until the pages of the next one are served: freeing them
+/// costs what the site costs, not what the edit costs.
+#[derive(Default)]
+struct Retired {
+    built: Option<Built>,
+    shared: Option<crate::render::views::Shared>,
 }
 
 /// The time of each stage of a rebuild.
@@ -186,6 +197,7 @@ impl Project {
             statics_pending: false,
             defer_data: false,
             laps: Laps::default(),
+            retired: Retired::default(),
         }
     }
 
@@ -203,12 +215,16 @@ impl Project {
 
     /// Writes the data files of the current site; returns the paths that changed.
     pub fn complete_data(&mut self) -> Vec<String> {
+        self.retired = Retired::default();
         let Some(built) = self.built.as_mut().filter(|b| b.data_pending) else {
             return Vec::new();
         };
         let prepared = &built.prepared;
         let site = &prepared.site;
         let pages = &built.pages;
+        if site.config.search {
+            built.search.update(site);
+        }
         // Parts of the last sitemap that this one does not have go.
         let parts = sitemap_parts(pages);
         let gone: Vec<String> = built
@@ -228,7 +244,7 @@ impl Project {
             renderer: &prepared.renderer,
             assets: &prepared.assets,
             pages,
-            search_docs: Some(&built.search_docs),
+            search_docs: Some(&built.search.docs),
             record: false,
         };
         let sink = MemorySink::default();
@@ -345,7 +361,7 @@ impl Project {
             Some(old) => changed_paths(&old.files, &files),
             None => files.keys().cloned().collect(),
         };
-        let search_docs = search::docs(&prepared.site);
+        let search = SearchDocs::new(&prepared.site);
         let sitemap_parts = sitemap_parts(&pages);
         let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
         let plan = emit::plan(&prepared.site, &prepared.theme, &prepared.assets, &pages);
@@ -356,7 +372,7 @@ impl Project {
             readers,
             pages,
             plan,
-            search_docs,
+            search,
             data_pending: false,
             sitemap_parts,
         });
@@ -378,7 +394,9 @@ impl Project {
                 // gone can differ.
                 let mut built = built;
                 new.files = std::mem::take(&mut built.files);
-                drop(built);
+                // Freeing the last site (its page list, its pointers to every entry) costs
+                // what the site costs: it waits until the pages are served.
+                self.retired.built = Some(built);
                 let mut changed = apply(&mut new.files, gone, written);
                 self.laps.lap("files");
                 self.built = Some(new);
@@ -474,32 +492,6 @@ impl Project {
                 Output::Sitemaps | Output::SearchIndex | Output::Static(_) => false,
             })
             .collect();
-        let search_docs: Vec<Arc<str>> = site
-            .ids()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|&id| {
-                let e = site.entry(id);
-                let old_id = if maps.entries_kept() {
-                    Some(&id)
-                } else {
-                    old.site.names.by_rel.get(&e.rel)
-                };
-                match old_id {
-                    Some(o)
-                        if Arc::ptr_eq(&old.site.entries[o.index()], &site.entries[id.index()])
-                            && Arc::ptr_eq(
-                                &old.site.rendered[o.index()],
-                                &site.rendered[id.index()],
-                            ) =>
-                    {
-                        Arc::clone(&built.search_docs[o.index()])
-                    }
-                    _ => search::doc(&site, id),
-                }
-            })
-            .collect();
-        self.laps.lap("search documents");
         let ctx = Ctx {
             root: &self.root,
             site: &site,
@@ -589,6 +581,8 @@ impl Project {
             let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
             (recorded, readers)
         };
+        // The last site's shared values: freed later, as the last site is.
+        self.retired.shared = Some(old_shared);
         let prepared = Prepared {
             site,
             theme: old.theme.clone(),
@@ -602,7 +596,7 @@ impl Project {
             readers,
             pages,
             plan,
-            search_docs,
+            search: std::mem::take(&mut built.search),
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
             sitemap_parts: built.sitemap_parts.clone(),
@@ -614,46 +608,65 @@ impl Project {
     /// The content as it is now: files named in `self.dirty` (or not in the last build)
     /// are read again; the others are the last build's, shared.
     fn read_content(&self, old: &Prepared, config: &Config) -> Content {
-        // Only files the last build knew changed, and they are still there: the file list
-        // stays, and the folder need not be walked again.
+        // Only files the last build knew changed, and they are still there: the lists
+        // stay, and only the changed files are read and put in their places.
+        let section_of = |d: &String| {
+            let file = format!("content/{d}");
+            old.site
+                .sections
+                .iter()
+                .position(|s| s.file.as_deref() == Some(file.as_str()))
+        };
         let known = |d: &String| {
-            let is_file = self.root.join("content").join(d).is_file();
-            let index_of =
-                |s: &Arc<Section>| s.file.as_deref() == Some(format!("content/{d}").as_str());
-            is_file
-                && (old.site.names.by_rel.contains_key(d) || old.site.sections.iter().any(index_of))
+            self.root.join("content").join(d).is_file()
+                && (old.site.names.by_rel.contains_key(d) || section_of(d).is_some())
         };
-        let found = if !self.dirty.is_empty() && self.dirty.iter().all(known) {
-            walk::Found {
-                entries: old.site.entries.iter().map(|e| e.rel.clone()).collect(),
-                sections: old
-                    .site
-                    .sections
-                    .iter()
-                    .filter_map(|s| {
-                        s.file
-                            .as_deref()
-                            .and_then(|f| f.strip_prefix("content/"))
-                            .map(String::from)
-                    })
-                    .collect(),
-                dirs: old.site.sections.iter().map(|s| s.dir.clone()).collect(),
-                assets: old.assets.clone(),
-                problems: Vec::new(),
+        if self.dirty.is_empty() || !self.dirty.iter().all(known) {
+            return content::assemble(
+                &self.root,
+                config,
+                self.drafts,
+                walk::walk(&self.root.join("content")),
+                &Unchanged {
+                    site: &old.site,
+                    dirty: &self.dirty,
+                },
+            );
+        }
+        let mut entries = old.site.entries.clone();
+        let mut sections = old.site.sections.clone();
+        let mut diagnostics = Vec::new();
+        let mut dropped = Vec::new();
+        for d in &self.dirty {
+            if let Some(id) = old.site.names.by_rel.get(d) {
+                let (entry, problems) = content::read_entry(&self.root, d, config, self.drafts);
+                diagnostics.extend(problems);
+                match entry {
+                    Some(entry) => entries[id.index()] = entry,
+                    // A draft now, or a file that no longer parses.
+                    None => dropped.push(id.index()),
+                }
+            } else if let Some(i) = section_of(d) {
+                let (section, problems) =
+                    content::read_section(&self.root, &sections[i].dir, Some(d), config);
+                diagnostics.extend(problems);
+                sections[i] = Arc::new(section);
             }
-        } else {
-            walk::walk(&self.root.join("content"))
-        };
-        content::assemble(
-            &self.root,
-            config,
-            self.drafts,
-            found,
-            &Unchanged {
-                site: &old.site,
-                dirty: &self.dirty,
-            },
-        )
+        }
+        if !dropped.is_empty() {
+            dropped.sort_unstable();
+            let mut i = 0;
+            entries.retain(|_| {
+                i += 1;
+                dropped.binary_search(&(i - 1)).is_err()
+            });
+        }
+        Content {
+            entries,
+            sections,
+            assets: old.assets.clone(),
+            diagnostics,
+        }
     }
 
     /// Copies the static files again (the theme's and the site's).
@@ -712,6 +725,70 @@ impl Project {
         self.statics_pending = false;
         done(changed)
     }
+}
+
+/// Each entry's search document, with the entry and the rendering it was made from: the
+/// documents of the next site are made again only for entries that changed.
+#[derive(Default)]
+struct SearchDocs {
+    made_from: Vec<(Arc<Entry>, Arc<Rendered>)>,
+    docs: Vec<Arc<str>>,
+}
+
+impl SearchDocs {
+    fn new(site: &Site) -> SearchDocs {
+        SearchDocs {
+            made_from: made_from(site),
+            docs: search::docs(site),
+        }
+    }
+
+    /// Makes the documents those of `site`.
+    fn update(&mut self, site: &Site) {
+        let old = &self.made_from;
+        // Where entries came or went, the old document of an entry is found by its file.
+        let by_rel = std::sync::OnceLock::new();
+        let old_index = |i: usize, rel: &str| {
+            if old.get(i).is_some_and(|(e, _)| e.rel == rel) {
+                return Some(i);
+            }
+            by_rel
+                .get_or_init(|| {
+                    old.iter()
+                        .enumerate()
+                        .map(|(i, (e, _))| (e.rel.as_str(), i))
+                        .collect::<rustc_hash::FxHashMap<&str, usize>>()
+                })
+                .get(rel)
+                .copied()
+        };
+        let docs = site
+            .ids()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&id| {
+                let (e, r) = (&site.entries[id.index()], &site.rendered[id.index()]);
+                match old_index(id.index(), &e.rel).map(|o| (&old[o], o)) {
+                    Some(((old_e, old_r), o)) if Arc::ptr_eq(old_e, e) && Arc::ptr_eq(old_r, r) => {
+                        Arc::clone(&self.docs[o])
+                    }
+                    _ => search::doc(site, id),
+                }
+            })
+            .collect();
+        *self = SearchDocs {
+            made_from: made_from(site),
+            docs,
+        };
+    }
+}
+
+fn made_from(site: &Site) -> Vec<(Arc<Entry>, Arc<Rendered>)> {
+    site.entries
+        .iter()
+        .cloned()
+        .zip(site.rendered.iter().cloned())
+        .collect()
 }
 
 /// The entries and sections of the last build whose files are not dirty.
