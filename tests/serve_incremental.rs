@@ -219,6 +219,48 @@ fn scripted_sequence(site: TestSite) {
     assert_same(&project, &site, "a site.yaml edit");
 }
 
+/// The default theme's footer links to an `editorial-policy/` section when the site has
+/// one (its title and URL come from `site.sections`), so adding, renaming or removing it
+/// changes every page.
+#[test]
+fn the_footer_follows_the_editorial_policy_section() {
+    let site = graph_site(false);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    let footer = |project: &Project| {
+        let page = common::served(project)["places/road/index.html"].clone();
+        let page = String::from_utf8(page).unwrap();
+        let footer = &page[page.find("site-footer").expect("a footer")..];
+        footer[..footer.find("</footer>").unwrap()].to_string()
+    };
+    assert!(!footer(&project).contains("editorial-policy"));
+
+    site.write(
+        "content/editorial-policy/_index.md",
+        "---\ntitle: Editorial policy\n---\nHow we work.\n",
+    );
+    rebuilt(&mut project, &[content("editorial-policy/_index.md")]);
+    assert_same(&project, &site, "adding the policy section");
+    assert!(
+        footer(&project).contains("<a href=\"/editorial-policy/\">Editorial policy</a>"),
+        "{}",
+        footer(&project)
+    );
+
+    site.write(
+        "content/editorial-policy/_index.md",
+        "---\ntitle: How this dossier is edited\n---\nHow we work.\n",
+    );
+    rebuilt(&mut project, &[content("editorial-policy/_index.md")]);
+    assert_same(&project, &site, "renaming the policy section");
+    assert!(footer(&project).contains(">How this dossier is edited</a>"));
+
+    std::fs::remove_dir_all(site.path("content/editorial-policy")).unwrap();
+    rebuilt(&mut project, &[content("editorial-policy/_index.md")]);
+    assert_same(&project, &site, "removing the policy section");
+    assert!(!footer(&project).contains("editorial-policy"));
+}
+
 #[test]
 fn a_broken_edit_keeps_the_last_good_build_until_fixed() {
     let site = TestSite::fixture("graph");
