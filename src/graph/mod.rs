@@ -179,7 +179,11 @@ pub fn build(
         diagnostics: mut content_diagnostics,
         ..
     } = content;
-    entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // The last site's entries were in file order: the same files in the same order (most
+    // of them the very same entries, known without reading them) need no sorting.
+    if !previous.is_some_and(|p| same_files(&p.entries, &entries, |e| &e.rel)) {
+        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
     sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     if sections.first().is_none_or(|s| !s.dir.is_empty()) {
         let (root, _) = Section::parse("", None, &config);
@@ -520,12 +524,7 @@ impl<'p> Delta<'p> {
         entries: &[Arc<Entry>],
         sections: &[Arc<Section>],
     ) -> Option<Delta<'p>> {
-        let same_files = previous.entries.len() == entries.len()
-            && previous
-                .entries
-                .iter()
-                .zip(entries)
-                .all(|(a, b)| a.rel == b.rel)
+        let same_files = same_files(&previous.entries, entries, |e| &e.rel)
             && previous.sections.len() == sections.len()
             && previous
                 .sections
@@ -562,6 +561,16 @@ impl<'p> Delta<'p> {
                 == (b.front.date, &b.sort_title, b.front.weight)
         })
     }
+}
+
+/// Whether `old` and `new` hold the same files in the same order: an item shared by both
+/// is compared by its address alone, so that an edit does not read every entry.
+fn same_files<T>(old: &[Arc<T>], new: &[Arc<T>], file: impl Fn(&T) -> &String) -> bool {
+    old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|(a, b)| Arc::ptr_eq(a, b) || file(a) == file(b))
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.
