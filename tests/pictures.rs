@@ -282,3 +282,27 @@ fn a_damaged_picture_is_an_error_at_its_reference() {
         .assert_reports("error: content/places/baku.md:6:13: ")
         .assert_reports("error: content/people/anna.md:4:14: ");
 }
+
+#[test]
+fn a_static_picture_and_an_external_one_are_shown_as_they_can_be() {
+    let site = site();
+    site.write_bytes("static/img/logo.png", &png(12, 8));
+    site.write(
+        "content/topics/logo.md",
+        "---\ntitle: Logo\n---\n![Logo](/img/logo.png) ![Far](https://example.net/x.png)\n",
+    );
+    site.build().assert_ok();
+    let html = site.output("topics/logo/index.html");
+    assert!(
+        html.contains(
+            "<img src=\"/sub/img/logo.png\" alt=\"Logo\" width=\"12\" height=\"8\" decoding=\"async\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<img src=\"https://example.net/x.png\" alt=\"Far\" decoding=\"async\" loading=\"lazy\">"
+        ),
+        "{html}"
+    );
+}
