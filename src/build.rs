@@ -1,6 +1,7 @@
 //! The build, top to bottom: config → content → graph → templates → pages → output.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
@@ -10,6 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Output};
 use crate::fs;
 use crate::graph::{self, Site};
+use crate::images::{Images, SiteSizes};
 use crate::markdown::Highlighter;
 use crate::output::atomic::{Foreign, Staging};
 use crate::output::{DirSink, NullSink, Sink};
@@ -233,6 +235,19 @@ pub struct Prepared {
     pub renderer: Renderer,
     /// Files under `content/` that are not Markdown, copied beside the pages.
     pub assets: Vec<String>,
+    /// The site's pictures: each read once, by every stage and every rebuild of `serve`
+    /// (which forgets those that change).
+    pub images: Arc<Images>,
+}
+
+impl Prepared {
+    /// The sizes of the pictures the site's pages show.
+    pub fn sizes(&self) -> SiteSizes<'_> {
+        SiteSizes {
+            images: &self.images,
+            theme: &self.site.config.theme,
+        }
+    }
 }
 
 /// Reads the content, builds the graph and loads the theme. `None` when there is nothing
@@ -245,6 +260,22 @@ pub fn prepare(
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
 ) -> Option<Prepared> {
+    prepare_with(root, config, drafts, None, diagnostics, lap)
+}
+
+/// [`prepare`] with the pictures read by an earlier build, when they were read with the
+/// same `images` settings (`serve`, after a template or `site.yaml` changed).
+pub fn prepare_with(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    images: Option<Arc<Images>>,
+    diagnostics: &mut Diagnostics,
+    lap: &mut dyn FnMut(&'static str),
+) -> Option<Prepared> {
+    let images = images
+        .filter(|i| *i.config() == config.images)
+        .unwrap_or_else(|| Arc::new(Images::new(root, &config.images)));
     let content = content::load(root, &config, drafts);
     let assets = content.assets.clone();
     lap("read and parse");
@@ -259,7 +290,11 @@ pub fn prepare(
             .flat_map(|t| t.statics.iter().map(|s| s.rel.as_str())),
     );
     let highlighter = Highlighter::new();
-    let (site, problems) = graph::build(config, content, files, &highlighter, None);
+    let sizes = SiteSizes {
+        images: &images,
+        theme: &config.theme.clone(),
+    };
+    let (site, problems) = graph::build(config, content, files, &highlighter, &sizes, None);
     diagnostics.extend(problems);
     lap("markdown and links");
 
@@ -278,6 +313,7 @@ pub fn prepare(
         theme,
         renderer,
         assets,
+        images,
     })
 }
 

@@ -28,6 +28,32 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// `text` with its runs of white space made one space, cut at a word boundary to at most
+/// `limit` characters (with `…` where it was cut): a page's description.
+pub fn description(text: &str, limit: usize) -> String {
+    let words = text.split_whitespace();
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in words {
+        let len = word.chars().count();
+        let space = usize::from(!out.is_empty());
+        if chars + space + len > limit {
+            if out.is_empty() {
+                // One word longer than the limit: cut inside it.
+                out.extend(word.chars().take(limit.saturating_sub(1)));
+            }
+            out.push('…');
+            return out;
+        }
+        if space == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += space + len;
+    }
+    out
+}
+
 /// Escapes text for XML content and attribute values.
 pub(crate) fn xml_escape(out: &mut String, text: &str) {
     let mut start = 0;
@@ -72,6 +98,14 @@ mod tests {
         assert_eq!(did_you_mean("tgas", keys), Some("tags"));
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn descriptions_are_cut_at_a_word() {
+        assert_eq!(description("  one\n two  three ", 200), "one two three");
+        assert_eq!(description("one two three", 9), "one two…");
+        assert_eq!(description("abcdefghij", 5), "abcd…");
+        assert_eq!(description("", 5), "");
     }
 
     #[test]

@@ -6,12 +6,14 @@ mod common;
 
 use common::TestSite;
 
-/// A PNG of one pixel, made here rather than committed.
+/// A PNG of one pixel, made here rather than committed (whole: pages are given the size
+/// of every picture they show, and a damaged one is an error).
 fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend_from_slice(&[0, 0, 0, 13]);
-    bytes.extend_from_slice(b"IHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0");
-    bytes
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbaImage::new(1, 1)
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
 }
 
 fn site() -> TestSite {

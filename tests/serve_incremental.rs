@@ -420,11 +420,13 @@ fn a_renamed_heading_breaks_the_links_to_it_elsewhere() {
     assert_same(&project, &site, "the fixed link");
 }
 
-/// Tiny distinct PNG-like files: what is copied and referenced, not decoded.
+/// Tiny distinct PNG files, `n` pixels wide: pages show their size.
 fn picture(n: u8) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend(std::iter::repeat_n(n, 16));
-    bytes
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(u32::from(n), 2, image::Rgb([n, 0, 0]))
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
 }
 
 #[test]
@@ -499,4 +501,60 @@ fn pictures_and_attachments_added_changed_and_deleted_match_a_fresh_build() {
         &[content("notes/q.md"), content("notes/new picture é.png")],
     );
     assert_same(&project, &site, "a picture no longer shown, deleted");
+}
+
+/// A PNG of `width` × 3 pixels of one colour.
+fn sized_picture(width: u32, shade: u8) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(width, 3, image::Rgb([shade, shade, 0]))
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
+}
+
+#[test]
+fn a_picture_replaced_by_one_of_another_size_renders_again_the_pages_that_show_it() {
+    let site = TestSite::with_files(&[
+        (
+            "content/notes/p.md",
+            "---\ntitle: P\nimage: {src: map.png, alt: The map}\n---\nSee ![the map](map.png).\n",
+        ),
+        ("content/notes/q.md", "---\ntitle: Q\n---\nNo pictures.\n"),
+        (
+            "content/notes/r.md",
+            "---\ntitle: R\n---\n![Logo](/logo.png \"The logo\")\n",
+        ),
+    ]);
+    site.write_bytes("content/notes/map.png", &sized_picture(10, 1));
+    site.write_bytes("static/logo.png", &sized_picture(4, 1));
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // The text, the entry's figure, its card on the section page, its og:image size.
+    site.write_bytes("content/notes/map.png", &sized_picture(20, 1));
+    let changed = rebuilt(&mut project, &[content("notes/map.png")]);
+    assert_same(&project, &site, "a picture of another size");
+    for page in ["notes/p/index.html", "notes/index.html"] {
+        assert!(changed.iter().any(|c| c == page), "{page}: {changed:?}");
+    }
+    assert!(
+        !changed.iter().any(|c| c == "notes/q/index.html"),
+        "{changed:?}"
+    );
+
+    // Other pixels at the same size: the picture is copied again, no page changes.
+    site.write_bytes("content/notes/map.png", &sized_picture(20, 9));
+    let changed = rebuilt(&mut project, &[content("notes/map.png")]);
+    assert_same(&project, &site, "a picture of the same size");
+    assert_eq!(changed, ["notes/map.png"]);
+
+    // A static picture of another size.
+    site.write_bytes("static/logo.png", &sized_picture(8, 1));
+    let changed = rebuilt(&mut project, &[Change::Static("logo.png".into())]);
+    assert_same(&project, &site, "a static picture of another size");
+    assert!(
+        changed.iter().any(|c| c == "notes/r/index.html"),
+        "{changed:?}"
+    );
 }

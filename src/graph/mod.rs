@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::files::{FileRef, SiteFiles};
 use crate::content::{Content, Entry, Section};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, Highlighter, LinkResolver, Rendered};
+use crate::markdown::{self, Highlighter, LinkResolver, PictureSizes, Rendered};
 pub use index::KindPage;
 use links::{EntryRef, NameIndex, PageLinks};
 use related::{Related, TagGraph};
@@ -165,12 +165,13 @@ pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// With `previous` (the site before an edit, in `dossier serve`), the Markdown of entries
 /// whose text did not change is not rendered again as long as no entry's names changed
 /// (links resolve by them), and related entries are reused as long as no entry's tags,
-/// date or title changed.
+/// date or title changed, and no picture it shows changed its size.
 pub fn build(
     config: Config,
     content: Content,
     files: SiteFiles,
     highlighter: &Highlighter,
+    pictures: &dyn PictureSizes,
     previous: Option<&Site>,
 ) -> (Site, Vec<Diagnostic>) {
     let Content {
@@ -212,7 +213,7 @@ pub fn build(
         &sections,
         &names,
         &files,
-        highlighter,
+        (highlighter, pictures),
         reusable,
     );
 
@@ -471,7 +472,7 @@ pub fn build(
         (&sections, &section_rendered),
         &sources,
     )));
-    let (entry_images, problems) = resolve_images(&config, &entries, &names, &files);
+    let (entry_images, problems) = resolve_images(&config, &entries, &names, &files, pictures);
     diagnostics.extend(problems);
 
     let site = Site {
@@ -629,12 +630,13 @@ fn related_key(config: &Config, entries: &[Arc<Entry>], newest: &[EntryId]) -> u
     })
 }
 
-/// An entry's `image`, resolved: the URL to show it by, and the file it is when it is
-/// one of the site (an external picture has none).
+/// An entry's `image`, resolved: the URL to show it by, the file it is when it is one of
+/// the site (an external picture has none), and its size when its header tells it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryImage {
     pub url: String,
     pub file: Option<FileRef>,
+    pub size: Option<crate::images::Size>,
 }
 
 fn entry_refs(entries: &[Arc<Entry>]) -> Vec<EntryRef<'_>> {
@@ -655,6 +657,7 @@ fn resolve_images(
     entries: &[Arc<Entry>],
     names: &NameIndex,
     files: &SiteFiles,
+    pictures: &dyn PictureSizes,
 ) -> (Vec<Option<EntryImage>>, Vec<Diagnostic>) {
     let refs = entry_refs(entries);
     let mut problems = Vec::new();
@@ -681,13 +684,28 @@ fn resolve_images(
                 wiki: false,
                 image: true,
             }) {
-                markdown::Resolved::File { url, file } => Some(EntryImage {
-                    url,
-                    file: Some(file),
-                }),
+                markdown::Resolved::File { url, file } => {
+                    let size = match pictures.size(&file) {
+                        Some(Ok(size)) => size,
+                        Some(Err(message)) => {
+                            problems.push(at(format!(
+                                "cannot tell the size of the picture `{}`: {message}",
+                                file.source.label()
+                            )));
+                            None
+                        }
+                        None => None,
+                    };
+                    Some(EntryImage {
+                        url,
+                        file: Some(file),
+                        size,
+                    })
+                }
                 markdown::Resolved::Keep => Some(EntryImage {
                     url: dest.to_string(),
                     file: None,
+                    size: None,
                 }),
                 markdown::Resolved::Broken { message, help } => {
                     let mut d = at(message);
@@ -708,18 +726,21 @@ fn resolve_images(
 }
 
 /// Renders the Markdown of every entry and section in parallel, links resolved; reuses
-/// what `previous` rendered from the same text.
+/// what `previous` rendered from the same text when every picture it shows has the size
+/// it had.
 fn render_markdown(
     config: &Config,
     entries: &[Arc<Entry>],
     sections: &[Arc<Section>],
     names: &NameIndex,
     files: &SiteFiles,
-    highlighter: &Highlighter,
+    (highlighter, pictures): (&Highlighter, &dyn PictureSizes),
     previous: Option<&Site>,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
     let refs = entry_refs(entries);
-    let render_one = |dir: &str, body: &str| {
+    // An entry page shows its `image` above the text: the text's first picture is then
+    // not the first the reader sees.
+    let render_one = |dir: &str, body: &str, first_above_fold: bool| {
         let links = PageLinks {
             index: names,
             entries: &refs,
@@ -727,19 +748,33 @@ fn render_markdown(
             from_dir: dir,
             base_path: &config.base_path,
         };
-        markdown::render(body, &config.markdown, &links, highlighter)
+        let options = markdown::PictureOptions {
+            sizes: pictures,
+            first_above_fold,
+        };
+        markdown::render_with(body, &config.markdown, &links, highlighter, options)
+    };
+    let sizes_same = |r: &Rendered| {
+        r.files
+            .iter()
+            .filter(|f| f.picture.is_some())
+            .all(|f| pictures.size(&f.file) == f.picture)
     };
     let rendered = entries
         .par_iter()
         .map(|e| {
             let cached = previous.and_then(|p| {
                 let old = p.names.by_rel.get(&e.rel)?;
-                let same = Arc::ptr_eq(&p.entries[old.index()], e)
-                    || (p.entries[old.index()].dir == e.dir
-                        && p.entries[old.index()].body() == e.body());
-                same.then(|| Arc::clone(&p.rendered[old.index()]))
+                let was = &p.entries[old.index()];
+                let same = Arc::ptr_eq(was, e)
+                    || (was.dir == e.dir
+                        && was.body() == e.body()
+                        && was.front.image.is_some() == e.front.image.is_some());
+                let r = &p.rendered[old.index()];
+                (same && sizes_same(r)).then(|| Arc::clone(r))
             });
-            cached.unwrap_or_else(|| Arc::new(render_one(&e.dir, e.body())))
+            cached
+                .unwrap_or_else(|| Arc::new(render_one(&e.dir, e.body(), e.front.image.is_none())))
         })
         .collect();
     let section_rendered = sections
@@ -747,9 +782,10 @@ fn render_markdown(
         .map(|s| {
             let cached = previous.and_then(|p| {
                 let i = p.sections.iter().position(|old| old.dir == s.dir)?;
-                (p.sections[i].body() == s.body()).then(|| Arc::clone(&p.section_rendered[i]))
+                let r = &p.section_rendered[i];
+                (p.sections[i].body() == s.body() && sizes_same(r)).then(|| Arc::clone(r))
             });
-            cached.unwrap_or_else(|| Arc::new(render_one(&s.dir, s.body())))
+            cached.unwrap_or_else(|| Arc::new(render_one(&s.dir, s.body(), true)))
         })
         .collect();
     (rendered, section_rendered)

@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use crate::config::{ImageFormat, ImagesConfig};
+use crate::content::files::{FileRef, FileSource};
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 
@@ -160,6 +161,11 @@ impl Images {
         }
     }
 
+    /// The settings the variants are made with.
+    pub fn config(&self) -> &ImagesConfig {
+        &self.config
+    }
+
     /// The kind and size of the picture at `source`, a path under the site root with `/`
     /// separators (`content/places/baku.jpg`), as diagnostics name files.
     pub fn info(&self, source: &str) -> Result<ImageInfo, Diagnostic> {
@@ -178,6 +184,20 @@ impl Images {
     pub fn forget(&self, source: &str) {
         if let Ok(mut memo) = self.memo.lock() {
             memo.remove(source);
+        }
+    }
+
+    /// Forgets `path` and everything under it, when it is a folder (a folder moved or
+    /// deleted changes the files in it).
+    pub fn forget_under(&self, path: &str) {
+        let path = path.trim_end_matches('/');
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.retain(|source, _| {
+                source != path
+                    && !source
+                        .strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
         }
     }
 
@@ -357,6 +377,53 @@ impl Images {
     fn read_source(&self, source: &str) -> Result<Vec<u8>, Diagnostic> {
         crate::fs::read(&self.root.join(source))
             .map_err(|e| Diagnostic::error(e.to_string()).in_file(source))
+    }
+}
+
+/// Whether a file's name says it is a picture Dossier reads.
+pub fn is_picture_name(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    ["jpg", "jpeg", "png", "webp", "gif", "svg"]
+        .iter()
+        .any(|p| ext.eq_ignore_ascii_case(p))
+}
+
+/// The sizes of the pictures of a site, as the Markdown of its pages asks for them: a
+/// file of `content/` is read there, a static file from the site's `static/` or else the
+/// theme's folder (a file built into the binary has no size).
+pub struct SiteSizes<'a> {
+    pub images: &'a Images,
+    /// The theme `site.yaml` names.
+    pub theme: &'a str,
+}
+
+impl SiteSizes<'_> {
+    /// The path under the site root that [`Images::info`] reads for `file`.
+    pub fn source(&self, file: &FileRef) -> Option<String> {
+        match &file.source {
+            FileSource::Content(rel) => Some(format!("content/{rel}")),
+            FileSource::Static(rel) => [
+                format!("static/{rel}"),
+                format!("themes/{}/static/{rel}", self.theme),
+            ]
+            .into_iter()
+            .find(|p| self.images.root.join(p).is_file()),
+        }
+    }
+}
+
+impl crate::markdown::PictureSizes for SiteSizes<'_> {
+    fn size(&self, file: &FileRef) -> Option<crate::markdown::PictureSize> {
+        if !is_picture_name(&file.path) {
+            return None;
+        }
+        let source = self.source(file)?;
+        Some(
+            self.images
+                .info(&source)
+                .map(|info| info.size)
+                .map_err(|d| d.message),
+        )
     }
 }
 

@@ -126,6 +126,46 @@ pub struct FileLink {
     pub image: bool,
     /// Byte offset of the reference in the Markdown.
     pub offset: usize,
+    /// For a picture shown, what [`PictureSizes::size`] said of it when the page was
+    /// rendered: the page is rendered again when it says something else.
+    pub picture: Option<PictureSize>,
+}
+
+/// What the header of a picture file tells: its size (none for an SVG that gives none),
+/// or why it cannot be read.
+pub type PictureSize = Result<Option<crate::images::Size>, String>;
+
+/// The sizes of the pictures a page shows, for the `width` and `height` of its `<img>`.
+pub trait PictureSizes: Sync {
+    /// `None` for a file that is not a picture Dossier reads (by its name).
+    fn size(&self, file: &FileRef) -> Option<PictureSize>;
+}
+
+/// No sizes at all (tests, benches, pages rendered without the site's files).
+pub struct NoSizes;
+
+impl PictureSizes for NoSizes {
+    fn size(&self, _: &FileRef) -> Option<PictureSize> {
+        None
+    }
+}
+
+/// How a page's pictures are written.
+#[derive(Clone, Copy)]
+pub struct PictureOptions<'a> {
+    pub sizes: &'a dyn PictureSizes,
+    /// The page's first picture is the first thing of its main content that a reader
+    /// sees (nothing is shown above the text): it is loaded at once, the others lazily.
+    pub first_above_fold: bool,
+}
+
+impl Default for PictureOptions<'_> {
+    fn default() -> Self {
+        PictureOptions {
+            sizes: &NoSizes,
+            first_above_fold: true,
+        }
+    }
 }
 
 /// A problem found while rendering, at a byte range of the Markdown.
@@ -186,8 +226,19 @@ pub fn render(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
+    render_with(text, config, links, highlighter, PictureOptions::default())
+}
+
+/// Renders the Markdown `text`, its pictures sized by `pictures`.
+pub fn render_with(
+    text: &str,
+    config: &MarkdownConfig,
+    links: &dyn LinkResolver,
+    highlighter: &Highlighter,
+    pictures: PictureOptions<'_>,
+) -> Rendered {
     let html_len = Cell::new(0);
-    let mut pass = pass::Pass::new(text, config, links, highlighter, &html_len);
+    let mut pass = pass::Pass::new(text, config, links, highlighter, &html_len, pictures);
     let mut html = Tracked {
         html: String::with_capacity(text.len() + text.len() / 2),
         len: &html_len,
@@ -771,6 +822,89 @@ mod tests {
             ["no entry", "no heading on this page has the id `#nope`"]
         );
         assert_eq!(&text[r.problems[0].range.clone()], "[gone](missing.md)");
+    }
+
+    #[test]
+    fn a_titled_image_alone_in_its_paragraph_is_a_figure() {
+        let r = md("![A map](map.png \"The <road>\")\n\nText ![x](in.png \"t\") more.\n");
+        assert!(
+            r.html.starts_with(
+                "<figure><img src=\"map.png\" alt=\"A map\" decoding=\"async\">\
+                 <figcaption>The &lt;road&gt;</figcaption></figure>\n"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<p><figure>"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<p>Text <img src=\"in.png\" alt=\"x\" title=\"t\" decoding=\"async\" loading=\"lazy\"> more.</p>"
+            ),
+            "{}",
+            r.html
+        );
+        // The figure is not the summary: the first paragraph is.
+        assert!(
+            r.summary_html.starts_with("<p>Text <img"),
+            "{}",
+            r.summary_html
+        );
+    }
+
+    #[test]
+    fn an_untitled_image_or_one_beside_text_stays_inline() {
+        let r = md("![alone](a.png)\n\n![b](b.png \"B\") and text\n");
+        assert!(
+            r.html
+                .contains("<p><img src=\"a.png\" alt=\"alone\" decoding=\"async\"></p>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<p><img src=\"b.png\" alt=\"b\" title=\"B\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<figure>"), "{}", r.html);
+    }
+
+    #[test]
+    fn every_picture_but_the_first_loads_lazily() {
+        let options = PictureOptions {
+            sizes: &NoSizes,
+            first_above_fold: false,
+        };
+        let config = MarkdownConfig::default();
+        let text = "![a](a.png)\n\n<img src=\"b.png\" alt=\"b\">\n\n<img src=c.png loading=eager width=3>\n";
+        let first = md(text);
+        assert_eq!(
+            first.html.matches("loading=\"lazy\"").count(),
+            1,
+            "{}",
+            first.html
+        );
+        assert!(
+            first
+                .html
+                .contains("<img src=\"b.png\" alt=\"b\" decoding=\"async\" loading=\"lazy\">"),
+            "{}",
+            first.html
+        );
+        assert!(
+            first
+                .html
+                .contains("<img src=c.png loading=eager width=3 decoding=\"async\">"),
+            "{}",
+            first.html
+        );
+        let none = render_with(text, &config, &KeepLinks, &Highlighter::new(), options);
+        assert_eq!(
+            none.html.matches("loading=\"lazy\"").count(),
+            2,
+            "{}",
+            none.html
+        );
     }
 
     /// The search every repeat of a heading did before [`UniqueIds`] remembered where it

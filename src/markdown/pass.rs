@@ -13,9 +13,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, Ta
 
 use super::raw_html;
 use super::{
-    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Problem,
-    RESERVED_IDS, Rendered, Resolved, SitePathLink, UniqueIds, is_more_marker, plain_text,
-    push_limited, push_plain, script_url_problem,
+    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, PictureOptions,
+    PictureSize, Problem, RESERVED_IDS, Rendered, Resolved, SitePathLink, UniqueIds,
+    is_more_marker, plain_text, push_limited, push_plain, script_url_problem,
 };
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::text::slugify;
@@ -44,6 +44,11 @@ pub(super) struct Pass<'t, 'r> {
     /// every event before it (an image's alt text aside, and no paragraph starts or ends
     /// in one).
     html_len: &'r Cell<usize>,
+    pictures: PictureOptions<'r>,
+    /// How many pictures have been written.
+    pictures_written: usize,
+    /// What the sizes said of the picture `link` resolved last.
+    last_picture: Option<PictureSize>,
 }
 
 /// What the summary is made from: the events before `<!-- more -->`, else the first
@@ -153,6 +158,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         resolver: &'r dyn LinkResolver,
         highlighter: &'r Highlighter,
         html_len: &'r Cell<usize>,
+        pictures: PictureOptions<'r>,
     ) -> Self {
         Pass {
             events: pulldown_cmark::Parser::new_ext(text, super::parser_options(config))
@@ -172,6 +178,9 @@ impl<'t, 'r> Pass<'t, 'r> {
             dropped_link: false,
             summary: Summary::new(text.contains("<!--")),
             html_len,
+            pictures,
+            pictures_written: 0,
+            last_picture: None,
         }
     }
 
@@ -244,37 +253,14 @@ impl<'t, 'r> Pass<'t, 'r> {
                 link_type,
                 dest_url,
                 title,
-                id,
-            }) if crate::scheme::is_script(&dest_url, true) => {
-                self.out
-                    .warnings
-                    .push(script_url_problem(&range, "image", config.raw_html));
-                let dest_url = match config.raw_html {
-                    RawHtml::Escape => CowStr::Borrowed(""),
-                    RawHtml::Keep => dest_url,
-                };
-                self.depth += 1;
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                ..
             }) => {
-                let dest_url = self.link(link_type, dest_url, range, true);
-                self.depth += 1;
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+                let (src, picture) = self.image_src(link_type, dest_url, range);
+                let (alt, _) = self.image_alt();
+                let title = (!title.is_empty()).then_some(&*title);
+                Some(Event::InlineHtml(
+                    self.img_tag(&src, &alt, title, picture).into(),
+                ))
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -327,6 +313,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 push_limited(&mut self.out.text, " ");
                 Some(event)
             }
+            Event::Start(Tag::Paragraph) if self.figure_ahead() => self.figure(),
             Event::Start(ref tag) => {
                 if self.depth == 0
                     && matches!(tag, Tag::Paragraph)
@@ -447,23 +434,36 @@ impl<'t, 'r> Pass<'t, 'r> {
             let piece = pieces.partition_point(|p| p.0 <= at).saturating_sub(1);
             pieces.get(piece).map_or(at, |&(from, to)| to + (at - from))
         };
-        let mut out = String::with_capacity(html.len());
+        let mut out = String::with_capacity(html.len() + sources.len() * 64);
         let mut written = 0;
         for src in sources {
             let start = in_markdown(src.range.start);
             let at = start..start + src.range.len();
+            self.last_picture = None;
             let url = self.link(LinkType::Inline, src.value.clone().into(), at, true);
-            if *url == *src.value {
-                continue;
+            let size = self.last_picture.take().and_then(Result::ok).flatten();
+            if *url != *src.value {
+                let (from, to) = if src.quoted {
+                    (src.range.start - 1, src.range.end + 1)
+                } else {
+                    (src.range.start, src.range.end)
+                };
+                out.push_str(&html[written..from]);
+                out.push_str(&raw_html::quoted_value(&url));
+                written = to.min(html.len());
             }
-            let (from, to) = if src.quoted {
-                (src.range.start - 1, src.range.end + 1)
-            } else {
-                (src.range.start, src.range.end)
-            };
-            out.push_str(&html[written..from]);
-            out.push_str(&raw_html::quoted_value(&url));
-            written = to.min(html.len());
+            // The editor's own attributes stay; those missing are added.
+            if let Some(insert) = src.insert_at.filter(|&i| i >= written) {
+                let own = Own {
+                    size: src.sized,
+                    decoding: src.has_decoding,
+                    loading: src.has_loading,
+                };
+                let attrs = self.picture_attributes(size, own);
+                out.push_str(&html[written..insert]);
+                out.push_str(&attrs);
+                written = insert;
+            }
         }
         if written == 0 {
             return html;
@@ -516,10 +516,23 @@ impl<'t, 'r> Pass<'t, 'r> {
                 url.into()
             }
             Resolved::File { url, file } => {
+                let picture = image.then(|| self.pictures.sizes.size(&file)).flatten();
+                if let Some(Err(message)) = &picture {
+                    self.out.problems.push(Problem {
+                        range: range.clone(),
+                        message: format!(
+                            "cannot tell the size of the picture `{}`: {message}",
+                            file.source.label()
+                        ),
+                        help: None,
+                    });
+                }
+                self.last_picture = picture.clone();
                 self.out.files.push(FileLink {
                     file,
                     image,
                     offset: range.start,
+                    picture,
                 });
                 url.into()
             }
@@ -537,6 +550,189 @@ impl<'t, 'r> Pass<'t, 'r> {
                 dest_url
             }
         }
+    }
+
+    /// The URL a Markdown image is shown from (empty for a script URL under `raw_html:
+    /// escape`), and its size when it is a picture of the site.
+    fn image_src(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'t>,
+        range: Range<usize>,
+    ) -> (CowStr<'t>, Option<crate::images::Size>) {
+        if crate::scheme::is_script(&dest_url, true) {
+            self.out
+                .warnings
+                .push(script_url_problem(&range, "image", self.config.raw_html));
+            let src = match self.config.raw_html {
+                RawHtml::Escape => CowStr::Borrowed(""),
+                RawHtml::Keep => dest_url,
+            };
+            return (src, None);
+        }
+        self.last_picture = None;
+        let src = self.link(link_type, dest_url, range, true);
+        let size = self.last_picture.take().and_then(Result::ok).flatten();
+        (src, size)
+    }
+
+    /// Reads an image's alt text, up to the end of the image: its plain text, and whether
+    /// anything but text stood in it. Its words count as the page's, as they always have.
+    fn image_alt(&mut self) -> (String, bool) {
+        let mut alt = String::new();
+        let mut nested = 0usize;
+        let mut other = false;
+        while let Some((event, _)) = self.read() {
+            match event {
+                Event::End(TagEnd::Image) if nested == 0 => break,
+                Event::End(TagEnd::Image) => nested -= 1,
+                Event::Start(Tag::Image { .. }) => {
+                    nested += 1;
+                    other = true;
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    self.out.word_count += t.split_whitespace().count();
+                    self.context.text(&t);
+                    push_limited(&mut self.out.text, &t);
+                    alt.push_str(&t);
+                }
+                Event::InlineHtml(t) | Event::Html(t) => alt.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => {
+                    self.context.text(" ");
+                    push_limited(&mut self.out.text, " ");
+                    alt.push(' ');
+                }
+                _ => other = true,
+            }
+        }
+        (alt, other)
+    }
+
+    /// `<img>` with its size when known, decoded off the main thread, and loaded lazily
+    /// unless it is the first picture of a page that shows nothing above its text.
+    fn img_tag(
+        &mut self,
+        src: &str,
+        alt: &str,
+        title: Option<&str>,
+        size: Option<crate::images::Size>,
+    ) -> String {
+        use pulldown_cmark_escape::{escape_href, escape_html};
+        let mut tag = String::with_capacity(64 + src.len() + alt.len());
+        tag.push_str("<img src=\"");
+        let mut href = String::with_capacity(src.len());
+        let _ = escape_href(&mut href, src);
+        let _ = escape_html(&mut tag, &href);
+        tag.push_str("\" alt=\"");
+        let _ = escape_html(&mut tag, alt);
+        tag.push('"');
+        if let Some(title) = title {
+            tag.push_str(" title=\"");
+            let _ = escape_html(&mut tag, title);
+            tag.push('"');
+        }
+        tag.push_str(&self.picture_attributes(size, Own::default()));
+        tag.push('>');
+        tag
+    }
+
+    /// ` width="…" height="…" decoding="async" loading="lazy"`, as far as they apply and
+    /// the tag has none of its `own`; counts the picture.
+    fn picture_attributes(&mut self, size: Option<crate::images::Size>, own: Own) -> String {
+        let mut attrs = String::new();
+        if !own.size
+            && let Some(size) = size
+        {
+            attrs.push_str(&format!(
+                " width=\"{}\" height=\"{}\"",
+                size.width, size.height
+            ));
+        }
+        if !own.decoding {
+            attrs.push_str(" decoding=\"async\"");
+        }
+        let first = self.pictures_written == 0 && self.pictures.first_above_fold;
+        if !first && !own.loading {
+            attrs.push_str(" loading=\"lazy\"");
+        }
+        self.pictures_written += 1;
+        attrs
+    }
+
+    /// Whether the paragraph just opened holds one image with a title and nothing else:
+    /// a figure. The events read to tell wait in `ahead`.
+    fn figure_ahead(&mut self) -> bool {
+        // Only a heading or an HTML block is read ahead, and neither holds a paragraph.
+        if !self.ahead.is_empty() {
+            return false;
+        }
+        let Some(first) = self.events.next() else {
+            return false;
+        };
+        let titled =
+            matches!(&first.0, Event::Start(Tag::Image { title, .. }) if !title.is_empty());
+        self.ahead.push_back(first);
+        if !titled {
+            return false;
+        }
+        let mut nested = 0usize;
+        loop {
+            let Some(item) = self.events.next() else {
+                return false;
+            };
+            let end = match &item.0 {
+                Event::Start(Tag::Image { .. }) => {
+                    nested += 1;
+                    false
+                }
+                Event::End(TagEnd::Image) if nested == 0 => true,
+                Event::End(TagEnd::Image) => {
+                    nested -= 1;
+                    false
+                }
+                _ => false,
+            };
+            self.ahead.push_back(item);
+            if end {
+                break;
+            }
+        }
+        let Some(next) = self.events.next() else {
+            return false;
+        };
+        let alone = matches!(next.0, Event::End(TagEnd::Paragraph));
+        self.ahead.push_back(next);
+        alone
+    }
+
+    /// Writes the figure whose image and paragraph end wait in `ahead`: the caption is
+    /// the image's title (not repeated as its `title`), and no `<p>` is written around it.
+    fn figure(&mut self) -> Option<Event<'t>> {
+        let (event, range) = self.read()?;
+        let Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            ..
+        }) = event
+        else {
+            return Some(event);
+        };
+        let (src, picture) = self.image_src(link_type, dest_url, range);
+        let (alt, _) = self.image_alt();
+        // The paragraph's end.
+        self.read();
+        let img = self.img_tag(&src, &alt, None, picture);
+        let mut html = String::with_capacity(img.len() + title.len() + 48);
+        html.push_str("<figure>");
+        html.push_str(&img);
+        html.push_str("<figcaption>");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &title);
+        html.push_str("</figcaption></figure>\n");
+        self.out.word_count += title.split_whitespace().count();
+        push_limited(&mut self.out.text, &title);
+        push_limited(&mut self.out.text, " ");
+        Some(Event::Html(html.into()))
     }
 
     /// Everything but the page's HTML, once every event has been handed on as `html`.
@@ -561,6 +757,15 @@ impl<'t, 'r> Pass<'t, 'r> {
         }
         out
     }
+}
+
+/// The attributes of a raw `<img>` that the editor wrote: Dossier adds none of these.
+#[derive(Clone, Copy, Default)]
+struct Own {
+    /// `width` or `height`.
+    size: bool,
+    decoding: bool,
+    loading: bool,
 }
 
 impl<'t> Iterator for Pass<'t, '_> {

@@ -15,6 +15,13 @@ pub(super) struct Src {
     pub value: String,
     pub range: Range<usize>,
     pub quoted: bool,
+    /// The tag has a `width` or a `height` of its own.
+    pub sized: bool,
+    pub has_loading: bool,
+    pub has_decoding: bool,
+    /// Where attributes can be added (after the last one, before `/>` or `>`); none when
+    /// the tag does not end.
+    pub insert_at: Option<usize>,
 }
 
 /// Whether `html` may hold an `<img>` tag.
@@ -56,12 +63,21 @@ pub(super) fn img_sources(html: &str) -> Vec<Src> {
 /// `src`, and where the tag ends.
 fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
     let bytes = html.as_bytes();
-    let mut src = None;
+    let mut src: Option<Src> = None;
+    let (mut sized, mut has_loading, mut has_decoding) = (false, false, false);
+    let mut last_end = at;
     loop {
         while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
             at += 1;
         }
         if at >= bytes.len() || bytes[at] == b'>' {
+            let closed = at < bytes.len();
+            if let Some(src) = &mut src {
+                src.sized = sized;
+                src.has_loading = has_loading;
+                src.has_decoding = has_decoding;
+                src.insert_at = closed.then_some(last_end);
+            }
             return (src, (at + 1).min(bytes.len()));
         }
         let name_start = at;
@@ -76,6 +92,10 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
             at += 1;
         }
         let name = &html[name_start..at];
+        last_end = at;
+        sized |= name.eq_ignore_ascii_case("width") || name.eq_ignore_ascii_case("height");
+        has_loading |= name.eq_ignore_ascii_case("loading");
+        has_decoding |= name.eq_ignore_ascii_case("decoding");
         let mut after = at;
         while after < bytes.len() && bytes[after].is_ascii_whitespace() {
             after += 1;
@@ -104,11 +124,16 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
                 (start..at, false)
             }
         };
+        last_end = at;
         if src.is_none() && name.eq_ignore_ascii_case("src") {
             src = Some(Src {
                 value: decode_references(&html[range.clone()]),
                 range,
                 quoted,
+                sized: false,
+                has_loading: false,
+                has_decoding: false,
+                insert_at: None,
             });
         }
     }
@@ -214,6 +239,19 @@ mod tests {
             "a&b'c d&bogus;.png"
         );
         assert_eq!(quoted_value(r#"a&"b"#), r#""a&amp;&quot;b""#);
+    }
+
+    #[test]
+    fn attributes_are_added_after_the_last_one() {
+        let html = r#"<img src="a.png" alt="x" />"#;
+        let src = &img_sources(html)[0];
+        assert_eq!(&html[src.insert_at.unwrap()..], " />");
+        assert!(!src.sized && !src.has_loading && !src.has_decoding);
+        let html = r#"<img src=a/ WIDTH=3 loading=eager decoding>"#;
+        let src = &img_sources(html)[0];
+        assert_eq!(&html[src.insert_at.unwrap()..], ">");
+        assert!(src.sized && src.has_loading && src.has_decoding);
+        assert_eq!(img_sources("<img src=a.png")[0].insert_at, None);
     }
 
     #[test]

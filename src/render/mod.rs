@@ -19,6 +19,10 @@ use reads::{
 pub use theme::Theme;
 use views::{Shared, obj, text};
 
+/// About how many characters of an entry's text make its description, when it has no
+/// `summary`.
+const DESCRIPTION_LIMIT: usize = 200;
+
 /// The templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
@@ -137,6 +141,8 @@ impl Renderer {
         if let Some(total) = total {
             ctx.insert_value("paginator", paginator(reads, page, total, count));
         }
+        // The picture that stands for the page where it is shared (`og:image`).
+        let mut image = Value::none();
         let (title, description, kind) = match page {
             Page::Home => {
                 let whole = reads.get(List {
@@ -160,11 +166,15 @@ impl Renderer {
             Page::Entry(id) => {
                 ctx.insert_value("entry", views::entry_page(reads, id));
                 let (e, r) = reads.get(EntryData(id));
-                let description = e
-                    .front
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| r.summary_text.clone());
+                let description = e.front.summary.clone().unwrap_or_else(|| {
+                    let first = if r.summary_text.trim().is_empty() {
+                        &r.text
+                    } else {
+                        &r.summary_text
+                    };
+                    crate::text::description(first, DESCRIPTION_LIMIT)
+                });
+                image = views::image(reads, e, id);
                 (e.front.title.clone(), description, "entry")
             }
             Page::Section(i, _) => {
@@ -272,6 +282,15 @@ impl Renderer {
                 ("kind", text(kind)),
                 ("url", text(&config.url(&path))),
                 ("permalink", text(&config.permalink(&path))),
+                (
+                    "og_type",
+                    text(if kind == "entry" {
+                        "article"
+                    } else {
+                        "website"
+                    }),
+                ),
+                ("image", image),
             ]),
         );
         self.tera

@@ -143,6 +143,7 @@ impl Shared {
                                     &old_site.rendered[i],
                                     &site.rendered[id.index()],
                                 )
+                                && old_site.entry_images[i] == site.entry_images[id.index()]
                         })
                     };
                     let old_id = if same_at(id.index()) {
@@ -161,7 +162,12 @@ impl Shared {
                 }
                 let r = &site.rendered[id.index()];
                 let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);
+                let image = match (&e.front.image, &site.entry_images[id.index()]) {
+                    (Some(front), Some(resolved)) => image_value(config, front, resolved),
+                    _ => Value::none(),
+                };
                 obj([
+                    ("image", image),
                     ("title", text(&e.front.title)),
                     ("url", text(&config.url(&e.path))),
                     ("kind", kind_refs[e.front.kind.0 as usize].clone()),
@@ -374,18 +380,48 @@ pub fn own_tags(reads: &Reads<'_>, entry: &Entry) -> Value {
     list(entry.front.tags.iter().map(|t| own_tag(reads, t)))
 }
 
-/// An entry's `image`: `{url, alt, caption, credit, decorative}`, or none.
-fn image(reads: &Reads<'_>, entry: &Entry, id: EntryId) -> Value {
+/// An entry's `image`: `{url, permalink, alt, caption, credit, decorative, width,
+/// height}`, or none. Its size comes from the file's header, read with the rest of the
+/// graph: a picture replaced by one of another size gives another value.
+pub fn image(reads: &Reads<'_>, entry: &Entry, id: EntryId) -> Value {
     let (Some(front), Some(resolved)) = (&entry.front.image, reads.get(EntryImageOf(id))) else {
         return Value::none();
     };
+    image_value(reads.config(), front, resolved)
+}
+
+fn image_value(
+    config: &crate::config::Config,
+    front: &crate::content::front_matter::Image,
+    resolved: &crate::graph::EntryImage,
+) -> Value {
     let optional = |t: &Option<String>| t.as_deref().map_or_else(Value::none, text);
+    let size = |pick: fn(&crate::images::Size) -> u32| {
+        resolved
+            .size
+            .as_ref()
+            .map_or_else(Value::none, |s| Value::from(pick(s)))
+    };
+    // A picture of the site is at its URL under the base path; an external one is
+    // absolute already.
+    let permalink = match resolved.file {
+        Some(_) => config.permalink(
+            resolved
+                .url
+                .strip_prefix(config.base_path.as_str())
+                .unwrap_or(&resolved.url),
+        ),
+        None => resolved.url.clone(),
+    };
     obj([
         ("url", text(&resolved.url)),
+        ("permalink", text(&permalink)),
         ("alt", optional(&front.alt)),
         ("caption", optional(&front.caption)),
         ("credit", optional(&front.credit)),
         ("decorative", Value::from(front.decorative)),
+        ("width", size(|s| s.width)),
+        ("height", size(|s| s.height)),
     ])
 }
 

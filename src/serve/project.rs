@@ -289,6 +289,13 @@ impl Project {
     /// content rebuilds what it affects; a static file is copied alone.
     pub fn rebuild(&mut self, changes: &Changes) -> Rebuild {
         self.laps.stages.clear();
+        self.forget_pictures(changes);
+        // Pages show the sizes of static pictures too: one that changed is looked at
+        // again, with the content.
+        let static_pictures = changes
+            .statics
+            .iter()
+            .any(|s| s.is_empty() || crate::images::is_picture_name(s));
         if self.built.is_none()
             || changes.config
             || !changes.templates.is_empty()
@@ -298,7 +305,7 @@ impl Project {
         }
         // Remembered until copied: a failed rebuild of the same batch must not lose them.
         self.statics_pending |= !changes.statics.is_empty();
-        if !changes.content.is_empty() || !self.dirty.is_empty() {
+        if !changes.content.is_empty() || !self.dirty.is_empty() || static_pictures {
             self.dirty.extend(changes.content.iter().cloned());
             let result = self.content();
             if let Rebuild::Done { changed, .. } = &result
@@ -317,6 +324,25 @@ impl Project {
         self.statics()
     }
 
+    /// Forgets what was read of the pictures that changed, so that the rebuild reads
+    /// their sizes again.
+    fn forget_pictures(&self, changes: &Changes) {
+        let Some(built) = &self.built else {
+            return;
+        };
+        let images = &built.prepared.images;
+        for c in &changes.content {
+            images.forget_under(&format!("content/{c}"));
+        }
+        for s in &changes.statics {
+            images.forget_under(&format!("static/{s}"));
+            images.forget_under(&format!(
+                "themes/{}/static/{s}",
+                built.prepared.site.config.theme
+            ));
+        }
+    }
+
     /// Builds everything from the files on disk.
     pub fn full(&mut self) -> Rebuild {
         // Cleared when it succeeds.
@@ -330,10 +356,12 @@ impl Project {
         let Some(config) = report.config else {
             return failed(diagnostics);
         };
-        let prepared = build::prepare(
+        let images = self.built.as_ref().map(|b| Arc::clone(&b.prepared.images));
+        let prepared = build::prepare_with(
             &self.root,
             config,
             self.drafts,
+            images,
             &mut diagnostics,
             &mut |_| {},
         );
@@ -431,8 +459,14 @@ impl Project {
             &found_assets,
             old.theme.statics.iter().map(|s| s.rel.as_str()),
         );
-        let (site, problems) =
-            graph::build(config, content, files, &self.highlighter, Some(&old.site));
+        let (site, problems) = graph::build(
+            config,
+            content,
+            files,
+            &self.highlighter,
+            &old.sizes(),
+            Some(&old.site),
+        );
         diagnostics.extend(problems);
         self.laps.lap("graph");
         if diagnostics.has_errors() {
@@ -588,6 +622,7 @@ impl Project {
             theme: old.theme.clone(),
             renderer,
             assets: found_assets,
+            images: Arc::clone(&old.images),
         };
         let next = Built {
             prepared,

@@ -1,0 +1,308 @@
+//! Pictures shown well: the `image` of an entry as a figure, thumbnails on lists,
+//! OpenGraph and Twitter card meta on every page, Markdown figures, and every `<img>`
+//! with its size from the file's header, decoded asynchronously, lazy below the fold.
+
+mod common;
+
+use common::TestSite;
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbaImage::from_pixel(width, height, image::Rgba([20, 90, 160, 255]))
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    })
+    .write_to(&mut bytes, image::ImageFormat::Jpeg)
+    .unwrap();
+    bytes.into_inner()
+}
+
+const SVG: &str =
+    r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360"><path d="M0 0h8"/></svg>"#;
+
+/// A site under `https://example.org/sub/` with a place and a person that have pictures,
+/// and a topic that has none.
+fn site() -> TestSite {
+    let site = TestSite::with_files(&[
+        (
+            "site.yaml",
+            "title: Dossier T\ndescription: The site's own words\nbase_url: https://example.org/sub/\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/places/baku.md",
+            "---\ntitle: Baku\nkind: place\nimage: {src: baku.jpg, alt: \"The bay & the city\", caption: \"Baku <bay>\", credit: \"Photo: A. Person\"}\n---\n\
+             The capital ![a flag](flag.png) on the coast.\n\n\
+             ![The map](map.svg \"The region\")\n\n\
+             More text, and a last ![flag again](flag.png).\n",
+        ),
+        (
+            "content/people/anna.md",
+            "---\ntitle: Anna\nkind: person\nimage: {src: ../places/flag.png, decorative: true}\nsummary: A short summary.\n---\nText.\n",
+        ),
+        (
+            "content/topics/plain.md",
+            &format!(
+                "---\ntitle: Plain\n---\n{}\n\n![First](../places/flag.png) then ![second](../places/flag.png).\n",
+                "word ".repeat(120)
+            ),
+        ),
+    ]);
+    site.write_bytes("content/places/baku.jpg", &jpeg(320, 200));
+    site.write_bytes("content/places/flag.png", &png(30, 20));
+    site.write("content/places/map.svg", SVG);
+    site
+}
+
+/// The `<img …>` tags of `html`.
+fn imgs(html: &str) -> Vec<&str> {
+    html.match_indices("<img ")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap() + 1])
+        .collect()
+}
+
+/// The `content` of `<meta property|name="KEY" content="…">`.
+fn meta<'h>(html: &'h str, key: &str) -> Option<&'h str> {
+    ["property", "name"].iter().find_map(|attr| {
+        let needle = format!("<meta {attr}=\"{key}\" content=\"");
+        let at = html.find(&needle)? + needle.len();
+        Some(&html[at..at + html[at..].find('"')?])
+    })
+}
+
+#[test]
+fn the_entry_image_is_a_figure_with_its_caption_credit_and_size() {
+    let site = site();
+    site.build().assert_ok();
+    let html = site.output("places/baku/index.html");
+    let figure = &html[html.find("<figure class=\"entry-image\">").expect(&html)..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    assert!(
+        figure.contains(
+            "<img src=\"/sub/places/baku.jpg\" alt=\"The bay &amp; the city\" width=\"320\" height=\"200\" decoding=\"async\""
+        ),
+        "{figure}"
+    );
+    assert!(!figure.contains("loading=\"lazy\""), "{figure}");
+    assert!(
+        figure.contains("<span class=\"caption\">Baku &lt;bay&gt;</span>"),
+        "{figure}"
+    );
+    assert!(
+        figure.contains("<small class=\"credit\">Photo: A. Person</small>"),
+        "{figure}"
+    );
+}
+
+#[test]
+fn a_decorative_image_has_an_empty_alt() {
+    let site = site();
+    site.build().assert_ok();
+    let html = site.output("people/anna/index.html");
+    assert!(
+        html.contains(
+            "<img src=\"/sub/places/flag.png\" alt=\"\" width=\"30\" height=\"20\" decoding=\"async\""
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn every_img_has_the_size_of_its_file_and_all_but_the_first_load_lazily() {
+    let site = site();
+    site.build().assert_ok();
+    let html = site.output("places/baku/index.html");
+    let main = &html[html.find("<main").unwrap()..];
+    let tags = imgs(main);
+    // The figure, then the text's three pictures: PNG, SVG (from its viewBox), PNG.
+    assert_eq!(tags.len(), 4, "{tags:#?}");
+    assert!(
+        tags[1].contains("width=\"30\" height=\"20\""),
+        "{}",
+        tags[1]
+    );
+    assert!(
+        tags[2].contains("width=\"640\" height=\"360\""),
+        "{}",
+        tags[2]
+    );
+    assert!(
+        tags[3].contains("width=\"30\" height=\"20\""),
+        "{}",
+        tags[3]
+    );
+    for tag in &tags {
+        assert!(tag.contains("decoding=\"async\""), "{tag}");
+    }
+    // Below the entry's own picture, every picture of the text is lazy.
+    assert!(!tags[0].contains("loading="), "{}", tags[0]);
+    for tag in &tags[1..] {
+        assert!(tag.contains("loading=\"lazy\""), "{tag}");
+    }
+
+    // Without an entry picture, the text's first picture is the first seen.
+    let plain = site.output("topics/plain/index.html");
+    let tags = imgs(&plain[plain.find("<main").unwrap()..]);
+    assert_eq!(tags.len(), 2, "{tags:#?}");
+    assert!(!tags[0].contains("loading="), "{}", tags[0]);
+    assert!(tags[1].contains("loading=\"lazy\""), "{}", tags[1]);
+}
+
+#[test]
+fn a_titled_image_alone_in_its_paragraph_is_a_figure_and_one_in_text_stays_inline() {
+    let site = site();
+    site.build().assert_ok();
+    let html = site.output("places/baku/index.html");
+    assert!(
+        html.contains(
+            "<figure><img src=\"/sub/places/map.svg\" alt=\"The map\" width=\"640\" height=\"360\" decoding=\"async\" loading=\"lazy\"><figcaption>The region</figcaption></figure>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<p><figure>"), "{html}");
+    assert!(
+        html.contains("<p>The capital <img src=\"/sub/places/flag.png\" alt=\"a flag\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn raw_img_tags_get_the_attributes_they_lack() {
+    let site = site();
+    site.write(
+        "content/topics/raw.md",
+        "---\ntitle: Raw\n---\nText.\n\n<img src=\"../places/flag.png\" alt=\"f\">\n\n<img src=\"../places/flag.png\" alt=\"g\" width=\"60\" loading=\"eager\">\n",
+    );
+    site.build().assert_ok();
+    let html = site.output("topics/raw/index.html");
+    assert!(
+        html.contains(
+            "<img src=\"/sub/places/flag.png\" alt=\"f\" width=\"30\" height=\"20\" decoding=\"async\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<img src=\"/sub/places/flag.png\" alt=\"g\" width=\"60\" loading=\"eager\" decoding=\"async\">"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn cards_show_a_small_lazy_thumbnail() {
+    let site = site();
+    site.build().assert_ok();
+    for page in ["places/index.html", "index.html"] {
+        let html = site.output(page);
+        assert!(
+            html.contains(
+                "<img class=\"card-thumb\" src=\"/sub/places/baku.jpg\" alt=\"\" width=\"320\" height=\"200\" loading=\"lazy\" decoding=\"async\">"
+            ),
+            "{page}: {html}"
+        );
+    }
+    // An entry without a picture has none.
+    let topics = site.output("topics/index.html");
+    assert!(!topics.contains("card-thumb"), "{topics}");
+}
+
+#[test]
+fn every_page_has_opengraph_and_twitter_card_meta() {
+    let site = site();
+    site.build().assert_ok();
+
+    let entry = site.output("places/baku/index.html");
+    assert_eq!(meta(&entry, "og:title"), Some("Baku"));
+    assert_eq!(meta(&entry, "og:type"), Some("article"));
+    assert_eq!(
+        meta(&entry, "og:url"),
+        Some("https://example.org/sub/places/baku/")
+    );
+    assert_eq!(meta(&entry, "og:site_name"), Some("Dossier T"));
+    assert_eq!(
+        meta(&entry, "og:image"),
+        Some("https://example.org/sub/places/baku.jpg")
+    );
+    assert_eq!(meta(&entry, "og:image:width"), Some("320"));
+    assert_eq!(meta(&entry, "og:image:alt"), Some("The bay &amp; the city"));
+    assert_eq!(meta(&entry, "twitter:card"), Some("summary_large_image"));
+    // No summary: the first paragraph.
+    let description = meta(&entry, "og:description").unwrap();
+    assert!(description.starts_with("The capital"), "{description}");
+
+    // A summary is the description; a decorative picture has no alt.
+    let anna = site.output("people/anna/index.html");
+    assert_eq!(meta(&anna, "og:description"), Some("A short summary."));
+    assert_eq!(meta(&anna, "og:image:alt"), None);
+
+    // A long text is cut at a word near 200 characters.
+    let plain = site.output("topics/plain/index.html");
+    let description = meta(&plain, "og:description").unwrap();
+    assert!(description.ends_with("word…"), "{description}");
+    assert!(description.chars().count() <= 200, "{description}");
+    assert_eq!(meta(&plain, "twitter:card"), Some("summary"));
+    assert_eq!(meta(&plain, "og:image"), None);
+
+    for (page, url, title) in [
+        (
+            "places/index.html",
+            "https://example.org/sub/places/",
+            "Places",
+        ),
+        ("index.html", "https://example.org/sub/", "Dossier T"),
+    ] {
+        let html = site.output(page);
+        assert_eq!(meta(&html, "og:type"), Some("website"), "{page}");
+        assert_eq!(meta(&html, "og:url"), Some(url), "{page}");
+        assert_eq!(meta(&html, "og:title"), Some(title), "{page}");
+        assert_eq!(meta(&html, "og:site_name"), Some("Dossier T"), "{page}");
+        assert_eq!(meta(&html, "twitter:card"), Some("summary"), "{page}");
+        assert_eq!(
+            meta(&html, "og:description"),
+            Some("The site&#39;s own words"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_picture_is_an_error_at_its_reference() {
+    let site = site();
+    site.write_bytes("content/places/flag.png", b"\x89PNG\r\n\x1a\nnot really");
+    site.build()
+        .assert_code(1)
+        .assert_reports("error: content/places/baku.md:6:13: ")
+        .assert_reports("error: content/people/anna.md:4:14: ");
+}
+
+#[test]
+fn a_static_picture_and_an_external_one_are_shown_as_they_can_be() {
+    let site = site();
+    site.write_bytes("static/img/logo.png", &png(12, 8));
+    site.write(
+        "content/topics/logo.md",
+        "---\ntitle: Logo\n---\n![Logo](/img/logo.png) ![Far](https://example.net/x.png)\n",
+    );
+    site.build().assert_ok();
+    let html = site.output("topics/logo/index.html");
+    assert!(
+        html.contains(
+            "<img src=\"/sub/img/logo.png\" alt=\"Logo\" width=\"12\" height=\"8\" decoding=\"async\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<img src=\"https://example.net/x.png\" alt=\"Far\" decoding=\"async\" loading=\"lazy\">"
+        ),
+        "{html}"
+    );
+}
