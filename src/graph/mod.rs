@@ -103,6 +103,8 @@ pub struct Site {
     pub files: Arc<SiteFiles>,
     /// Each entry's `image`, resolved (none when it has none).
     pub entry_images: Arc<Vec<Option<EntryImage>>>,
+    /// The entries whose Markdown gave warnings or problems, by index.
+    pub noisy: Arc<Vec<u32>>,
 }
 
 impl Site {
@@ -283,7 +285,9 @@ pub fn build(
         Some(p) => Arc::clone(&p.page_paths),
         None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
     };
-    for (entry, r) in entries.iter().zip(&rendered) {
+    let noisy = noisy_entries(delta.as_ref(), &entries, &rendered);
+    for &i in noisy.iter() {
+        let (entry, r) = (&entries[i as usize], &rendered[i as usize]);
         checks::report_warnings(
             &entry.file,
             &entry.source,
@@ -505,8 +509,48 @@ pub fn build(
         spellings,
         files,
         entry_images: Arc::new(entry_images),
+        noisy,
     };
     (site, diagnostics)
+}
+
+/// The entries whose Markdown has warnings or problems to report, in file order. Those of
+/// the last site stand for entries that are the same and rendered the same (known by
+/// address), so that an edit reads only the renderings that changed.
+fn noisy_entries(
+    delta: Option<&Delta<'_>>,
+    entries: &[Arc<Entry>],
+    rendered: &[Arc<Rendered>],
+) -> Arc<Vec<u32>> {
+    let says_something = |i: usize| {
+        let r = &rendered[i];
+        !r.warnings.is_empty() || !r.problems.is_empty()
+    };
+    let Some(d) = delta else {
+        return Arc::new(
+            (0..entries.len())
+                .filter(|&i| says_something(i))
+                .map(|i| i as u32)
+                .collect(),
+        );
+    };
+    let p = d.previous;
+    let same = |i: usize| {
+        Arc::ptr_eq(&p.entries[i], &entries[i]) && Arc::ptr_eq(&p.rendered[i], &rendered[i])
+    };
+    let mut noisy: Vec<u32> = p
+        .noisy
+        .iter()
+        .copied()
+        .filter(|&i| same(i as usize))
+        .collect();
+    noisy.extend(
+        (0..entries.len())
+            .filter(|&i| !same(i) && says_something(i))
+            .map(|i| i as u32),
+    );
+    noisy.sort_unstable();
+    Arc::new(noisy)
 }
 
 /// The same files as a previous build, some of them changed: each index of the previous
