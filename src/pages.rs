@@ -222,7 +222,9 @@ impl Page {
         self.number() == new.number()
             && match (self, new) {
                 (Page::Entry(a), Page::Entry(b)) => {
-                    same(&old.entry(a).path, &new_site.entry(b).path)
+                    // The very same entry (known without reading it) is at the same path.
+                    std::sync::Arc::ptr_eq(&old.entries[a.index()], &new_site.entries[b.index()])
+                        || same(&old.entry(a).path, &new_site.entry(b).path)
                 }
                 (Page::Section(a, _), Page::Section(b, _)) => {
                     same(&old.sections[a].path, &new_site.sections[b].path)

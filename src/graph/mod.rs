@@ -105,6 +105,8 @@ pub struct Site {
     pub entry_images: Arc<Vec<Option<EntryImage>>>,
     /// The entries whose Markdown gave warnings or problems, by index.
     pub noisy: Arc<Vec<u32>>,
+    /// The entries whose text shows a picture of the site, by index.
+    pub pictured: Arc<Vec<u32>>,
 }
 
 impl Site {
@@ -285,7 +287,20 @@ pub fn build(
         Some(p) => Arc::clone(&p.page_paths),
         None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
     };
-    let noisy = noisy_entries(delta.as_ref(), &entries, &rendered);
+    let noisy = entries_whose(
+        delta.as_ref(),
+        &entries,
+        &rendered,
+        |p| &p.noisy,
+        |r| !r.warnings.is_empty() || !r.problems.is_empty(),
+    );
+    let pictured = entries_whose(
+        delta.as_ref(),
+        &entries,
+        &rendered,
+        |p| &p.pictured,
+        |r| r.files.iter().any(|f| f.picture.is_some()),
+    );
     for &i in noisy.iter() {
         let (entry, r) = (&entries[i as usize], &rendered[i as usize]);
         checks::report_warnings(
@@ -510,26 +525,26 @@ pub fn build(
         files,
         entry_images: Arc::new(entry_images),
         noisy,
+        pictured,
     };
     (site, diagnostics)
 }
 
-/// The entries whose Markdown has warnings or problems to report, in file order. Those of
-/// the last site stand for entries that are the same and rendered the same (known by
-/// address), so that an edit reads only the renderings that changed.
-fn noisy_entries(
+/// The entries whose rendering `holds` something (warnings to report, pictures shown), in
+/// file order. The last site's list, `was`, stands for entries that are the same and
+/// rendered the same (known by address), so that an edit reads only the renderings that
+/// changed.
+fn entries_whose(
     delta: Option<&Delta<'_>>,
     entries: &[Arc<Entry>],
     rendered: &[Arc<Rendered>],
+    was: impl Fn(&Site) -> &[u32],
+    holds: impl Fn(&Rendered) -> bool,
 ) -> Arc<Vec<u32>> {
-    let says_something = |i: usize| {
-        let r = &rendered[i];
-        !r.warnings.is_empty() || !r.problems.is_empty()
-    };
     let Some(d) = delta else {
         return Arc::new(
             (0..entries.len())
-                .filter(|&i| says_something(i))
+                .filter(|&i| holds(&rendered[i]))
                 .map(|i| i as u32)
                 .collect(),
         );
@@ -538,19 +553,18 @@ fn noisy_entries(
     let same = |i: usize| {
         Arc::ptr_eq(&p.entries[i], &entries[i]) && Arc::ptr_eq(&p.rendered[i], &rendered[i])
     };
-    let mut noisy: Vec<u32> = p
-        .noisy
+    let mut list: Vec<u32> = was(p)
         .iter()
         .copied()
         .filter(|&i| same(i as usize))
         .collect();
-    noisy.extend(
+    list.extend(
         (0..entries.len())
-            .filter(|&i| !same(i) && says_something(i))
+            .filter(|&i| !same(i) && holds(&rendered[i]))
             .map(|i| i as u32),
     );
-    noisy.sort_unstable();
-    Arc::new(noisy)
+    list.sort_unstable();
+    Arc::new(list)
 }
 
 /// The same files as a previous build, some of them changed: each index of the previous
@@ -806,16 +820,23 @@ fn render_markdown(
     };
     let rendered = entries
         .par_iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let cached = previous.and_then(|p| {
-                let old = p.names.by_rel.get(&e.rel)?;
-                let was = &p.entries[old.index()];
+                // Most entries are the very same, at the same place.
+                let old = match p.entries.get(i) {
+                    Some(was) if Arc::ptr_eq(was, e) => i,
+                    _ => p.names.by_rel.get(&e.rel)?.index(),
+                };
+                let was = &p.entries[old];
                 let same = Arc::ptr_eq(was, e)
                     || (was.dir == e.dir
                         && was.body() == e.body()
                         && was.front.image.is_some() == e.front.image.is_some());
-                let r = &p.rendered[old.index()];
-                (same && sizes_same(r)).then(|| Arc::clone(r))
+                let r = &p.rendered[old];
+                // Only a text that shows pictures can have been given another size.
+                let shows = p.pictured.binary_search(&(old as u32)).is_ok();
+                (same && (!shows || sizes_same(r))).then(|| Arc::clone(r))
             });
             cached
                 .unwrap_or_else(|| Arc::new(render_one(&e.dir, e.body(), e.front.image.is_none())))

@@ -504,10 +504,13 @@ impl Project {
                 })
                 .collect(),
         };
+        // The same plan as the last build's: each of its pages and feeds has its reads
+        // recorded.
+        let same_plan = built.plan == plan;
         let is_kept = |o: &Output| match &stale {
             Some(stale) => {
-                built.recorded.contains_key(o)
-                    && !stale.contains(o)
+                !stale.contains(o)
+                    && (same_plan || built.recorded.contains_key(o))
                     && o.same_place(&old.site, *o, &site)
             }
             None => kept.contains_key(o),
@@ -558,7 +561,7 @@ impl Project {
         };
         let old_plan = &built.plan;
         let data = |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex);
-        let gone: Vec<String> = if identity && *old_plan == plan {
+        let gone: Vec<String> = if identity && same_plan {
             // One output for one: only those written again can have moved.
             to_write
                 .iter()
@@ -589,7 +592,7 @@ impl Project {
             // theirs, those written again replace theirs.
             let mut recorded = std::mem::take(&mut built.recorded);
             let mut readers = std::mem::replace(&mut built.readers, Readers::new([]));
-            if *old_plan != plan {
+            if !same_plan {
                 let planned: HashSet<&Output> = plan.iter().collect();
                 let vanished: Vec<Output> = recorded
                     .keys()
