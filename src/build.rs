@@ -195,7 +195,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
         None => &NullSink,
     };
 
-    let (pages, _) = emit(
+    let (pages, _, _) = emit(
         &opts.root,
         &prepared,
         false,
@@ -318,8 +318,9 @@ pub fn prepare_with(
 }
 
 /// Renders every page and writes it, the feeds, the sitemap and the static files to the
-/// sink, through the one emit stage. Returns the pages, and what each rendered output read
-/// when `record` is set.
+/// sink, through the one emit stage. Returns the pages, the plan (every output, in the
+/// order the emit stage takes them), and what each rendered output read when `record` is
+/// set.
 pub fn emit(
     root: &Path,
     prepared: &Prepared,
@@ -327,7 +328,7 @@ pub fn emit(
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
-) -> (Vec<Page>, rustc_hash::FxHashMap<Output, Deps>) {
+) -> (Vec<Page>, Vec<Output>, rustc_hash::FxHashMap<Output, Deps>) {
     let site = &prepared.site;
     let pages = Page::all(site);
     let plan = emit::plan(site, &prepared.theme, &prepared.assets, &pages);
@@ -351,7 +352,7 @@ pub fn emit(
     diagnostics.extend(more.diagnostics);
     done.recorded.extend(more.recorded);
     lap("feeds, sitemap, static files");
-    (pages, done.recorded)
+    (pages, plan, done.recorded)
 }
 
 fn finish(

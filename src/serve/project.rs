@@ -369,7 +369,7 @@ impl Project {
             return failed(diagnostics);
         };
         let sink = MemorySink::default();
-        let (pages, recorded) = build::emit(
+        let (pages, plan, recorded) = build::emit(
             &self.root,
             &prepared,
             true,
@@ -392,7 +392,6 @@ impl Project {
         let search = SearchDocs::new(&prepared.site);
         let sitemap_parts = sitemap_parts(&pages);
         let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
-        let plan = emit::plan(&prepared.site, &prepared.theme, &prepared.assets, &pages);
         self.built = Some(Built {
             prepared,
             files,
