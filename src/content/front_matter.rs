@@ -355,8 +355,9 @@ impl<'de> Deserialize<'de> for Location {
 
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Location, A::Error> {
                 let two = "a location is two numbers, `[latitude, longitude]`";
-                let lat: f64 = seq.next_element()?.ok_or_else(|| de::Error::custom(two))?;
-                let lon: f64 = seq.next_element()?.ok_or_else(|| de::Error::custom(two))?;
+                let missing = || <A::Error as de::Error>::custom(two);
+                let lat: f64 = seq.next_element()?.ok_or_else(missing)?;
+                let lon: f64 = seq.next_element()?.ok_or_else(missing)?;
                 if seq.next_element::<de::IgnoredAny>()?.is_some() {
                     return Err(de::Error::custom(two));
                 }
@@ -1031,7 +1032,7 @@ mod tests {
         assert_eq!(fm.location, Some(Location { lat: 40.41, lon: 49.87 }));
         assert_eq!(fm.route.len(), 2);
         assert_eq!(fm.route[0].target(), "Lachin");
-        assert_eq!(fm.route[0].pos, Pos::new(4, 9));
+        assert_eq!(fm.route[0].pos, Pos::new(4, 10));
         assert_eq!(fm.route[1].pos, Pos::new(4, 23));
         let (fm, _) = parse("---\ntitle: A\nlocation: {lat: -33, lon: 151.2}\n---\n");
         assert_eq!(fm.unwrap().location, Some(Location { lat: -33.0, lon: 151.2 }));
