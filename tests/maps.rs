@@ -45,7 +45,10 @@ fn map_svg(html: &str) -> Option<&str> {
 
 fn attr(text: &str, name: &str) -> f64 {
     let key = format!("{name}=\"");
-    let at = text.find(&key).unwrap_or_else(|| panic!("no {name} in {text}")) + key.len();
+    let at = text
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+        + key.len();
     let end = text[at..].find('"').unwrap() + at;
     text[at..end].parse().unwrap()
 }
@@ -107,8 +110,14 @@ fn the_map_page_shows_every_place_where_its_coordinates_say() {
     assert_eq!(svg.matches("<circle").count(), 3);
 
     let (west, east, north) = (node(svg, "West"), node(svg, "East"), node(svg, "North"));
-    assert!(west.0 < north.0 && north.0 < east.0, "west to east: {west:?} {north:?} {east:?}");
-    assert!(north.1 < east.1 && east.1 < west.1, "north to south: {west:?} {north:?} {east:?}");
+    assert!(
+        west.0 < north.0 && north.0 < east.0,
+        "west to east: {west:?} {north:?} {east:?}"
+    );
+    assert!(
+        north.1 < east.1 && east.1 < west.1,
+        "north to south: {west:?} {north:?} {east:?}"
+    );
 
     // The road runs through its stops in order.
     let lines = lines(svg);
@@ -116,15 +125,23 @@ fn the_map_page_shows_every_place_where_its_coordinates_say() {
     let close = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 0.11 && (a.1 - b.1).abs() < 0.11;
     assert_eq!(lines[0].len(), 3);
     assert!(close(lines[0][0], west) && close(lines[0][1], north) && close(lines[0][2], east));
-    assert!(svg.contains("<title>Road: West → North → East</title>"), "{svg}");
-    assert!(svg.contains("role=\"group\" aria-labelledby=\"map-title\" aria-describedby=\"map-desc\""));
+    assert!(
+        svg.contains("<title>Road: West → North → East</title>"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("role=\"group\" aria-labelledby=\"map-title\" aria-describedby=\"map-desc\"")
+    );
     assert!(svg.contains("<desc id=\"map-desc\">Places: "));
 
     // The page lists the places and the route as text, and the nav links to it.
     assert!(page.contains("<td>40° N, 44° E</td>"), "{page}");
     assert!(page.contains("<a href=\"/d/places/west/\">West</a> → "));
     let home = site.output("index.html");
-    assert!(home.contains("<a href=\"/d/map/\">Map</a>"), "the nav links to the map");
+    assert!(
+        home.contains("<a href=\"/d/map/\">Map</a>"),
+        "the nav links to the map"
+    );
 }
 
 #[test]
@@ -166,7 +183,10 @@ fn a_site_without_locations_has_no_map_page() {
         ("content/map/b.md", "---\ntitle: B\n---\nText.\n"),
     ]);
     site.build().assert_ok();
-    assert!(site.path("public/map/index.html").is_file(), "the section's page");
+    assert!(
+        site.path("public/map/index.html").is_file(),
+        "the section's page"
+    );
     let page = site.output("map/index.html");
     assert!(map_svg(&page).is_none());
     assert!(!site.output("index.html").contains(">Map</a>"));
@@ -197,9 +217,9 @@ fn bad_locations_and_route_stops_are_errors_at_their_line_and_column() {
         "content/places/bad.md",
         "---\ntitle: Bad\nkind: place\nlocation: [95, 10]\n---\nText.\n",
     );
-    site.build()
-        .assert_code(1)
-        .assert_reports("error: content/places/bad.md:4:11: `location`: latitude 95 is out of range");
+    site.build().assert_code(1).assert_reports(
+        "error: content/places/bad.md:4:11: `location`: latitude 95 is out of range",
+    );
 
     let site = located_site();
     site.write(
@@ -219,7 +239,11 @@ fn bad_locations_and_route_stops_are_errors_at_their_line_and_column() {
     run.assert_code(1).assert_reports(
         "error: content/projects/road.md:4:22: route stop `Eest`: no entry has this title, alias or slug",
     );
-    assert!(run.stderr.contains("did you mean `East`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `East`?"),
+        "{}",
+        run.stderr
+    );
 
     let site = located_site();
     site.write(

@@ -592,7 +592,12 @@ fn a_place_that_moves_renders_again_every_map_that_shows_it() {
     assert_same(&project, &site, "the first build");
 
     // West moves: the map, its own page, East's (it links to West), the road's (a stop).
-    edit(&site, "content/places/west.md", "[40.0, 44.0]", "[41.0, 43.0]");
+    edit(
+        &site,
+        "content/places/west.md",
+        "[40.0, 44.0]",
+        "[41.0, 43.0]",
+    );
     let changed = rebuilt(&mut project, &[content("places/west.md")]);
     for page in [
         "map/index.html",
@@ -608,23 +613,46 @@ fn a_place_that_moves_renders_again_every_map_that_shows_it() {
     assert_same(&project, &site, "a place that moved");
 
     // A stop of the road moves: the road's page, though it does not link to North.
-    edit(&site, "content/places/north.md", "[45.0, 47.0]", "[46.0, 47.5]");
+    edit(
+        &site,
+        "content/places/north.md",
+        "[45.0, 47.0]",
+        "[46.0, 47.5]",
+    );
     let changed = rebuilt(&mut project, &[content("places/north.md")]);
-    assert!(changed.contains(&"projects/road/index.html".to_string()), "{changed:?}");
+    assert!(
+        changed.contains(&"projects/road/index.html".to_string()),
+        "{changed:?}"
+    );
     assert_same(&project, &site, "a stop that moved");
 
     // An entry gains a location: it joins the map, and the maps of what it links to.
-    edit(&site, "content/notes/plain.md", "title: Plain\n", "title: Plain\nlocation: [42, 45]\n");
+    edit(
+        &site,
+        "content/notes/plain.md",
+        "title: Plain\n",
+        "title: Plain\nlocation: [42, 45]\n",
+    );
     rebuilt(&mut project, &[content("notes/plain.md")]);
     assert_same(&project, &site, "a location added");
 
     // The route changes its stops.
-    edit(&site, "content/projects/road.md", "[West, North, East]", "[East, West]");
+    edit(
+        &site,
+        "content/projects/road.md",
+        "[West, North, East]",
+        "[East, West]",
+    );
     rebuilt(&mut project, &[content("projects/road.md")]);
     assert_same(&project, &site, "a route changed");
 
     // No location left: the map page and the nav link go.
-    edit(&site, "content/projects/road.md", "route: [East, West]\n", "");
+    edit(
+        &site,
+        "content/projects/road.md",
+        "route: [East, West]\n",
+        "",
+    );
     for (rel, from) in [
         ("content/places/west.md", "location: [41.0, 43.0]\n"),
         ("content/places/east.md", "location: [40.5, 50.0]\n"),

@@ -350,7 +350,9 @@ impl<'de> Deserialize<'de> for Location {
             type Value = Location;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a location: `[latitude, longitude]` in decimal degrees, or `{lat: …, lon: …}`")
+                f.write_str(
+                    "a location: `[latitude, longitude]` in decimal degrees, or `{lat: …, lon: …}`",
+                )
             }
 
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Location, A::Error> {
@@ -1029,21 +1031,53 @@ mod tests {
         );
         assert!(problems.is_empty(), "{problems:?}");
         let fm = fm.unwrap();
-        assert_eq!(fm.location, Some(Location { lat: 40.41, lon: 49.87 }));
+        assert_eq!(
+            fm.location,
+            Some(Location {
+                lat: 40.41,
+                lon: 49.87
+            })
+        );
         assert_eq!(fm.route.len(), 2);
         assert_eq!(fm.route[0].target(), "Lachin");
         assert_eq!(fm.route[0].pos, Pos::new(4, 10));
         assert_eq!(fm.route[1].pos, Pos::new(4, 23));
         let (fm, _) = parse("---\ntitle: A\nlocation: {lat: -33, lon: 151.2}\n---\n");
-        assert_eq!(fm.unwrap().location, Some(Location { lat: -33.0, lon: 151.2 }));
+        assert_eq!(
+            fm.unwrap().location,
+            Some(Location {
+                lat: -33.0,
+                lon: 151.2
+            })
+        );
 
         for (text, at, message) in [
-            ("location: [95, 49]", "3:11", "`location`: latitude 95 is out of range"),
-            ("location: [40, 190]", "3:11", "`location`: longitude 190 is out of range"),
-            ("location: [40]", "3:11", "`location`: a location is two numbers"),
-            ("location: [40, 50, 60]", "3:11", "`location`: a location is two numbers"),
+            (
+                "location: [95, 49]",
+                "3:11",
+                "`location`: latitude 95 is out of range",
+            ),
+            (
+                "location: [40, 190]",
+                "3:11",
+                "`location`: longitude 190 is out of range",
+            ),
+            (
+                "location: [40]",
+                "3:11",
+                "`location`: a location is two numbers",
+            ),
+            (
+                "location: [40, 50, 60]",
+                "3:11",
+                "`location`: a location is two numbers",
+            ),
             ("location: Baku", "3:11", "`location`: invalid type"),
-            ("location: {lat: 40, lng: x}", "3:", "`location`"),
+            (
+                "location: {lat: 40, lng: x}",
+                "3:26",
+                "`location.lng`: invalid type",
+            ),
             ("route: [Baku]", "3:1", "a `route` needs at least two stops"),
         ] {
             let (fm, problems) = parse(&format!("---\ntitle: A\n{text}\n---\n"));

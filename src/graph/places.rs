@@ -81,15 +81,14 @@ pub fn routes(entries: &[Arc<Entry>], names: &NameIndex) -> (Vec<Vec<EntryId>>, 
     (routes, problems)
 }
 
-/// What a stop can name: the titles, aliases and slugs of the entries that have a
+/// What a stop is suggested as: the titles and aliases of the entries that have a
 /// location (the only ones a route can pass through).
 fn stop_names(entries: &[Arc<Entry>]) -> impl Iterator<Item = &str> {
     entries
         .iter()
         .filter(|e| e.front.location.is_some())
         .flat_map(|e| {
-            [e.front.title.as_str(), e.slug.as_str()]
-                .into_iter()
+            std::iter::once(e.front.title.as_str())
                 .chain(e.front.aliases.iter().map(String::as_str))
         })
 }

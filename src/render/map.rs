@@ -397,7 +397,11 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
             let _ = write!(
                 svg,
                 "<text{} x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">",
-                if centre { " class=\"centre-label\"" } else { "" },
+                if centre {
+                    " class=\"centre-label\""
+                } else {
+                    ""
+                },
                 label.centre_x(),
                 label.baseline()
             );

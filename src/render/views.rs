@@ -11,9 +11,8 @@ use tera::Value;
 
 use super::reads::{
     Backlinks, Card, Citers, EntryData, EntryImageOf, EntrySources, KindRef, Label, LocationOf,
-    Neighbours,
-    Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements, TagId, TagName,
-    TagRef,
+    Neighbours, Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements,
+    TagId, TagName, TagRef,
 };
 use crate::content::{Date, Entry};
 use crate::graph::{EntryId, Site};
