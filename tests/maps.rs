@@ -66,7 +66,7 @@ fn node(svg: &str, title: &str) -> (f64, f64) {
 
 /// The points of the route lines of a map, each line a list of points.
 fn lines(svg: &str) -> Vec<Vec<(f64, f64)>> {
-    svg.match_indices("<polyline class=\"route\" points=\"")
+    svg.match_indices("<polyline class=\"route\" fill=\"none\" points=\"")
         .map(|(i, m)| {
             let rest = &svg[i + m.len()..];
             rest[..rest.find('"').unwrap()]

@@ -297,7 +297,7 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
     xml_escape(&mut svg, &desc);
     let _ = write!(
         svg,
-        "</desc><rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\"/>"
+        "</desc><rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"none\"/>"
     );
 
     // The grid: parallels and meridians at round degrees, labelled at the edges.
@@ -341,7 +341,14 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
         texts.push(shorten(reads.get(Label(id)).0, LABEL_CHARS));
     }
     for (id, stops) in &d.lines {
-        let k = (stops.len() - 1) / 2;
+        // Beside the middle of its longest segment, where a label has most room.
+        let length = |k: usize| {
+            let (a, b) = (p.xy(stops[k].1), p.xy(stops[k + 1].1));
+            (a.0 - b.0).hypot(a.1 - b.1)
+        };
+        let k = (0..stops.len() - 1)
+            .max_by(|&i, &j| length(i).total_cmp(&length(j)).then(j.cmp(&i)))
+            .unwrap_or(0);
         let (a, b) = (p.xy(stops[k].1), p.xy(stops[k + 1].1));
         nodes.push(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0, 3.0));
         texts.push(shorten(reads.get(Label(*id)).0, LABEL_CHARS));
@@ -356,7 +363,7 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
         xml_escape(&mut svg, &config.url(path));
         svg.push_str("\"><title>");
         xml_escape(&mut svg, &format!("{title}: {}", names.join(" → ")));
-        svg.push_str("</title><polyline class=\"route\" points=\"");
+        svg.push_str("</title><polyline class=\"route\" fill=\"none\" points=\"");
         for (j, &(_, at)) in stops.iter().enumerate() {
             let (x, y) = p.xy(at);
             let _ = write!(svg, "{}{x:.1},{y:.1}", if j > 0 { " " } else { "" });
