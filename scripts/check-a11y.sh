@@ -5,8 +5,9 @@
 #   usage: scripts/check-a11y.sh DOSSIER_BINARY SITE_DIR [PATH...]
 # PATHs are URL paths of the built site (`/`, `/timeline/` …). Without them the script checks
 # the pages of the bundled dossier that exist in the output, plus pages derived from any site:
-# the home page, the first entry, the first tag page, /tags/, /timeline/, /graph/, 404.html
-# and the first `page/2/` of a list, if a list is longer than `paginate_by`.
+# the home page, the first entry, the first tag page, /tags/, /timeline/, /graph/, /map/ (when
+# the site has one), 404.html and the first `page/2/` of a list, if a list is longer than
+# `paginate_by`.
 # Tools are looked up in $DOSSIER_TOOLS/node_modules (see .ci/run): `npm i --ignore-scripts
 # -E @axe-core/cli@4.13.0`; Chromium and chromedriver from Debian (CHROME, CHROMEDRIVER).
 set -euo pipefail
@@ -74,7 +75,7 @@ if [ $# -gt 0 ]; then
   done
 else
   # The bundled dossier's pages, where this site has them ...
-  for p in / /places/lachin-khankandi-road/ /tags/lachin-road/ /timeline/ /graph/ \
+  for p in / /places/lachin-khankandi-road/ /tags/lachin-road/ /timeline/ /graph/ /map/ \
     /people/ /sources/ /search/ /people/jeyhun-bayramov/; do
     add "$p"
   done
@@ -85,7 +86,7 @@ else
   [ -z "$first_entry" ] || add "$(url_path "$first_entry")"
   first_tag="$(cd "$out" && find ./tags -mindepth 2 -maxdepth 2 -name index.html 2>/dev/null | LC_ALL=C sort | head -n 1 || true)"
   [ -z "$first_tag" ] || add "$(url_path "$first_tag")"
-  for p in /tags/ /timeline/ /graph/ /404.html; do add "$p"; done
+  for p in /tags/ /timeline/ /graph/ /map/ /404.html; do add "$p"; done
   # A later page of a list, when the site has lists longer than `paginate_by`.
   later_page="$(cd "$out" && find . -path '*/page/2/index.html' | LC_ALL=C sort | head -n 1 || true)"
   [ -z "$later_page" ] || add "$(url_path "$later_page")"

@@ -8,6 +8,8 @@ pub const TAGS: &str = "tags/";
 pub const TIMELINE: &str = "timeline/";
 pub const SOURCES: &str = "sources/";
 pub const GRAPH: &str = "graph/";
+/// The map of every located entry: only on a site where some entry has a `location`.
+pub const MAP: &str = "map/";
 pub const SEARCH: &str = "search/";
 pub const NOT_FOUND: &str = "404.html";
 /// The site's own feed.
@@ -83,6 +85,7 @@ pub enum Page {
     /// `/sources/`, paginated by sources.
     Sources(u32),
     Graph,
+    Map,
     Search,
     NotFound,
 }
@@ -103,6 +106,9 @@ impl Page {
         pages.extend(Page::Timeline(0).siblings(site));
         pages.extend(Page::Sources(0).siblings(site));
         pages.push(Page::Graph);
+        if !site.located.is_empty() {
+            pages.push(Page::Map);
+        }
         if site.config.search {
             pages.push(Page::Search);
         }
@@ -182,6 +188,7 @@ impl Page {
             Page::Timeline(_) => TIMELINE.into(),
             Page::Sources(_) => SOURCES.into(),
             Page::Graph => GRAPH.into(),
+            Page::Map => MAP.into(),
             Page::Search => SEARCH.into(),
             Page::NotFound => NOT_FOUND.into(),
         };
@@ -207,6 +214,7 @@ impl Page {
             Page::Timeline(_) => "timeline.html",
             Page::Sources(_) => "sources.html",
             Page::Graph => "graph.html",
+            Page::Map => "map.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
         }

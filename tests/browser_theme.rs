@@ -136,3 +136,28 @@ async fn the_relation_pictures_of_the_bundled_dossier_have_no_overlapping_labels
         assert_labels_apart(c, "svg.relations", page).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs chromium"]
+async fn the_maps_of_the_bundled_dossier_have_no_overlapping_labels() {
+    let (out, port) = bundled_dossier();
+    let public = out.path().join("public");
+    let pages: Vec<String> = common::files_of(&public)
+        .into_iter()
+        .filter(|(rel, bytes)| {
+            rel.ends_with("/index.html")
+                && String::from_utf8_lossy(bytes).contains("<svg class=\"map\"")
+        })
+        .map(|(rel, _)| rel.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(pages.contains(&"map/".to_string()), "{pages:?}");
+    assert!(pages.len() >= 8, "{} maps", pages.len());
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for page in &pages {
+        c.goto(&format!("http://127.0.0.1:{port}/{page}"))
+            .await
+            .unwrap();
+        assert_labels_apart(c, "svg.map", page).await;
+    }
+}

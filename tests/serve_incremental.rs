@@ -558,3 +558,122 @@ fn a_picture_replaced_by_one_of_another_size_renders_again_the_pages_that_show_i
         "{changed:?}"
     );
 }
+
+#[test]
+fn a_place_that_moves_renders_again_every_map_that_shows_it() {
+    let site = TestSite::with_files(&[
+        (
+            "content/places/west.md",
+            "---\ntitle: West\nkind: place\nlocation: [40.0, 44.0]\n---\nA town.\n",
+        ),
+        (
+            "content/places/east.md",
+            "---\ntitle: East\nkind: place\nlocation: [40.5, 50.0]\n---\nNear [[West]].\n",
+        ),
+        (
+            "content/places/north.md",
+            "---\ntitle: North\nkind: place\nlocation: [45.0, 47.0]\n---\nA town.\n",
+        ),
+        (
+            "content/places/far.md",
+            "---\ntitle: Far\nkind: place\nlocation: [10.0, 10.0]\n---\nAlone.\n",
+        ),
+        (
+            "content/notes/plain.md",
+            "---\ntitle: Plain\n---\nAbout [[West]].\n",
+        ),
+        (
+            "content/projects/road.md",
+            "---\ntitle: Road\nkind: project\nroute: [West, North, East]\n---\nA road.\n",
+        ),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // West moves: the map, its own page, East's (it links to West), the road's (a stop).
+    edit(
+        &site,
+        "content/places/west.md",
+        "[40.0, 44.0]",
+        "[41.0, 43.0]",
+    );
+    let changed = rebuilt(&mut project, &[content("places/west.md")]);
+    for page in [
+        "map/index.html",
+        "places/west/index.html",
+        "places/east/index.html",
+        "projects/road/index.html",
+    ] {
+        assert!(changed.contains(&page.to_string()), "{page}: {changed:?}");
+    }
+    for page in ["places/far/index.html", "notes/plain/index.html"] {
+        assert!(!changed.contains(&page.to_string()), "{page}: {changed:?}");
+    }
+    assert_same(&project, &site, "a place that moved");
+
+    // A stop of the road moves: the road's page, though it does not link to North.
+    edit(
+        &site,
+        "content/places/north.md",
+        "[45.0, 47.0]",
+        "[46.0, 47.5]",
+    );
+    let changed = rebuilt(&mut project, &[content("places/north.md")]);
+    assert!(
+        changed.contains(&"projects/road/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a stop that moved");
+
+    // An entry gains a location: it joins the map, and the maps of what it links to.
+    edit(
+        &site,
+        "content/notes/plain.md",
+        "title: Plain\n",
+        "title: Plain\nlocation: [42, 45]\n",
+    );
+    rebuilt(&mut project, &[content("notes/plain.md")]);
+    assert_same(&project, &site, "a location added");
+
+    // The route changes its stops.
+    edit(
+        &site,
+        "content/projects/road.md",
+        "[West, North, East]",
+        "[East, West]",
+    );
+    rebuilt(&mut project, &[content("projects/road.md")]);
+    assert_same(&project, &site, "a route changed");
+
+    // No location left: the map page and the nav link go.
+    edit(
+        &site,
+        "content/projects/road.md",
+        "route: [East, West]\n",
+        "",
+    );
+    for (rel, from) in [
+        ("content/places/west.md", "location: [41.0, 43.0]\n"),
+        ("content/places/east.md", "location: [40.5, 50.0]\n"),
+        ("content/places/north.md", "location: [46.0, 47.5]\n"),
+        ("content/places/far.md", "location: [10.0, 10.0]\n"),
+        ("content/notes/plain.md", "location: [42, 45]\n"),
+    ] {
+        edit(&site, rel, from, "");
+    }
+    let all: Vec<Change> = [
+        "projects/road.md",
+        "places/west.md",
+        "places/east.md",
+        "places/north.md",
+        "places/far.md",
+        "notes/plain.md",
+    ]
+    .into_iter()
+    .map(content)
+    .collect();
+    rebuilt(&mut project, &all);
+    assert!(!common::served(&project).contains_key("map/index.html"));
+    assert_same(&project, &site, "every location removed");
+}

@@ -303,6 +303,120 @@ fn image(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Option<Image> {
     Some(image)
 }
 
+/// Where an entry is on the map (`location:`): latitude and longitude in decimal degrees,
+/// written `[lat, lon]` or `{lat, lon}`. Checked in the deserializer, so that a value out
+/// of range is an error at the value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Location {
+    /// Degrees north (negative: south), -90 to 90.
+    pub lat: f64,
+    /// Degrees east (negative: west), -180 to 180.
+    pub lon: f64,
+}
+
+impl Location {
+    fn checked<E: de::Error>(lat: f64, lon: f64) -> Result<Location, E> {
+        if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+            let hint = if lon.is_finite() && (-90.0..=90.0).contains(&lon) {
+                "; the latitude comes first: `[lat, lon]`"
+            } else {
+                ""
+            };
+            return Err(E::custom(format!(
+                "latitude {lat} is out of range: it lies between -90 (south) and 90 (north){hint}"
+            )));
+        }
+        if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+            return Err(E::custom(format!(
+                "longitude {lon} is out of range: it lies between -180 (west) and 180 (east)"
+            )));
+        }
+        Ok(Location { lat, lon })
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(alias = "latitude")]
+            lat: f64,
+            #[serde(alias = "lng", alias = "long", alias = "longitude")]
+            lon: f64,
+        }
+        struct LocationVisitor;
+        impl<'de> Visitor<'de> for LocationVisitor {
+            type Value = Location;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a location: `[latitude, longitude]` in decimal degrees, or `{lat: …, lon: …}`",
+                )
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Location, A::Error> {
+                let two = "a location is two numbers, `[latitude, longitude]`";
+                let missing = || <A::Error as de::Error>::custom(two);
+                let lat: f64 = seq.next_element()?.ok_or_else(missing)?;
+                let lon: f64 = seq.next_element()?.ok_or_else(missing)?;
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom(two));
+                }
+                Location::checked(lat, lon)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Location, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Location::checked(full.lat, full.lon)
+            }
+        }
+        deserializer.deserialize_any(LocationVisitor)
+    }
+}
+
+/// One stop of a `route:` as written (`Lachin`, `[[Lachin]]`, a slug), and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteStop {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl RouteStop {
+    /// The name to look up: a wikilink's target without its brackets and label.
+    pub fn target(&self) -> &str {
+        let name = self.name.trim();
+        name.strip_prefix("[[")
+            .and_then(|s| s.strip_suffix("]]"))
+            .map_or(name, |s| s.split('|').next().unwrap_or(s).trim())
+    }
+}
+
+/// `route:` of an entry: the stops in order, each located in the file.
+fn route(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<RouteStop> {
+    let Some(names) = out.get::<Vec<String>>(map, "route") else {
+        return Vec::new();
+    };
+    let stops: Vec<RouteStop> = names
+        .into_iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .map(|name| RouteStop {
+            pos: item_pos(out.source, "route", &name).unwrap_or(map.value_pos("route")),
+            name,
+        })
+        .collect();
+    if stops.len() < 2 {
+        let d = out.error(
+            map.key_pos("route"),
+            "a `route` needs at least two stops: the entries it runs between, in order",
+        );
+        d.width = "route".len();
+        return Vec::new();
+    }
+    stops
+}
+
 /// A tag as written (`Lachin road`) and its slug (`lachin-road`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
@@ -324,6 +438,9 @@ pub struct FrontMatter {
     pub speaker: Option<String>,
     pub sources: Vec<Source>,
     pub image: Option<Image>,
+    pub location: Option<Location>,
+    /// The stops of a road, railway or corridor, in order (empty for most entries).
+    pub route: Vec<RouteStop>,
     pub draft: bool,
     pub weight: Option<i64>,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -331,7 +448,7 @@ pub struct FrontMatter {
 
 pub const ENTRY_KEYS: &[&str] = &[
     "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
-    "image", "draft", "weight", "extra",
+    "image", "location", "route", "draft", "weight", "extra",
 ];
 
 /// Reports problems of one file as diagnostics at positions of that file.
@@ -544,6 +661,8 @@ pub fn parse_entry_front_matter(
         }
     }
     let image = image(&map, out);
+    let location = out.get::<Location>(&map, "location");
+    let route = route(&map, out);
     let draft = out.get::<bool>(&map, "draft").unwrap_or(false);
     let weight = out.get::<i64>(&map, "weight");
 
@@ -569,6 +688,8 @@ pub fn parse_entry_front_matter(
         speaker,
         sources,
         image,
+        location,
+        route,
         draft,
         weight,
         extra,
@@ -901,6 +1022,73 @@ mod tests {
             problems[0].starts_with("content/a.md:3:1: `date` is missing"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn locations_are_two_numbers_in_range() {
+        let (fm, problems) = parse(
+            "---\ntitle: A\nlocation: [40.41, 49.87]\nroute: [\"[[Lachin]]\", khankandi]\n---\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        assert_eq!(
+            fm.location,
+            Some(Location {
+                lat: 40.41,
+                lon: 49.87
+            })
+        );
+        assert_eq!(fm.route.len(), 2);
+        assert_eq!(fm.route[0].target(), "Lachin");
+        assert_eq!(fm.route[0].pos, Pos::new(4, 10));
+        assert_eq!(fm.route[1].pos, Pos::new(4, 23));
+        let (fm, _) = parse("---\ntitle: A\nlocation: {lat: -33, lon: 151.2}\n---\n");
+        assert_eq!(
+            fm.unwrap().location,
+            Some(Location {
+                lat: -33.0,
+                lon: 151.2
+            })
+        );
+
+        for (text, at, message) in [
+            (
+                "location: [95, 49]",
+                "3:11",
+                "`location`: latitude 95 is out of range",
+            ),
+            (
+                "location: [40, 190]",
+                "3:11",
+                "`location`: longitude 190 is out of range",
+            ),
+            (
+                "location: [40]",
+                "3:11",
+                "`location`: a location is two numbers",
+            ),
+            (
+                "location: [40, 50, 60]",
+                "3:11",
+                "`location`: a location is two numbers",
+            ),
+            ("location: Baku", "3:11", "`location`: invalid type"),
+            (
+                "location: {lat: 40, lng: x}",
+                "3:26",
+                "`location.lng`: invalid type",
+            ),
+            ("route: [Baku]", "3:1", "a `route` needs at least two stops"),
+        ] {
+            let (fm, problems) = parse(&format!("---\ntitle: A\n{text}\n---\n"));
+            assert!(fm.is_none(), "{text}");
+            assert_eq!(problems.len(), 1, "{text}: {problems:?}");
+            let expected = format!("content/a.md:{at}");
+            assert!(
+                problems[0].starts_with(&expected) && problems[0].contains(message),
+                "{text}: {problems:?}"
+            );
+        }
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub(super) struct Pages<'a> {
     pub sections: &'a [Arc<Section>],
     pub tags: &'a [TagInfo],
     pub kind_pages: &'a [KindPage],
+    /// Whether the site has a map page (some entry has a location).
+    pub map: bool,
 }
 
 impl Pages<'_> {
@@ -108,6 +110,9 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
         .iter()
         .map(|(path, what)| (Cow::Borrowed(*path), Claim::Dossier(what)))
         .collect();
+    if pages.map {
+        claims.push((Cow::Borrowed(crate::pages::MAP), Claim::Dossier("the map")));
+    }
     claims.extend(
         pages
             .kind_pages

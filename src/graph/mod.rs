@@ -5,6 +5,7 @@
 mod checks;
 pub mod index;
 pub mod links;
+pub mod places;
 pub mod related;
 pub mod sources;
 
@@ -107,6 +108,12 @@ pub struct Site {
     pub noisy: Arc<Vec<u32>>,
     /// The entries whose text shows a picture of the site, by index.
     pub pictured: Arc<Vec<u32>>,
+    /// The entries with a `location`, in file order: the site has a map when there is one.
+    pub located: Arc<Vec<EntryId>>,
+    /// For each entry, the located entries its `route` runs through, in order.
+    pub routes: Arc<Vec<Vec<EntryId>>>,
+    /// The entries with a route, in file order.
+    pub route_entries: Arc<Vec<EntryId>>,
 }
 
 impl Site {
@@ -271,7 +278,10 @@ pub fn build(
     };
 
     let names_same = reusable.is_some() && delta.is_some();
-    let paths_same = names_same && tags_same && kinds_same;
+    // The map page is there when some entry has a location.
+    let located = places::located(&entries);
+    let map_same = previous.is_some_and(|p| p.located.is_empty() == located.is_empty());
+    let paths_same = names_same && tags_same && kinds_same && map_same;
     // Clashing paths are errors, and the previous site had none: with the same paths of
     // every page, there are none.
     if keep(paths_same).is_none() {
@@ -281,11 +291,18 @@ pub fn build(
             sections: &sections,
             tags: &tags,
             kind_pages: &kind_pages,
+            map: !located.is_empty(),
         }));
     }
     let page_paths = match keep(paths_same) {
         Some(p) => Arc::clone(&p.page_paths),
-        None => Arc::new(page_paths(&entries, &sections, &tags, &kind_pages)),
+        None => Arc::new(page_paths(
+            &entries,
+            &sections,
+            &tags,
+            &kind_pages,
+            !located.is_empty(),
+        )),
     };
     let noisy = entries_whose(
         delta.as_ref(),
@@ -493,6 +510,14 @@ pub fn build(
     )));
     let (entry_images, problems) = resolve_images(&config, &entries, &names, &files, pictures);
     diagnostics.extend(problems);
+    let (routes, problems) = places::routes(&entries, &names);
+    diagnostics.extend(problems);
+    let route_entries: Vec<EntryId> = routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(i, _)| EntryId(i as u32))
+        .collect();
 
     let site = Site {
         config,
@@ -526,6 +551,9 @@ pub fn build(
         entry_images: Arc::new(entry_images),
         noisy,
         pictured,
+        located: Arc::new(located),
+        routes: Arc::new(routes),
+        route_entries: Arc::new(route_entries),
     };
     (site, diagnostics)
 }
@@ -923,12 +951,16 @@ fn page_paths(
     sections: &[Arc<Section>],
     tags: &[TagInfo],
     kind_pages: &[KindPage],
+    map: bool,
 ) -> HashSet<String> {
     let mut paths: HashSet<String> = RESERVED_PATHS
         .iter()
         .filter(|(p, _)| !p.starts_with("__"))
         .map(|(p, _)| (*p).to_string())
         .collect();
+    if map {
+        paths.insert(crate::pages::MAP.to_string());
+    }
     paths.insert(String::new());
     paths.extend(entries.iter().map(|e| e.path.clone()));
     paths.extend(sections.iter().map(|s| s.path.clone()));

@@ -30,6 +30,9 @@ pub const RESERVED_IDS: &[&str] = &[
     "top",
     "search",
     "relations",
+    "map",
+    "map-title",
+    "map-desc",
 ];
 
 /// How much of a page's plain text [`Rendered::text`] keeps.

@@ -1,5 +1,6 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
+pub mod map;
 pub mod reads;
 pub mod svg;
 pub mod theme;
@@ -66,8 +67,10 @@ impl Renderer {
         {
             problems.push(template_error(&e, &templates));
         }
-        for name in REQUIRED_TEMPLATES {
-            if !templates.iter().any(|t| t.name == *name) {
+        // A theme made before maps existed builds a site without locations.
+        let map = (!site.located.is_empty()).then_some("map.html");
+        for name in REQUIRED_TEMPLATES.iter().copied().chain(map) {
+            if !templates.iter().any(|t| t.name == name) {
                 problems.push(Diagnostic::error(format!(
                     "the theme has no `templates/{name}`, which Dossier needs to render its pages"
                 )).in_file(format!("themes/{}", site.config.theme)));
@@ -241,6 +244,17 @@ impl Renderer {
                     "Graph of tags".into(),
                     "How the tags of the dossier go together".into(),
                     "graph",
+                )
+            }
+            Page::Map => {
+                ctx.insert_value("map_svg", views::html(&map::site_map(reads)));
+                let (places, routes) = map::site_lists(reads);
+                ctx.insert_value("places", places);
+                ctx.insert_value("routes", routes);
+                (
+                    "Map".into(),
+                    format!("Where the places of {} are", config.title),
+                    "map",
                 )
             }
             Page::Search => (

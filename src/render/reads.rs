@@ -19,6 +19,7 @@ use tera::Value;
 
 use super::views::Shared;
 use crate::config::Config;
+use crate::content::front_matter::Location;
 use crate::content::{Date, Entry, Section};
 use crate::graph::related::Related;
 use crate::graph::sources::SourceInfo;
@@ -402,7 +403,8 @@ same_by_eq!(
     Option<Date>,
     &Entry,
     &Section,
-    &EntryImage
+    &EntryImage,
+    Location
 );
 
 /// Template values share their maps and lists when cloned: the same map is the same value.
@@ -668,6 +670,10 @@ keys!(
     Newest,
     YearIndex,
     PageList,
+    LocationOf,
+    RouteOf,
+    Located,
+    RouteEntries,
 );
 
 /// Implements [`Read`] for a key that names one entry.
@@ -861,6 +867,23 @@ impl Read for Citers {
         })
     }
 }
+
+entry_key!(
+    /// Where an entry is on the map.
+    LocationOf -> Option<Location>, |v, i| v.site.entries[i].front.location
+);
+entry_key!(
+    /// The entries an entry's `route` runs through, in order.
+    RouteOf -> &'a [EntryId], |v, i| &v.site.routes[i]
+);
+plain_key!(
+    /// Every entry with a location, in file order: the map page's places.
+    Located -> &'a [EntryId], |v, _k| &v.site.located
+);
+plain_key!(
+    /// Every entry with a route, in file order: the map page's lines.
+    RouteEntries -> &'a [EntryId], |v, _k| &v.site.route_entries
+);
 
 plain_key!(
     /// How many sources the site has.

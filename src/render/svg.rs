@@ -46,7 +46,7 @@ const MAX_NEIGHBOURS: usize = 14;
 const LABEL_CHARS: usize = 30;
 const LINE: f64 = 15.0;
 
-fn shorten(text: &str, max: usize) -> String {
+pub(super) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -415,15 +415,15 @@ fn level(points: &mut [(f64, f64)]) {
 
 /// A label's box in the picture: left, top, right, bottom.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct LabelBox(f64, f64, f64, f64);
+pub(super) struct LabelBox(f64, f64, f64, f64);
 
 impl LabelBox {
-    fn centre_x(&self) -> f64 {
+    pub(super) fn centre_x(&self) -> f64 {
         (self.0 + self.2) / 2.0
     }
 
     /// The text's baseline: a little above the bottom of the box, for descenders.
-    fn baseline(&self) -> f64 {
+    pub(super) fn baseline(&self) -> f64 {
         self.3 - (self.3 - self.1) * 0.22
     }
 
@@ -443,7 +443,7 @@ fn text_width(text: &str, size: f64) -> f64 {
 /// Places each node's label above, below, right or left of its circle, the largest nodes
 /// first, at the first place that covers no label placed before and no circle, else at
 /// the place that covers least; labels stay inside the picture.
-fn place_labels(
+pub(super) fn place_labels(
     nodes: &[(f64, f64, f64)],
     texts: &[String],
     size: f64,

@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::reads::{
-    Backlinks, Card, Citers, EntryData, EntryImageOf, EntrySources, KindRef, Label, Neighbours,
-    Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements, TagId, TagName,
-    TagRef,
+    Backlinks, Card, Citers, EntryData, EntryImageOf, EntrySources, KindRef, Label, LocationOf,
+    Neighbours, Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements,
+    TagId, TagName, TagRef,
 };
 use crate::content::{Date, Entry};
 use crate::graph::{EntryId, Site};
@@ -220,6 +220,14 @@ impl Shared {
             ("entry_count", Value::from(site.entries.len())),
             ("tag_count", Value::from(site.tags.len())),
             ("feed_url", text(&config.url("atom.xml"))),
+            (
+                "map_url",
+                if site.located.is_empty() {
+                    Value::none()
+                } else {
+                    text(&config.url(crate::pages::MAP))
+                },
+            ),
             ("extra", Value::from_serializable(&config.extra)),
         ]);
         let mut shared = Shared {
@@ -500,6 +508,17 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ),
         ("statements", cards(reads, reads.get(Statements(id)))),
         ("relations_svg", html(&super::svg::neighbourhood(reads, id))),
+        ("map_svg", html(&super::map::entry_map(reads, id))),
+        (
+            "location",
+            reads.get(LocationOf(id)).map_or_else(Value::none, |at| {
+                obj([
+                    ("lat", Value::from(at.lat)),
+                    ("lon", Value::from(at.lon)),
+                    ("position", text(&super::map::degrees(at))),
+                ])
+            }),
+        ),
         ("backlinks", backlinks),
         ("previous", card(prev)),
         ("next", card(next)),
