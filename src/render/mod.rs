@@ -6,6 +6,8 @@ pub mod svg;
 pub mod theme;
 pub mod views;
 
+use std::sync::Arc;
+
 use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Pos};
@@ -39,12 +41,13 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// The Tera environment and the values shared by every page of one build.
+/// The Tera environment and the values shared by every page of one build. Cloned for each
+/// rebuild of `dossier serve`: its parts are shared, not copied.
 #[derive(Clone)]
 pub struct Renderer {
-    tera: Tera,
-    templates: Vec<theme::TemplateSource>,
-    shared: Shared,
+    tera: Arc<Tera>,
+    templates: Arc<Vec<theme::TemplateSource>>,
+    shared: Arc<Shared>,
 }
 
 impl Renderer {
@@ -80,9 +83,9 @@ impl Renderer {
             return Err(problems);
         }
         Ok(Renderer {
-            tera,
-            templates,
-            shared: Shared::new(site),
+            tera: Arc::new(tera),
+            templates: Arc::new(templates),
+            shared: Arc::new(Shared::new(site)),
         })
     }
 
@@ -93,9 +96,9 @@ impl Renderer {
     /// Builds the values shared by every page again, for a changed site (the templates
     /// stay compiled), reusing what did not change since `previous`. Returns the previous
     /// values, for telling which pages changed.
-    pub fn refresh(&mut self, site: &Site, previous: &Site) -> Shared {
+    pub fn refresh(&mut self, site: &Site, previous: &Site) -> Arc<Shared> {
         let shared = Shared::reusing(site, Some((previous, &self.shared)));
-        std::mem::replace(&mut self.shared, shared)
+        std::mem::replace(&mut self.shared, Arc::new(shared))
     }
 
     /// Renders one page to HTML, with what it read when `record` is set.

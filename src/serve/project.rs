@@ -153,7 +153,7 @@ pub struct Project {
 #[derive(Default)]
 struct Retired {
     built: Option<Built>,
-    shared: Option<crate::render::views::Shared>,
+    shared: Option<Arc<crate::render::views::Shared>>,
 }
 
 /// The time of each stage of a rebuild.
