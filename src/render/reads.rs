@@ -258,9 +258,13 @@ impl<'a> Checker<'a> {
         };
         // Made by one thread, without rayon: a thread waiting on a rayon task here could
         // pick up another check of the same table.
+        let identity = self.maps.is_identity();
         let table = self.tables[slot].get_or_init(|| {
             (0..R::members(self.old))
-                .map(|i| same_in(key.with_member(i), self.old, self.new, self.maps))
+                .map(|i| {
+                    (identity && member_kept(slot, self.old.site, self.new.site, i as usize))
+                        || same_in(key.with_member(i), self.old, self.new, self.maps)
+                })
                 .collect()
         });
         table.get(i as usize).copied().unwrap_or(false)
@@ -626,6 +630,24 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
         s if s == Slot::EntrySources as usize => entry_sources,
         s if s == Slot::Source as usize || s == Slot::SourceCount as usize => sources,
         s if s == Slot::Citers as usize => sources && entry_sources,
+        _ => false,
+    }
+}
+
+/// Whether item `i` of kind `slot` gives the same data in both sites, without reading it:
+/// what the kind reads of an entry is the very same entry (or rendering), at the same
+/// index, and the configuration is the same (as in every rebuild of content).
+fn member_kept(slot: usize, old: &Site, new: &Site, i: usize) -> bool {
+    fn same<T>(a: &[Arc<T>], b: &[Arc<T>], i: usize) -> bool {
+        a.get(i)
+            .zip(b.get(i))
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+    }
+    match slot {
+        s if s == Slot::Label as usize || s == Slot::DateOf as usize => {
+            same(&old.entries, &new.entries, i)
+        }
+        s if s == Slot::Links as usize => same(&old.rendered, &new.rendered, i),
         _ => false,
     }
 }
