@@ -338,8 +338,11 @@ pub(super) struct SitePages<'a> {
     /// The pages whose text is Markdown, by site path: an entry's (`Ok`) or a section's
     /// (`Err`), by index.
     texts: std::collections::HashMap<&'a str, Result<usize, usize>>,
-    /// The anchors of `/sources/`.
-    sources: HashSet<&'a str>,
+    /// The entries whose text has site paths, by index.
+    linking: &'a [u32],
+    /// The anchors of `/sources/`, gathered when a link needs them.
+    sources: std::sync::OnceLock<HashSet<&'a str>>,
+    source_list: &'a [SourceInfo],
 }
 
 impl<'a> SitePages<'a> {
@@ -347,15 +350,13 @@ impl<'a> SitePages<'a> {
         config: &'a Config,
         pages: &'a HashSet<String>,
         files: &'a SiteFiles,
-        (entries, rendered): (&'a [Arc<Entry>], &'a [Arc<Rendered>]),
+        (entries, rendered, linking): (&'a [Arc<Entry>], &'a [Arc<Rendered>], &'a [u32]),
         (sections, section_rendered): (&'a [Arc<Section>], &'a [Arc<Rendered>]),
         sources: &'a [SourceInfo],
     ) -> Self {
-        let any = |r: &[Arc<Rendered>]| {
-            r.iter()
-                .any(|r| r.site_paths.iter().any(|l| l.fragment.is_some()))
-        };
-        let fragments = any(rendered) || any(section_rendered);
+        let has_fragment = |r: &Rendered| r.site_paths.iter().any(|l| l.fragment.is_some());
+        let fragments = linking.iter().any(|&i| has_fragment(&rendered[i as usize]))
+            || section_rendered.iter().any(|r| has_fragment(r));
         let mut texts = std::collections::HashMap::new();
         if fragments {
             texts.extend(
@@ -380,7 +381,9 @@ impl<'a> SitePages<'a> {
             sections,
             section_rendered,
             texts,
-            sources: sources.iter().map(|s| s.anchor.as_str()).collect(),
+            linking,
+            sources: std::sync::OnceLock::new(),
+            source_list: sources,
         }
     }
 
@@ -418,12 +421,15 @@ impl<'a> SitePages<'a> {
             Cow::Owned(format!("{path}/"))
         };
         if key == crate::pages::SOURCES {
-            if self.sources.contains(fragment) || markdown::RESERVED_IDS.contains(&fragment) {
+            let sources = self
+                .sources
+                .get_or_init(|| self.source_list.iter().map(|s| s.anchor.as_str()).collect());
+            if sources.contains(fragment) || markdown::RESERVED_IDS.contains(&fragment) {
                 return None;
             }
             return Some((
                 format!("`/sources/` lists no source with the anchor `#{fragment}`"),
-                crate::text::suggestion(fragment, self.sources.iter().copied()),
+                crate::text::suggestion(fragment, sources.iter().copied()),
             ));
         }
         // The ids of other pages of Dossier's own are the theme's.
@@ -495,7 +501,8 @@ impl<'a> SitePages<'a> {
 /// fragments to an id on that page (where the site's text gives the page its ids).
 pub(super) fn check_site_paths(pages: &SitePages<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (entry, r) in pages.entries.iter().zip(pages.rendered) {
+    for &i in pages.linking {
+        let (entry, r) = (&pages.entries[i as usize], &pages.rendered[i as usize]);
         if !r.site_paths.is_empty() {
             let problems = pages.problems(r);
             report_problems(

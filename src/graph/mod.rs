@@ -108,6 +108,8 @@ pub struct Site {
     pub noisy: Arc<Vec<u32>>,
     /// The entries whose text shows a picture of the site, by index.
     pub pictured: Arc<Vec<u32>>,
+    /// The entries whose text has links written as site paths, by index.
+    pub linking: Arc<Vec<u32>>,
     /// The entries with a `location`, in file order: the site has a map when there is one.
     pub located: Arc<Vec<EntryId>>,
     /// For each entry, the located entries its `route` runs through, in order.
@@ -500,11 +502,18 @@ pub fn build(
     };
     // Site paths and links to sections, with their fragments, lead to any page: checked
     // on every build, once every page, heading and source is known.
+    let linking = entries_whose(
+        delta.as_ref(),
+        &entries,
+        &rendered,
+        |p| &p.linking,
+        |r| !r.site_paths.is_empty(),
+    );
     diagnostics.extend(checks::check_site_paths(&checks::SitePages::new(
         &config,
         &page_paths,
         &files,
-        (&entries, &rendered),
+        (&entries, &rendered, &linking),
         (&sections, &section_rendered),
         &sources,
     )));
@@ -551,6 +560,7 @@ pub fn build(
         entry_images: Arc::new(entry_images),
         noisy,
         pictured,
+        linking,
         located: Arc::new(located),
         routes: Arc::new(routes),
         route_entries: Arc::new(route_entries),
