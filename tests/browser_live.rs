@@ -22,6 +22,19 @@ where
     }
 }
 
+/// Waits for an element to be on the page. A look that meets the page reloading (the
+/// driver answers "aborted by navigation") counts as not yet.
+async fn appears(c: &Client, what: &str, locator: Locator<'_>) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(found) = c.find(locator).await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
@@ -50,12 +63,12 @@ async fn pages_follow_edits_css_swaps_in_place_and_errors_show_an_overlay() {
         "content/places/road.md",
         &text.replace("Old.", "Older than anyone remembers."),
     );
-    c.wait()
-        .for_element(Locator::XPath(
-            "//p[contains(., 'Older than anyone remembers.')]",
-        ))
-        .await
-        .expect("the new text appears");
+    appears(
+        c,
+        "the new text appears",
+        Locator::XPath("//p[contains(., 'Older than anyone remembers.')]"),
+    )
+    .await;
 
     // A stylesheet edit is swapped in place: the page keeps its state.
     js(c, "window.__kept = 42; return null").await;
@@ -76,11 +89,12 @@ async fn pages_follow_edits_css_swaps_in_place_and_errors_show_an_overlay() {
 
     // Broken front matter: an overlay names the file and line.
     site.write("content/places/road.md", "---\ntitle: [broken\n---\n");
-    let overlay = c
-        .wait()
-        .for_element(Locator::Id("dossier-error-overlay"))
-        .await
-        .expect("the overlay appears");
+    let overlay = appears(
+        c,
+        "the overlay appears",
+        Locator::Id("dossier-error-overlay"),
+    )
+    .await;
     let shown = overlay.text().await.unwrap();
     assert!(shown.contains("content/places/road.md:3:1"), "{shown}");
     assert!(shown.contains("YAML syntax error"), "{shown}");
@@ -91,9 +105,11 @@ async fn pages_follow_edits_css_swaps_in_place_and_errors_show_an_overlay() {
         c.find(Locator::Id("dossier-error-overlay")).await.is_err()
     })
     .await;
-    c.wait()
-        .for_element(Locator::XPath("//p[text()='Old.']"))
-        .await
-        .expect("the page shows the fixed entry");
+    appears(
+        c,
+        "the page shows the fixed entry",
+        Locator::XPath("//p[text()='Old.']"),
+    )
+    .await;
     browser.client.clone().close().await.unwrap();
 }
