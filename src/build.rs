@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Output};
 use crate::fs;
 use crate::graph::{self, Site};
-use crate::images::{Images, SiteSizes};
+use crate::images::{Images, Shown, SiteSizes};
 use crate::markdown::Highlighter;
 use crate::output::atomic::{Foreign, Staging};
 use crate::output::{DirSink, NullSink, Sink};
@@ -238,6 +238,8 @@ pub struct Prepared {
     /// The site's pictures: each read once, by every stage and every rebuild of `serve`
     /// (which forgets those that change).
     pub images: Arc<Images>,
+    /// The pictures the pages show that have variants.
+    pub pictures: Vec<Shown>,
 }
 
 impl Prepared {
@@ -296,6 +298,7 @@ pub fn prepare_with(
     };
     let (site, problems) = graph::build(config, content, files, &highlighter, &sizes, None);
     diagnostics.extend(problems);
+    let pictures = sizes.shown(&site);
     lap("markdown and links");
 
     diagnostics.extend(theme_problems);
@@ -314,6 +317,7 @@ pub fn prepare_with(
         renderer,
         assets,
         images,
+        pictures,
     })
 }
 
@@ -331,13 +335,21 @@ pub fn emit(
 ) -> (Vec<Page>, Vec<Output>, rustc_hash::FxHashMap<Output, Deps>) {
     let site = &prepared.site;
     let pages = Page::all(site);
-    let plan = emit::plan(site, &prepared.theme, &prepared.assets, &pages);
+    let plan = emit::plan(
+        site,
+        &prepared.theme,
+        &prepared.assets,
+        &pages,
+        &prepared.pictures,
+    );
     let ctx = emit::Ctx {
         root,
         site,
         theme: &prepared.theme,
         renderer: &prepared.renderer,
         assets: &prepared.assets,
+        pictures: &prepared.pictures,
+        images: &prepared.images,
         pages: &pages,
         search_docs: None,
         record,
@@ -348,10 +360,15 @@ pub fn emit(
     let mut done = emit::emit(&ctx, &page_outputs, &plan, sink);
     diagnostics.extend(std::mem::take(&mut done.diagnostics));
     lap("render pages");
+    let (variants, rest): (Vec<Output>, Vec<Output>) =
+        rest.iter().partition(|o| matches!(o, Output::Variants(_)));
     let more = emit::emit(&ctx, &rest, &plan, sink);
     diagnostics.extend(more.diagnostics);
     done.recorded.extend(more.recorded);
     lap("feeds, sitemap, static files");
+    diagnostics.extend(emit::emit(&ctx, &variants, &plan, sink).diagnostics);
+    diagnostics.extend(prepared.images.save_index());
+    lap("picture variants");
     (pages, plan, done.recorded)
 }
 

@@ -13,6 +13,7 @@ use crate::content::files::asset_path;
 use crate::diagnostics::Diagnostic;
 use crate::fs;
 use crate::graph::Site;
+use crate::images::{Images, Shown};
 use crate::markdown::highlight;
 use crate::output::{Sink, feed, search, sitemap};
 use crate::pages::{self, Page};
@@ -36,6 +37,8 @@ pub enum Output {
     Static(usize),
     /// A file beside the entries in `content/` (an index into the assets).
     Asset(usize),
+    /// The smaller copies of a picture that pages show (an index into the pictures).
+    Variants(usize),
 }
 
 /// What the outputs are made from.
@@ -46,6 +49,9 @@ pub struct Ctx<'a> {
     pub renderer: &'a Renderer,
     /// Files under `content/` that are not Markdown.
     pub assets: &'a [String],
+    /// The pictures pages show that have variants, and the handle that writes them.
+    pub pictures: &'a [Shown],
+    pub images: &'a Images,
     /// Every page of the site.
     pub pages: &'a [Page],
     /// Each entry's search document, where the caller kept them; made here otherwise.
@@ -55,8 +61,15 @@ pub struct Ctx<'a> {
 }
 
 /// Every output of the site: the pages (lists first, so that a long one does not render
-/// alone at the end), the feeds, the data files, the static files and the assets.
-pub fn plan(site: &Site, theme: &Theme, assets: &[String], pages: &[Page]) -> Vec<Output> {
+/// alone at the end), the feeds, the data files, the static files, the assets and the
+/// variants of the pictures.
+pub fn plan(
+    site: &Site,
+    theme: &Theme,
+    assets: &[String],
+    pages: &[Page],
+    pictures: &[Shown],
+) -> Vec<Output> {
     let mut plan: Vec<Output> = pages.iter().map(|&p| Output::Page(p)).collect();
     plan.push(Output::Feed(None));
     plan.extend((0..site.tags.len()).map(|t| Output::Feed(Some(t))));
@@ -66,6 +79,7 @@ pub fn plan(site: &Site, theme: &Theme, assets: &[String], pages: &[Page]) -> Ve
     }
     plan.extend((0..theme.statics.len()).map(Output::Static));
     plan.extend((0..assets.len()).map(Output::Asset));
+    plan.extend((0..pictures.len()).map(Output::Variants));
     plan
 }
 
@@ -83,6 +97,11 @@ impl Output {
             Output::Sitemaps => sitemap::names(ctx.pages),
             Output::Static(i) => vec![ctx.theme.statics[i].rel.clone()],
             Output::Asset(i) => vec![asset_path(&ctx.assets[i])],
+            Output::Variants(i) => ctx.pictures[i]
+                .variants
+                .iter()
+                .map(|v| v.rel.clone())
+                .collect(),
         }
     }
 
@@ -210,6 +229,12 @@ fn write(
                 generated,
                 sink,
             )
+        }
+        Output::Variants(i) => {
+            let shown = &ctx.pictures[i];
+            ctx.images
+                .write_variants(&shown.source, &shown.variants, sink)
+                .diagnostics
         }
     };
     (None, problems)

@@ -366,3 +366,84 @@ fn damaged_pictures_are_diagnostics_naming_the_file() {
     assert_eq!(written.resized, 1);
     assert_eq!(written.diagnostics.len(), 5, "{:?}", written.diagnostics);
 }
+
+#[test]
+fn a_warm_handle_reads_no_picture_whole_to_know_its_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let path = root.join("content/p/a.jpg");
+    write_jpeg(&path, 400, 300);
+    write_jpeg(&root.join("content/p/small.jpg"), 90, 60);
+    // Left alone for an hour, as most pictures of a site are.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_time = |p: &Path, t| {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap()
+    };
+    set_time(&path, hour_ago);
+
+    let first = Images::new(root, &config(&[200]));
+    let names = first.variants("content/p/a.jpg").unwrap();
+    assert!(first.variants("content/p/small.jpg").unwrap().is_empty());
+    assert_eq!(
+        first.hash_count(),
+        1,
+        "only a picture with variants is hashed"
+    );
+    assert!(first.save_index().is_none());
+
+    let warm = Images::new(root, &config(&[200]));
+    assert_eq!(warm.variants("content/p/a.jpg").unwrap(), names);
+    assert_eq!(warm.hash_count(), 0, "the hash comes from the index");
+
+    // Changed (another length and time): hashed again, under new names.
+    write_jpeg(&path, 400, 200);
+    set_time(&path, hour_ago + std::time::Duration::from_secs(60));
+    let changed = Images::new(root, &config(&[200]));
+    let new = changed.variants("content/p/a.jpg").unwrap();
+    assert_eq!(changed.hash_count(), 1);
+    assert_ne!(new[0].rel, names[0].rel);
+    assert_eq!((new[0].width, new[0].height), (200, 100));
+}
+
+#[test]
+fn a_turned_jpeg_has_its_sides_swapped_from_the_header_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut jpeg = Vec::new();
+    photo(300, 100)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    // An EXIF segment (big-endian TIFF, one entry: orientation 6, a quarter turn) right
+    // after the start of the file.
+    let tiff: &[u8] = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+    let mut app1 = b"\xff\xe1".to_vec();
+    app1.extend(((tiff.len() + 8) as u16).to_be_bytes());
+    app1.extend(b"Exif\0\0");
+    app1.extend(tiff);
+    let mut turned = jpeg[..2].to_vec();
+    turned.extend(&app1);
+    turned.extend(&jpeg[2..]);
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/t.jpg"), &turned).unwrap();
+
+    let images = Images::new(root, &config(&[50]));
+    assert_eq!(
+        images.info("content/t.jpg").unwrap().size,
+        Some(Size {
+            width: 100,
+            height: 300
+        })
+    );
+    let sink = MemSink::default();
+    assert!(images.write_all(&sink).diagnostics.is_empty());
+    let v = &images.variants("content/t.jpg").unwrap()[0];
+    assert_eq!(decoded_size(&sink.files()[&v.rel]), (50, 150));
+}

@@ -306,3 +306,211 @@ fn a_static_picture_and_an_external_one_are_shown_as_they_can_be() {
         "{html}"
     );
 }
+
+/// A one-colour GIF (the `image` crate is built without its GIF codec).
+fn gif(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = b"GIF89a".to_vec();
+    bytes.extend(width.to_le_bytes());
+    bytes.extend(height.to_le_bytes());
+    bytes.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    bytes.extend([0x2c, 0, 0, 0, 0]);
+    bytes.extend(width.to_le_bytes());
+    bytes.extend(height.to_le_bytes());
+    bytes.extend([0, 2, 2, 0x4c, 0x01, 0, 0x3b]);
+    bytes
+}
+
+/// A site under a sub-path whose pictures are larger than some of its `widths`: a JPEG
+/// with spaces and a non-ASCII letter in its name (the entry's image, in the text and in
+/// raw HTML), a static PNG, and a GIF and an SVG that are passed through.
+fn variant_site(widths: &str) -> TestSite {
+    let site = TestSite::with_files(&[
+        (
+            "site.yaml",
+            &format!("title: T\nbase_url: https://example.org/sub/\nimages:\n  widths: {widths}\n"),
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/places/baku.md",
+            "---\ntitle: Baku\nkind: place\nimage: {src: bay é.jpg, alt: The bay}\n---\n\
+             The bay ![the bay](bay%20é.jpg) and <img src=\"bay é.jpg\" alt=\"raw\">.\n\n\
+             ![Wide](/img/wide.png \"A wide picture\")\n\n\
+             ![moving](moving.gif) ![map](map.svg)\n",
+        ),
+    ]);
+    site.write_bytes("content/places/bay é.jpg", &jpeg(640, 400));
+    site.write_bytes("static/img/wide.png", &png(500, 100));
+    site.write_bytes("content/places/moving.gif", &gif(300, 200));
+    site.write("content/places/map.svg", SVG);
+    site
+}
+
+/// Each `srcset` of `html`: its candidates as (URL, width), the URL as the browser reads
+/// it (character references decoded).
+fn srcsets(html: &str) -> Vec<Vec<(String, u32)>> {
+    html.match_indices(" srcset=\"")
+        .map(|(at, m)| {
+            let rest = &html[at + m.len()..];
+            let value = &rest[..rest.find('"').unwrap()];
+            value
+                .replace("&#x2F;", "/")
+                .replace("&amp;", "&")
+                .split(", ")
+                .map(|candidate| {
+                    let (url, w) = candidate.rsplit_once(' ').unwrap();
+                    let w = w.strip_suffix('w').unwrap().parse().unwrap();
+                    (url.to_string(), w)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The output file a URL of the site names: the base path off, percent-escapes decoded.
+fn output_file(url: &str) -> String {
+    let path = url.strip_prefix("/sub/").unwrap_or(url);
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+/// The variant files of an output (`…-NNw.HASH.ext`).
+fn variant_files(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<&String> {
+    files
+        .keys()
+        .filter(|k| {
+            let name = k.rsplit('/').next().unwrap();
+            name.rsplit_once('-').is_some_and(|(_, tail)| {
+                tail.split_once("w.")
+                    .is_some_and(|(w, _)| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_srcset_url_is_a_file_of_the_output_at_the_width_it_claims() {
+    let site = variant_site("[100, 200, 1000]");
+    site.build().assert_ok();
+    let files = site.output_files();
+    let mut seen = 0;
+    for (rel, bytes) in files.iter().filter(|(rel, _)| rel.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap();
+        for set in srcsets(html) {
+            for (url, width) in set {
+                let file = output_file(&url);
+                let bytes = files
+                    .get(&file)
+                    .unwrap_or_else(|| panic!("{rel}: `{url}` is no file of the output"));
+                let size = imagesize::blob_size(bytes).unwrap();
+                assert_eq!(size.width as u32, width, "{rel}: {url}");
+                seen += 1;
+            }
+        }
+        // Every picture with a srcset says how wide it is shown.
+        for img in imgs(html) {
+            assert_eq!(
+                img.contains(" srcset="),
+                img.contains(" sizes="),
+                "{rel}: {img}"
+            );
+        }
+    }
+    assert!(seen > 0, "some srcset was walked");
+
+    // Each variant is there once; the originals are kept.
+    let variants = variant_files(&files);
+    let names: Vec<&str> = variants.iter().map(|v| v.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for (prefix, count) in [("places/bay é-", 2), ("img/wide-", 2)] {
+        assert_eq!(
+            names.iter().filter(|n| n.starts_with(prefix)).count(),
+            count,
+            "{names:?}"
+        );
+    }
+    assert!(files.contains_key("places/bay é.jpg"));
+    assert!(files.contains_key("img/wide.png"));
+
+    let page = site.output("places/baku/index.html");
+    let tags = imgs(&page);
+    let with_set: Vec<&&str> = tags.iter().filter(|t| t.contains(" srcset=")).collect();
+    // The figure, the text, the raw tag, the static PNG: four; the GIF and SVG none.
+    assert_eq!(with_set.len(), 4, "{tags:#?}");
+    for passed in ["moving.gif", "map.svg"] {
+        let tag = tags.iter().find(|t| t.contains(passed)).unwrap();
+        assert!(!tag.contains("srcset"), "{tag}");
+    }
+    assert_eq!(
+        files["places/moving.gif"],
+        gif(300, 200),
+        "a GIF is copied as it is"
+    );
+    assert_eq!(
+        files["places/map.svg"],
+        SVG.as_bytes(),
+        "an SVG is copied as it is"
+    );
+    // The figure links to the original.
+    assert!(
+        page.contains("<a class=\"original\" href=\"/sub/places/bay%20%C3%A9.jpg\"><img"),
+        "{page}"
+    );
+    // The card's thumbnail is shown 76.5 CSS pixels high, so 640 × 400 is 123 wide.
+    let kind_page = site.output("places/index.html");
+    let thumb = imgs(&kind_page)
+        .into_iter()
+        .find(|t| t.contains("card-thumb"))
+        .unwrap();
+    assert!(
+        thumb.contains(" srcset=") && thumb.contains(" sizes=\"123px\""),
+        "{thumb}"
+    );
+}
+
+#[test]
+fn a_second_build_resizes_nothing() {
+    let site = variant_site("[100, 200]");
+    site.build().assert_ok();
+    let cache = site.path(".dossier-cache/images");
+    let stamps = || -> std::collections::BTreeMap<String, std::time::SystemTime> {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = stamps();
+    let entries = before.keys().filter(|k| !k.ends_with(".index")).count();
+    assert_eq!(entries, 4, "one cache entry a variant: {before:?}");
+    let output = site.output_files();
+    site.build().assert_ok();
+    assert_eq!(stamps(), before, "no cache entry was written again");
+    assert_eq!(site.output_files(), output);
+
+    // The cache deleted: the same variants, made again.
+    std::fs::remove_dir_all(&cache).unwrap();
+    site.build().assert_ok();
+    assert_eq!(site.output_files(), output);
+}
+
+#[test]
+fn widths_off_give_no_srcset_and_no_variants() {
+    for off in ["[0]", "0", "[]"] {
+        let site = variant_site(off);
+        site.build().assert_ok();
+        let files = site.output_files();
+        assert!(variant_files(&files).is_empty(), "{off}");
+        for (rel, bytes) in files.iter().filter(|(rel, _)| rel.ends_with(".html")) {
+            let html = std::str::from_utf8(bytes).unwrap();
+            assert!(!html.contains("srcset"), "{off}: {rel}");
+        }
+        assert!(!site.path(".dossier-cache").exists(), "{off}");
+    }
+}

@@ -677,3 +677,102 @@ fn a_place_that_moves_renders_again_every_map_that_shows_it() {
     assert!(!common::served(&project).contains_key("map/index.html"));
     assert_same(&project, &site, "every location removed");
 }
+
+/// A JPEG of `width` × `width / 2` pixels with some detail, `shade` telling two apart.
+fn photo(width: u32, shade: u8) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_fn(width, width / 2, |x, y| {
+        image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, shade])
+    })
+    .write_to(&mut bytes, image::ImageFormat::Jpeg)
+    .unwrap();
+    bytes.into_inner()
+}
+
+/// The variant files among served files (`…-NNw.HASH.ext`).
+fn variant_files(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    files
+        .keys()
+        .filter(|k| {
+            k.rsplit('/').next().is_some_and(|name| {
+                name.split('-').next_back().is_some_and(|tail| {
+                    tail.split_once("w.").is_some_and(|(w, _)| {
+                        !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+                    })
+                })
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_picture_replaced_by_a_larger_one_gets_new_variants_and_srcset() {
+    let site = TestSite::with_files(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\nimages:\n  widths: [40, 80]\n",
+        ),
+        (
+            "content/notes/p.md",
+            "---\ntitle: P\nimage: {src: map.jpg, alt: The map}\n---\nSee ![the map](map.jpg).\n",
+        ),
+        ("content/notes/q.md", "---\ntitle: Q\n---\nNo pictures.\n"),
+        (
+            "content/notes/r.md",
+            "---\ntitle: R\n---\n![Logo](/logo.jpg \"The logo\")\n",
+        ),
+    ]);
+    site.write_bytes("content/notes/map.jpg", &photo(60, 1));
+    site.write_bytes("static/logo.jpg", &photo(60, 1));
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+    let first = variant_files(&common::served(&project));
+    assert_eq!(first.len(), 2, "one variant each: {first:?}");
+
+    // Larger: two variants, new names, new srcset on the text, the figure and the card.
+    site.write_bytes("content/notes/map.jpg", &photo(120, 1));
+    let changed = rebuilt(&mut project, &[content("notes/map.jpg")]);
+    assert_same(&project, &site, "a larger picture");
+    let served = common::served(&project);
+    let now = variant_files(&served);
+    assert_eq!(now.len(), 3, "{now:?}");
+    let page = String::from_utf8(served["notes/p/index.html"].clone()).unwrap();
+    for v in now.iter().filter(|v| v.starts_with("notes/map-")) {
+        let name = v.rsplit('/').next().unwrap();
+        assert!(page.contains(name), "{name} in the srcset of notes/p/");
+        assert!(changed.contains(v), "{v}: {changed:?}");
+    }
+    for old in first.iter().filter(|v| v.starts_with("notes/")) {
+        assert!(!now.contains(old), "{old} is gone: {now:?}");
+    }
+
+    // Other pixels, the same size: the variants have other names, the pages follow.
+    site.write_bytes("content/notes/map.jpg", &photo(120, 200));
+    rebuilt(&mut project, &[content("notes/map.jpg")]);
+    assert_same(&project, &site, "other pixels at the same size");
+
+    // A static picture made larger.
+    site.write_bytes("static/logo.jpg", &photo(100, 1));
+    rebuilt(&mut project, &[Change::Static("logo.jpg".into())]);
+    assert_same(&project, &site, "a larger static picture");
+
+    // No page shows the picture any more: its variants go.
+    edit(
+        &site,
+        "content/notes/p.md",
+        "See ![the map](map.jpg).",
+        "Gone.",
+    );
+    edit(
+        &site,
+        "content/notes/p.md",
+        "image: {src: map.jpg, alt: The map}\n",
+        "",
+    );
+    rebuilt(&mut project, &[content("notes/p.md")]);
+    assert_same(&project, &site, "a picture no longer shown");
+    let left = variant_files(&common::served(&project));
+    assert!(left.iter().all(|v| v.starts_with("logo-")), "{left:?}");
+}

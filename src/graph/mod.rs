@@ -733,6 +733,8 @@ pub struct EntryImage {
     pub url: String,
     pub file: Option<FileRef>,
     pub size: Option<crate::images::Size>,
+    /// The smaller copies it is offered at (none for most).
+    pub variants: Arc<[crate::images::Variant]>,
 }
 
 fn entry_refs(entries: &[Arc<Entry>]) -> Vec<EntryRef<'_>> {
@@ -781,8 +783,8 @@ fn resolve_images(
                 image: true,
             }) {
                 markdown::Resolved::File { url, file } => {
-                    let size = match pictures.size(&file) {
-                        Some(Ok(size)) => size,
+                    let picture = match pictures.size(&file) {
+                        Some(Ok(picture)) => Some(picture),
                         Some(Err(message)) => {
                             problems.push(at(format!(
                                 "cannot tell the size of the picture `{}`: {message}",
@@ -792,16 +794,20 @@ fn resolve_images(
                         }
                         None => None,
                     };
+                    let (size, variants) =
+                        picture.map_or((None, Arc::from([])), |p| (p.size, p.variants));
                     Some(EntryImage {
                         url,
                         file: Some(file),
                         size,
+                        variants,
                     })
                 }
                 markdown::Resolved::Keep => Some(EntryImage {
                     url: dest.to_string(),
                     file: None,
                     size: None,
+                    variants: Arc::from([]),
                 }),
                 markdown::Resolved::Broken { message, help } => {
                     let mut d = at(message);

@@ -96,6 +96,13 @@ impl Cache {
         Some(bytes)
     }
 
+    /// The length of the picture cached under `key`, from the entry's size alone (not
+    /// checked: [`Cache::get`] checks).
+    pub(super) fn len(&self, key: &Key) -> Option<u64> {
+        let len = std::fs::metadata(self.path(key)).ok()?.len();
+        len.checked_sub(TRAILER as u64).filter(|&l| l > 0)
+    }
+
     /// Caches `picture` under `key`: written aside, then renamed into place.
     pub(super) fn put(&self, key: &Key, picture: &[u8]) -> Result<(), String> {
         let target = self.path(key);

@@ -17,6 +17,7 @@
 //! a second build, or `dossier serve` after a build, resizes nothing.
 
 pub mod cache;
+mod index;
 mod probe;
 mod resize;
 
@@ -84,7 +85,7 @@ pub struct ImageInfo {
 }
 
 /// A smaller copy of a picture.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub width: u32,
     pub height: u32,
@@ -107,6 +108,46 @@ impl Variant {
     }
 }
 
+/// The `srcset` of a picture of `size` shown from `url` (the URL of the copy of its
+/// original, as a page writes it): each variant beside it at its width, then the original
+/// at its own. `None` for a picture without variants.
+pub fn srcset(url: &str, size: Size, variants: &[Variant]) -> Option<String> {
+    if variants.is_empty() {
+        return None;
+    }
+    let dir = url.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut set = String::new();
+    for v in variants {
+        if !dir.is_empty() || url.starts_with('/') {
+            set.push_str(dir);
+            set.push('/');
+        }
+        set.push_str(&crate::content::files::encode_path(v.file_name()));
+        set.push_str(&format!(" {}w, ", v.width));
+    }
+    set.push_str(url);
+    set.push_str(&format!(" {}w", size.width));
+    Some(set)
+}
+
+/// The `sizes` of a card's thumbnail of a picture of `size`: the default theme shows it
+/// as a square of 4.5rem (76.5 CSS pixels) that the picture covers, so a landscape
+/// picture is shown that many pixels high and wider than that.
+pub fn thumb_sizes(size: Size) -> String {
+    const SIDE: f64 = 76.5;
+    let aspect = f64::from(size.width) / f64::from(size.height.max(1));
+    format!("{}px", (SIDE * aspect.max(1.0)).ceil() as u64)
+}
+
+/// A picture some page shows, with the variants it is offered at: what the emit stage
+/// writes for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Shown {
+    /// Its path under the site root: `content/places/baku.jpg`.
+    pub source: String,
+    pub variants: Arc<[Variant]>,
+}
+
 /// What one source is, read once.
 struct Probe {
     info: ImageInfo,
@@ -122,8 +163,10 @@ pub struct Images {
     root: PathBuf,
     config: ImagesConfig,
     cache: cache::Cache,
+    hashes: index::HashIndex,
     memo: Memo,
     resized: AtomicUsize,
+    hashed: AtomicUsize,
 }
 
 /// What writing variants did.
@@ -156,8 +199,10 @@ impl Images {
             root: root.to_path_buf(),
             config: config.clone(),
             cache: cache::Cache::new(cache_dir),
+            hashes: index::HashIndex::new(cache_dir),
             memo: Mutex::new(HashMap::new()),
             resized: AtomicUsize::new(0),
+            hashed: AtomicUsize::new(0),
         }
     }
 
@@ -206,10 +251,38 @@ impl Images {
         self.resized.load(Ordering::Relaxed)
     }
 
+    /// How many pictures this handle has read whole to hash them (those the index of
+    /// hashes did not know, or knew with another length or time).
+    pub fn hash_count(&self) -> usize {
+        self.hashed.load(Ordering::Relaxed)
+    }
+
+    /// Writes the index of the pictures' hashes into the cache folder, when this handle
+    /// hashed something it did not hold. A cache that cannot be written costs time, not
+    /// output: the warning says so.
+    pub fn save_index(&self) -> Option<Diagnostic> {
+        self.hashes.save().err().map(|message| {
+            Diagnostic::warning(format!(
+                "{message}; the pictures are hashed again next time"
+            ))
+        })
+    }
+
     /// Writes the variants of `source` to the sink: from the cache where it holds them
     /// (checked whole), resized once from the decoded original for the rest, which then go
     /// into the cache.
     pub fn write(&self, source: &str, sink: &dyn Sink) -> Written {
+        match self.probe(source) {
+            Ok(probe) => self.write_variants(source, &probe.variants, sink),
+            Err(d) => Written {
+                diagnostics: vec![d],
+                ..Written::default()
+            },
+        }
+    }
+
+    /// Writes `variants` of `source` (as [`Images::variants`] gave them) to the sink.
+    pub fn write_variants(&self, source: &str, variants: &[Variant], sink: &dyn Sink) -> Written {
         let mut written = Written::default();
         let probe = match self.probe(source) {
             Ok(probe) => probe,
@@ -219,7 +292,16 @@ impl Images {
             }
         };
         let mut missing = Vec::new();
-        for v in probe.variants.iter() {
+        for v in variants {
+            // A variant the output holds already, as long as its cache entry: its name is
+            // its cache key, so it is that entry (a build into the last output reads
+            // neither).
+            if let Some(len) = self.cache.len(&v.key)
+                && sink.keep_named(&v.rel, len)
+            {
+                written.cached += 1;
+                continue;
+            }
             match self.cache.get(&v.key) {
                 Some(bytes) => {
                     written.cached += 1;
@@ -326,11 +408,16 @@ impl Images {
                 orientation: image::metadata::Orientation::NoTransforms,
             });
         }
-        // The bytes are read whole: the cache key is their hash.
-        let bytes = self.read_source(source)?;
-        let (stored, orientation) = probe::raster_header(&bytes, kind).map_err(fail)?;
+        let (stored, orientation) = probe::raster_header_file(&path, kind).map_err(fail)?;
         let size = probe::upright(stored, orientation);
-        let variants = self.plan(source, &bytes, kind, size);
+        // The cache key of a variant is a hash of the bytes: needed only when there are
+        // variants, and known from the index when the file did not change.
+        let variants = if self.config.widths.iter().any(|&w| w < size.width) {
+            let content = self.content_hash(source, &path)?;
+            self.plan(source, &content, kind, size)
+        } else {
+            Vec::new()
+        };
         Ok(Probe {
             info: ImageInfo {
                 kind,
@@ -342,14 +429,19 @@ impl Images {
     }
 
     /// The variants of a picture of `size`: one for each configured width below its own.
-    fn plan(&self, source: &str, bytes: &[u8], kind: ImageKind, size: Size) -> Vec<Variant> {
+    fn plan(
+        &self,
+        source: &str,
+        content: &blake3::Hash,
+        kind: ImageKind,
+        size: Size,
+    ) -> Vec<Variant> {
         let out_kind = match self.config.format {
             ImageFormat::Original => kind,
             ImageFormat::Jpeg => ImageKind::Jpeg,
             ImageFormat::Png => ImageKind::Png,
             ImageFormat::Webp => ImageKind::Webp,
         };
-        let content = blake3::hash(bytes);
         let original = original_file(source).unwrap_or_else(|| source.to_string());
         let stem = original
             .rsplit_once('.')
@@ -362,7 +454,7 @@ impl Images {
             .map(|&width| {
                 let height = scaled_height(size, width);
                 let quality = (out_kind == ImageKind::Jpeg).then_some(self.config.quality);
-                let key = cache::Key::new(&content, width, height, quality, out_kind.extension());
+                let key = cache::Key::new(content, width, height, quality, out_kind.extension());
                 Variant {
                     width,
                     height,
@@ -372,6 +464,32 @@ impl Images {
                 }
             })
             .collect()
+    }
+
+    /// The hash of the bytes of `source`: the index's when the file has the length and
+    /// time the index knows, else read and hashed (and kept in the index).
+    fn content_hash(&self, source: &str, path: &Path) -> Result<blake3::Hash, Diagnostic> {
+        let fail = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot read `{}`: {e}", crate::fs::escaped(path)))
+                .in_file(source)
+        };
+        let stamp = std::fs::metadata(path)
+            .map_err(fail)
+            .map(|m| index::stamp_of(&m))?;
+        if let Some((len, modified)) = stamp
+            && let Some(hash) = self.hashes.get(source, len, modified)
+        {
+            return Ok(hash);
+        }
+        let mut hasher = blake3::Hasher::new();
+        let file = std::fs::File::open(path).map_err(fail)?;
+        hasher.update_reader(file).map_err(fail)?;
+        let hash = hasher.finalize();
+        self.hashed.fetch_add(1, Ordering::Relaxed);
+        if let Some((len, modified)) = stamp {
+            self.hashes.put(source, len, modified, hash);
+        }
+        Ok(hash)
     }
 
     fn read_source(&self, source: &str) -> Result<Vec<u8>, Diagnostic> {
@@ -412,18 +530,53 @@ impl SiteSizes<'_> {
     }
 }
 
+impl SiteSizes<'_> {
+    /// Every picture with variants that a page of `site` shows (in its text or as an
+    /// entry's `image`), once, by source: as the pages were rendered, so that the
+    /// variants written are those their `srcset` names.
+    pub fn shown(&self, site: &crate::graph::Site) -> Vec<Shown> {
+        let mut found: std::collections::BTreeMap<String, Arc<[Variant]>> = Default::default();
+        let mut add = |file: &FileRef, variants: &Arc<[Variant]>| {
+            if variants.is_empty() {
+                return;
+            }
+            if let Some(source) = self.source(file) {
+                found.entry(source).or_insert_with(|| Arc::clone(variants));
+            }
+        };
+        for r in site.rendered.iter().chain(site.section_rendered.iter()) {
+            for f in &r.files {
+                if let Some(Ok(p)) = &f.picture {
+                    add(&f.file, &p.variants);
+                }
+            }
+        }
+        for image in site.entry_images.iter().flatten() {
+            if let Some(file) = &image.file {
+                add(file, &image.variants);
+            }
+        }
+        found
+            .into_iter()
+            .map(|(source, variants)| Shown { source, variants })
+            .collect()
+    }
+}
+
 impl crate::markdown::PictureSizes for SiteSizes<'_> {
     fn size(&self, file: &FileRef) -> Option<crate::markdown::PictureSize> {
         if !is_picture_name(&file.path) {
             return None;
         }
         let source = self.source(file)?;
-        Some(
-            self.images
-                .info(&source)
-                .map(|info| info.size)
-                .map_err(|d| d.message),
-        )
+        let picture = self
+            .images
+            .probe(&source)
+            .map(|p| crate::markdown::Picture {
+                size: p.info.size,
+                variants: p.variants.clone(),
+            });
+        Some(picture.map_err(|d| d.message))
     }
 }
 
@@ -440,8 +593,13 @@ fn scaled_height(size: Size, width: u32) -> u32 {
 pub fn original_file(source: &str) -> Option<String> {
     if let Some(rel) = source.strip_prefix("content/") {
         Some(crate::content::files::asset_path(rel))
+    } else if let Some(rel) = source.strip_prefix("static/") {
+        Some(rel.to_string())
     } else {
-        source.strip_prefix("static/").map(str::to_string)
+        // A static file of a theme on disk: `themes/NAME/static/X` is copied to `X`.
+        let rest = source.strip_prefix("themes/")?;
+        let (_, rel) = rest.split_once('/')?;
+        rel.strip_prefix("static/").map(str::to_string)
     }
 }
 
@@ -474,6 +632,53 @@ mod tests {
             original_file("static/img/logo.png").as_deref(),
             Some("img/logo.png")
         );
+        assert_eq!(
+            original_file("themes/default/static/img/logo.png").as_deref(),
+            Some("img/logo.png")
+        );
         assert_eq!(original_file("elsewhere/x.png"), None);
+    }
+
+    fn variant(width: u32, rel: &str) -> Variant {
+        let key = cache::Key::new(&blake3::hash(b"x"), width, width, None, "jpg");
+        Variant {
+            width,
+            height: width,
+            rel: rel.into(),
+            kind: ImageKind::Jpeg,
+            key,
+        }
+    }
+
+    #[test]
+    fn a_srcset_names_each_variant_beside_the_original_then_the_original() {
+        let size = Size {
+            width: 2000,
+            height: 1000,
+        };
+        let variants = [
+            variant(480, "my-notes/a b-480w.1a2b3c4d.jpg"),
+            variant(800, "my-notes/a b-800w.5e6f7a8b.jpg"),
+        ];
+        assert_eq!(
+            srcset("/sub/my-notes/a%20b.jpg", size, &variants).as_deref(),
+            Some(
+                "/sub/my-notes/a%20b-480w.1a2b3c4d.jpg 480w, \
+                 /sub/my-notes/a%20b-800w.5e6f7a8b.jpg 800w, /sub/my-notes/a%20b.jpg 2000w"
+            )
+        );
+        assert_eq!(
+            srcset("a.jpg", size, &variants[..1]).as_deref(),
+            Some("a%20b-480w.1a2b3c4d.jpg 480w, a.jpg 2000w")
+        );
+        assert_eq!(srcset("a.jpg", size, &[]), None);
+        assert_eq!(thumb_sizes(size), "153px");
+        assert_eq!(
+            thumb_sizes(Size {
+                width: 500,
+                height: 1000
+            }),
+            "77px"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Sizes from headers: `imagesize` for JPEG, PNG, WebP and GIF, the root element's
 //! `width`, `height` and `viewBox` for SVG. Nothing is decoded.
 
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use image::ImageDecoder;
@@ -38,21 +38,76 @@ pub(super) fn raster_size(path: &Path) -> Result<Size, String> {
     checked(size)
 }
 
-/// The stored size and the EXIF orientation of a raster file held in memory.
-pub(super) fn raster_header(bytes: &[u8], kind: ImageKind) -> Result<(Size, Orientation), String> {
-    let size = checked(imagesize::blob_size(bytes).map_err(corrupt)?)?;
+/// The stored size and the EXIF orientation of a raster file, from its headers on disk:
+/// the pixels are not read.
+pub(super) fn raster_header_file(
+    path: &Path,
+    kind: ImageKind,
+) -> Result<(Size, Orientation), String> {
+    let size = raster_size(path)?;
+    let open = || {
+        std::fs::File::open(path)
+            .map(std::io::BufReader::new)
+            .map_err(|e| format!("cannot read `{}`: {e}", crate::fs::escaped(path)))
+    };
     let format = match kind {
-        ImageKind::Jpeg => image::ImageFormat::Jpeg,
+        ImageKind::Jpeg => return Ok((size, jpeg_orientation(&mut open()?))),
         ImageKind::Png => image::ImageFormat::Png,
         ImageKind::Webp => image::ImageFormat::WebP,
         ImageKind::Gif | ImageKind::Svg => return Ok((size, Orientation::NoTransforms)),
     };
-    // Reading the orientation parses the headers (and the EXIF block), not the pixels.
-    let orientation = image::ImageReader::with_format(Cursor::new(bytes), format)
+    // These decoders read the chunks before the pixels, not the pixels.
+    let orientation = image::ImageReader::with_format(open()?, format)
         .into_decoder()
         .and_then(|mut d| d.orientation())
         .map_err(|e| format!("the picture is damaged: {e}"))?;
     Ok((size, orientation))
+}
+
+/// The orientation of a JPEG from its EXIF segment (`APP1`, `Exif\0\0`), looked for in
+/// the segments before the scan; upright when there is none or it cannot be read.
+fn jpeg_orientation<R: Read + Seek>(reader: &mut R) -> Orientation {
+    fn find<R: Read + Seek>(reader: &mut R) -> std::io::Result<Option<Orientation>> {
+        reader.seek(SeekFrom::Start(2))?;
+        loop {
+            let mut marker = [0u8; 2];
+            reader.read_exact(&mut marker)?;
+            if marker[0] != 0xFF {
+                return Ok(None);
+            }
+            match marker[1] {
+                // Fill bytes before a marker.
+                0xFF => {
+                    reader.seek(SeekFrom::Current(-1))?;
+                    continue;
+                }
+                // Markers without a length.
+                0x01 | 0xD0..=0xD8 => continue,
+                // The scan, or the end: no EXIF before it.
+                0xD9 | 0xDA => return Ok(None),
+                _ => {}
+            }
+            let mut len = [0u8; 2];
+            reader.read_exact(&mut len)?;
+            let len = usize::from(u16::from_be_bytes(len));
+            let Some(body) = len.checked_sub(2) else {
+                return Ok(None);
+            };
+            if marker[1] == 0xE1 {
+                let mut payload = vec![0; body];
+                reader.read_exact(&mut payload)?;
+                if let Some(tiff) = payload.strip_prefix(b"Exif\0\0") {
+                    return Ok(Orientation::from_exif_chunk(tiff));
+                }
+            } else {
+                reader.seek(SeekFrom::Current(body as i64))?;
+            }
+        }
+    }
+    find(reader)
+        .ok()
+        .flatten()
+        .unwrap_or(Orientation::NoTransforms)
 }
 
 /// The size as shown: a quarter turn swaps width and height.

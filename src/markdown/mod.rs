@@ -134,9 +134,17 @@ pub struct FileLink {
     pub picture: Option<PictureSize>,
 }
 
-/// What the header of a picture file tells: its size (none for an SVG that gives none),
-/// or why it cannot be read.
-pub type PictureSize = Result<Option<crate::images::Size>, String>;
+/// What the header of a picture file tells: its size and variants, or why it cannot be
+/// read.
+pub type PictureSize = Result<Picture, String>;
+
+/// A picture as a page shows it: its size (none for an SVG that gives none) and the
+/// smaller copies it is offered at in its `srcset` (none for most).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub size: Option<crate::images::Size>,
+    pub variants: std::sync::Arc<[crate::images::Variant]>,
+}
 
 /// The sizes of the pictures a page shows, for the `width` and `height` of its `<img>`.
 pub trait PictureSizes: Sync {

@@ -13,9 +13,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, Ta
 
 use super::raw_html;
 use super::{
-    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, PictureOptions,
-    PictureSize, Problem, RESERVED_IDS, Rendered, Resolved, SitePathLink, UniqueIds,
-    is_more_marker, plain_text, push_limited, push_plain, script_url_problem,
+    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Picture,
+    PictureOptions, PictureSize, Problem, RESERVED_IDS, Rendered, Resolved, SitePathLink,
+    UniqueIds, is_more_marker, plain_text, push_limited, push_plain, script_url_problem,
 };
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::text::slugify;
@@ -441,7 +441,7 @@ impl<'t, 'r> Pass<'t, 'r> {
             let at = start..start + src.range.len();
             self.last_picture = None;
             let url = self.link(LinkType::Inline, src.value.clone().into(), at, true);
-            let size = self.last_picture.take().and_then(Result::ok).flatten();
+            let picture = self.last_picture.take().and_then(Result::ok);
             if *url != *src.value {
                 let (from, to) = if src.quoted {
                     (src.range.start - 1, src.range.end + 1)
@@ -458,8 +458,9 @@ impl<'t, 'r> Pass<'t, 'r> {
                     size: src.sized,
                     decoding: src.has_decoding,
                     loading: src.has_loading,
+                    srcset: src.has_srcset,
                 };
-                let attrs = self.picture_attributes(size, own);
+                let attrs = self.picture_attributes(&url, picture.as_ref(), own);
                 out.push_str(&html[written..insert]);
                 out.push_str(&attrs);
                 written = insert;
@@ -559,7 +560,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         link_type: LinkType,
         dest_url: CowStr<'t>,
         range: Range<usize>,
-    ) -> (CowStr<'t>, Option<crate::images::Size>) {
+    ) -> (CowStr<'t>, Option<Picture>) {
         if crate::scheme::is_script(&dest_url, true) {
             self.out
                 .warnings
@@ -572,8 +573,8 @@ impl<'t, 'r> Pass<'t, 'r> {
         }
         self.last_picture = None;
         let src = self.link(link_type, dest_url, range, true);
-        let size = self.last_picture.take().and_then(Result::ok).flatten();
-        (src, size)
+        let picture = self.last_picture.take().and_then(Result::ok);
+        (src, picture)
     }
 
     /// Reads an image's alt text, up to the end of the image: its plain text, and whether
@@ -615,7 +616,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         src: &str,
         alt: &str,
         title: Option<&str>,
-        size: Option<crate::images::Size>,
+        picture: Option<Picture>,
     ) -> String {
         use pulldown_cmark_escape::{escape_href, escape_html};
         let mut tag = String::with_capacity(64 + src.len() + alt.len());
@@ -631,15 +632,28 @@ impl<'t, 'r> Pass<'t, 'r> {
             let _ = escape_html(&mut tag, title);
             tag.push('"');
         }
-        tag.push_str(&self.picture_attributes(size, Own::default()));
+        tag.push_str(&self.picture_attributes(src, picture.as_ref(), Own::default()));
         tag.push('>');
         tag
     }
 
-    /// ` width="…" height="…" decoding="async" loading="lazy"`, as far as they apply and
-    /// the tag has none of its `own`; counts the picture.
-    fn picture_attributes(&mut self, size: Option<crate::images::Size>, own: Own) -> String {
+    /// ` srcset="…" sizes="…" width="…" height="…" decoding="async" loading="lazy"`, as
+    /// far as they apply and the tag has none of its `own`; counts the picture. `src` is
+    /// the URL the picture is shown from, unescaped: its variants sit beside it.
+    fn picture_attributes(&mut self, src: &str, picture: Option<&Picture>, own: Own) -> String {
         let mut attrs = String::new();
+        let size = picture.and_then(|p| p.size);
+        if !own.srcset
+            && let Some(size) = size
+            && let Some(picture) = picture
+            && let Some(set) = crate::images::srcset(src, size, &picture.variants)
+        {
+            attrs.push_str(" srcset=\"");
+            let _ = pulldown_cmark_escape::escape_html(&mut attrs, &set);
+            attrs.push_str("\" sizes=\"");
+            attrs.push_str(crate::images::SIZES);
+            attrs.push('"');
+        }
         if !own.size
             && let Some(size) = size
         {
@@ -766,6 +780,8 @@ struct Own {
     size: bool,
     decoding: bool,
     loading: bool,
+    /// `srcset` or `sizes`.
+    srcset: bool,
 }
 
 impl<'t> Iterator for Pass<'t, '_> {

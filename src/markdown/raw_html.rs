@@ -19,6 +19,8 @@ pub(super) struct Src {
     pub sized: bool,
     pub has_loading: bool,
     pub has_decoding: bool,
+    /// The tag has a `srcset` or `sizes` of its own.
+    pub has_srcset: bool,
     /// Where attributes can be added (after the last one, before `/>` or `>`); none when
     /// the tag does not end.
     pub insert_at: Option<usize>,
@@ -65,6 +67,7 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
     let bytes = html.as_bytes();
     let mut src: Option<Src> = None;
     let (mut sized, mut has_loading, mut has_decoding) = (false, false, false);
+    let mut has_srcset = false;
     let mut last_end = at;
     loop {
         while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
@@ -76,6 +79,7 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
                 src.sized = sized;
                 src.has_loading = has_loading;
                 src.has_decoding = has_decoding;
+                src.has_srcset = has_srcset;
                 src.insert_at = closed.then_some(last_end);
             }
             return (src, (at + 1).min(bytes.len()));
@@ -96,6 +100,7 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
         sized |= name.eq_ignore_ascii_case("width") || name.eq_ignore_ascii_case("height");
         has_loading |= name.eq_ignore_ascii_case("loading");
         has_decoding |= name.eq_ignore_ascii_case("decoding");
+        has_srcset |= name.eq_ignore_ascii_case("srcset") || name.eq_ignore_ascii_case("sizes");
         let mut after = at;
         while after < bytes.len() && bytes[after].is_ascii_whitespace() {
             after += 1;
@@ -133,6 +138,7 @@ fn attributes(html: &str, mut at: usize) -> (Option<Src>, usize) {
                 sized: false,
                 has_loading: false,
                 has_decoding: false,
+                has_srcset: false,
                 insert_at: None,
             });
         }

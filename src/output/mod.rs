@@ -30,6 +30,15 @@ pub trait Sink: Sync {
         fill(&mut bytes).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
         self.write(rel, &bytes)
     }
+
+    /// Whether the sink holds `rel` already, as a file of `len` bytes that can stay as it
+    /// is, so that it need not be written (nor read to be compared). Only for files whose
+    /// name says what is in them: a picture's variant, named by its cache key. The file
+    /// then counts as written.
+    fn keep_named(&self, rel: &str, len: u64) -> bool {
+        let _ = (rel, len);
+        false
+    }
 }
 
 /// Discards everything (for `dossier check`).
@@ -38,6 +47,10 @@ pub struct NullSink;
 impl Sink for NullSink {
     fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
         Ok(())
+    }
+
+    fn keep_named(&self, _: &str, _: u64) -> bool {
+        true
     }
 }
 
@@ -185,6 +198,19 @@ impl Sink for DirSink {
         fill(&mut out)
             .and_then(|()| out.flush())
             .map_err(|e| cannot_write(&path, e))
+    }
+
+    /// A file of the earlier output of that name and length stays.
+    fn keep_named(&self, rel: &str, len: u64) -> bool {
+        let path = self.root.join(rel);
+        let Ok(mut unwritten) = self.unwritten.lock() else {
+            return false;
+        };
+        if unwritten.get(&path) == Some(&len) {
+            unwritten.remove(&path);
+            return true;
+        }
+        false
     }
 }
 

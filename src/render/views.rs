@@ -388,8 +388,9 @@ pub fn own_tags(reads: &Reads<'_>, entry: &Entry) -> Value {
     list(entry.front.tags.iter().map(|t| own_tag(reads, t)))
 }
 
-/// An entry's `image`: `{url, permalink, alt, caption, credit, decorative, width,
-/// height}`, or none. Its size comes from the file's header, read with the rest of the
+/// An entry's `image`: `{url, permalink, srcset, sizes, thumb_sizes, alt, caption,
+/// credit, decorative, width, height}`, or none (`srcset` and the sizes only for a
+/// picture with variants). Its size comes from the file's header, read with the rest of the
 /// graph: a picture replaced by one of another size gives another value.
 pub fn image(reads: &Reads<'_>, entry: &Entry, id: EntryId) -> Value {
     let (Some(front), Some(resolved)) = (&entry.front.image, reads.get(EntryImageOf(id))) else {
@@ -421,9 +422,23 @@ fn image_value(
         ),
         None => resolved.url.clone(),
     };
+    let srcset = resolved
+        .size
+        .and_then(|size| crate::images::srcset(&resolved.url, size, &resolved.variants));
+    let (srcset, sizes, thumb_sizes) = match (srcset, resolved.size) {
+        (Some(set), Some(size)) => (
+            text(&set),
+            text(crate::images::SIZES),
+            text(&crate::images::thumb_sizes(size)),
+        ),
+        _ => (Value::none(), Value::none(), Value::none()),
+    };
     obj([
         ("url", text(&resolved.url)),
         ("permalink", text(&permalink)),
+        ("srcset", srcset),
+        ("sizes", sizes),
+        ("thumb_sizes", thumb_sizes),
         ("alt", optional(&front.alt)),
         ("caption", optional(&front.caption)),
         ("credit", optional(&front.credit)),

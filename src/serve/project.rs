@@ -243,6 +243,8 @@ impl Project {
             theme: &prepared.theme,
             renderer: &prepared.renderer,
             assets: &prepared.assets,
+            pictures: &prepared.pictures,
+            images: &prepared.images,
             pages,
             search_docs: Some(&built.search.docs),
             record: false,
@@ -467,6 +469,7 @@ impl Project {
             Some(&old.site),
         );
         diagnostics.extend(problems);
+        let pictures = old.sizes().shown(&site);
         self.laps.lap("graph");
         if diagnostics.has_errors() {
             return Err(diagnostics);
@@ -481,7 +484,7 @@ impl Project {
         );
         let checker = Checker::new(old_view, new_view, &maps);
         let pages = Page::all(&site);
-        let plan = emit::plan(&site, &old.theme, &found_assets, &pages);
+        let plan = emit::plan(&site, &old.theme, &found_assets, &pages, &pictures);
         self.laps.lap("maps and plan");
         // The pages and feeds of the last build whose every read gives the same in the new
         // site, at the same place: their files stay. With every index the same in both
@@ -516,12 +519,16 @@ impl Project {
         };
         self.laps.lap("compare reads");
         let assets_changed = found_assets != old.assets;
+        // A picture's variants are named by its bytes: those of a changed picture have
+        // other names (or are gone), and only those are written again.
+        let old_pictures: HashSet<&crate::images::Shown> = old.pictures.iter().collect();
         let to_write: Vec<Output> = plan
             .iter()
             .copied()
             .filter(|o| match o {
                 Output::Page(_) | Output::Feed(_) => !is_kept(o),
                 Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
+                Output::Variants(i) => !old_pictures.contains(&pictures[*i]),
                 // From the configuration alone, which rebuilds everything when it changes.
                 Output::Robots | Output::HighlightCss => false,
                 // Written by `complete_data`; static files by `statics`.
@@ -534,6 +541,8 @@ impl Project {
             theme: &old.theme,
             renderer: &renderer,
             assets: &found_assets,
+            pictures: &pictures,
+            images: &old.images,
             pages: &pages,
             search_docs: None,
             record: true,
@@ -541,6 +550,7 @@ impl Project {
         let sink = MemorySink::default();
         let emitted = emit::emit(&ctx, &to_write, &plan, &sink);
         diagnostics.extend(emitted.diagnostics);
+        diagnostics.extend(old.images.save_index());
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -554,6 +564,8 @@ impl Project {
             theme: &old.theme,
             renderer: &old.renderer,
             assets: &old.assets,
+            pictures: &old.pictures,
+            images: &old.images,
             pages: old_pages,
             search_docs: None,
             record: true,
@@ -625,6 +637,7 @@ impl Project {
             renderer,
             assets: found_assets,
             images: Arc::clone(&old.images),
+            pictures,
         };
         let next = Built {
             prepared,
@@ -731,13 +744,15 @@ impl Project {
         let prepared = &built.prepared;
         let site = &prepared.site;
         let pages = Page::all(site);
-        let plan = emit::plan(site, &theme, &prepared.assets, &pages);
+        let plan = emit::plan(site, &theme, &prepared.assets, &pages, &prepared.pictures);
         let ctx = Ctx {
             root: &self.root,
             site,
             theme: &theme,
             renderer: &prepared.renderer,
             assets: &prepared.assets,
+            pictures: &prepared.pictures,
+            images: &prepared.images,
             pages: &pages,
             search_docs: None,
             record: true,
