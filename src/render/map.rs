@@ -248,6 +248,14 @@ impl Projection {
     }
 }
 
+/// The multiples of `step` from `lo` to `hi` (both included): where grid lines go.
+fn round_degrees(lo: f64, hi: f64, step: f64) -> impl Iterator<Item = f64> {
+    let first = (lo / step).ceil() as i64;
+    (first..)
+        .map(move |k| k as f64 * step)
+        .take_while(move |&v| v <= hi)
+}
+
 /// A round step for grid lines over `span` degrees: about three to six lines.
 fn grid_step(span: f64) -> f64 {
     [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0]
@@ -304,9 +312,7 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
     svg.push_str("<g class=\"graticule\" aria-hidden=\"true\">");
     let lat_step = grid_step(bounds.n - bounds.s);
     let lon_step = grid_step(bounds.e - bounds.w);
-    let mut k = (bounds.s / lat_step).ceil() as i64;
-    while (k as f64) * lat_step <= bounds.n {
-        let lat = k as f64 * lat_step;
+    for lat in round_degrees(bounds.s, bounds.n, lat_step) {
         let y = p.y(lat);
         let _ = write!(
             svg,
@@ -314,11 +320,8 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
             y - 3.0,
             grid_label(lat, lat_step, 'N', 'S')
         );
-        k += 1;
     }
-    let mut k = (bounds.w / lon_step).ceil() as i64;
-    while (k as f64) * lon_step <= bounds.e {
-        let lon = k as f64 * lon_step;
+    for lon in round_degrees(bounds.w, bounds.e, lon_step) {
         let x = p.x(lon);
         let _ = write!(
             svg,
@@ -327,7 +330,6 @@ fn draw(reads: &Reads<'_>, d: &Drawing) -> String {
             height - 4.0,
             grid_label(lon, lon_step, 'E', 'W')
         );
-        k += 1;
     }
     svg.push_str("</g>");
 
