@@ -113,19 +113,22 @@ async fn the_tag_graph_of_the_bundled_dossier_has_no_overlapping_labels() {
     }
 }
 
+/// The pages (`places/baku/`) of the built site in `public` whose HTML holds `marker`.
+fn pages_with(public: &std::path::Path, marker: &str) -> Vec<String> {
+    common::files_of(public)
+        .into_iter()
+        .filter(|(rel, bytes)| {
+            rel.ends_with("/index.html") && String::from_utf8_lossy(bytes).contains(marker)
+        })
+        .map(|(rel, _)| rel.trim_end_matches("index.html").to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs chromium"]
 async fn the_relation_pictures_of_the_bundled_dossier_have_no_overlapping_labels() {
     let (out, port) = bundled_dossier();
-    let public = out.path().join("public");
-    let pages: Vec<String> = common::files_of(&public)
-        .into_iter()
-        .filter(|(rel, bytes)| {
-            rel.ends_with("/index.html")
-                && String::from_utf8_lossy(bytes).contains("<svg class=\"relations\"")
-        })
-        .map(|(rel, _)| rel.trim_end_matches("index.html").to_string())
-        .collect();
+    let pages = pages_with(&out.path().join("public"), "<svg class=\"relations\"");
     assert!(pages.len() >= 30, "{} entry pictures", pages.len());
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -141,15 +144,7 @@ async fn the_relation_pictures_of_the_bundled_dossier_have_no_overlapping_labels
 #[ignore = "needs chromium"]
 async fn the_maps_of_the_bundled_dossier_have_no_overlapping_labels() {
     let (out, port) = bundled_dossier();
-    let public = out.path().join("public");
-    let pages: Vec<String> = common::files_of(&public)
-        .into_iter()
-        .filter(|(rel, bytes)| {
-            rel.ends_with("/index.html")
-                && String::from_utf8_lossy(bytes).contains("<svg class=\"map\"")
-        })
-        .map(|(rel, _)| rel.trim_end_matches("index.html").to_string())
-        .collect();
+    let pages = pages_with(&out.path().join("public"), "<svg class=\"map\"");
     assert!(pages.contains(&"map/".to_string()), "{pages:?}");
     assert!(pages.len() >= 8, "{} maps", pages.len());
     let browser = Browser::start().await;

@@ -285,22 +285,24 @@ fn check_fields(
     }
 }
 
+/// `FILE:LINE:COL` of byte `abs` of `source`.
+fn position(file: &str, source: &str, abs: usize) -> String {
+    let line = source[..abs].matches('\n').count() + 1;
+    let col = source[..abs]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .count()
+        + 1;
+    format!("{file}:{line}:{col}")
+}
+
 /// Rules 3, 4 and 5 on the Markdown text.
 fn check_body(file: &str, source: &str, body_offset: usize, out: &mut Vec<Problem>) {
     let body = &source[body_offset..];
     let (text, map) = strip_link_targets(body);
-    let at = |i: usize| {
-        let abs = body_offset + map[i];
-        let line = source[..abs].matches('\n').count() + 1;
-        let col = source[..abs]
-            .rsplit('\n')
-            .next()
-            .unwrap_or("")
-            .chars()
-            .count()
-            + 1;
-        format!("{file}:{line}:{col}")
-    };
+    let at = |i: usize| position(file, source, body_offset + map[i]);
     for (i, label) in label_problems(&text) {
         out.push(format!(
             "{}: the one-sided label \"{label}\" in the site's own voice",
@@ -310,17 +312,9 @@ fn check_body(file: &str, source: &str, body_offset: usize, out: &mut Vec<Proble
     for (i, target) in link_targets(body) {
         for label in LABELS {
             if target.to_lowercase().contains(&label.replace(' ', "-")) {
-                let abs = body_offset + i;
-                let line = source[..abs].matches('\n').count() + 1;
-                let col = source[..abs]
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .count()
-                    + 1;
                 out.push(format!(
-                    "{file}:{line}:{col}: a link to `{target}` carries the label \"{label}\""
+                    "{}: a link to `{target}` carries the label \"{label}\"",
+                    position(file, source, body_offset + i)
                 ));
             }
         }
