@@ -125,6 +125,25 @@ impl Page {
         pages
     }
 
+    /// Whether the lists of `a` and `b` (the timeline, `/sources/`, each kind, tag and
+    /// section) have the same pages at the same paths, known by address: the indexes
+    /// their pages are counted from and their paths made of are the very same ones (the
+    /// graph kept them), and the configuration is the same (as in every rebuild of
+    /// content).
+    pub fn same_lists(a: &Site, b: &Site) -> bool {
+        use std::sync::Arc;
+        Arc::ptr_eq(&a.timeline, &b.timeline)
+            && Arc::ptr_eq(&a.sources, &b.sources)
+            && Arc::ptr_eq(&a.kind_pages, &b.kind_pages)
+            && Arc::ptr_eq(&a.tags, &b.tags)
+            && Arc::ptr_eq(&a.section_entries, &b.section_entries)
+            && a.sections.len() == b.sections.len()
+            && a.sections
+                .iter()
+                .zip(&b.sections)
+                .all(|(x, y)| Arc::ptr_eq(x, y))
+    }
+
     /// The entries of the list this page is a page of, in their order.
     pub(crate) fn list<'s>(&self, site: &'s Site) -> Option<&'s [EntryId]> {
         match *self {

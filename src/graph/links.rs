@@ -67,10 +67,47 @@ pub struct EntryRef<'a> {
     pub title: &'a str,
 }
 
+/// The entries a link resolver looks up, by index: the site's own entries, read in
+/// place, so that resolving one page's links costs nothing per entry of the site.
+pub trait EntryNames: Sync {
+    fn entry(&self, i: usize) -> EntryRef<'_>;
+    fn count(&self) -> usize;
+}
+
+impl EntryNames for &[EntryRef<'_>] {
+    fn entry(&self, i: usize) -> EntryRef<'_> {
+        let e = &self[i];
+        EntryRef {
+            path: e.path,
+            file: e.file,
+            title: e.title,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl EntryNames for &[std::sync::Arc<crate::content::Entry>] {
+    fn entry(&self, i: usize) -> EntryRef<'_> {
+        let e = &self[i];
+        EntryRef {
+            path: &e.path,
+            file: &e.file,
+            title: &e.front.title,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Resolves the links of one page.
 pub struct PageLinks<'a> {
     pub index: &'a NameIndex,
-    pub entries: &'a [EntryRef<'a>],
+    pub entries: &'a dyn EntryNames,
     /// The files beside the entries and the static files.
     pub files: &'a SiteFiles,
     /// The folder of the page's file under `content/` (`places`, or `` at the top).
@@ -99,7 +136,7 @@ impl PageLinks<'_> {
     }
 
     fn entry(&self, id: EntryId, fragment: Option<String>) -> Resolved {
-        let path = self.entries[id.index()].path;
+        let path = self.entries.entry(id.index()).path;
         Resolved::Internal {
             url: self.url(path, fragment.as_deref()),
             target: Some(id.0),
@@ -163,13 +200,16 @@ impl PageLinks<'_> {
                     message: format!(
                         "wikilink `[[{dest}]]`: no entry has this title, alias or slug"
                     ),
-                    help: suggestion(name, self.entries.iter().map(|e| e.title)),
+                    help: suggestion(
+                        name,
+                        (0..self.entries.count()).map(|i| self.entries.entry(i).title),
+                    ),
                 }
             }
             many => {
                 let candidates: Vec<&str> = many
                     .iter()
-                    .map(|id| self.entries[id.index()].file)
+                    .map(|id| self.entries.entry(id.index()).file)
                     .collect();
                 Resolved::Broken {
                     message: format!(
@@ -482,7 +522,7 @@ mod tests {
         );
         let links = PageLinks {
             index: &index,
-            entries: &entries,
+            entries: &entries.as_slice(),
             files: &files,
             from_dir: "people",
             base_path: "/dossier/",

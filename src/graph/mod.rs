@@ -20,7 +20,7 @@ use crate::content::{Content, Entry, Section};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Highlighter, LinkResolver, PictureSizes, Rendered};
 pub use index::KindPage;
-use links::{EntryRef, NameIndex, PageLinks};
+use links::{NameIndex, PageLinks};
 use related::{Related, TagGraph};
 use sources::SourceInfo;
 
@@ -104,6 +104,8 @@ pub struct Site {
     pub files: Arc<SiteFiles>,
     /// Each entry's `image`, resolved (none when it has none).
     pub entry_images: Arc<Vec<Option<EntryImage>>>,
+    /// The entries with an `image`, by index.
+    pub imaged: Arc<Vec<u32>>,
     /// The entries whose Markdown gave warnings or problems, by index.
     pub noisy: Arc<Vec<u32>>,
     /// The entries whose text shows a picture of the site, by index.
@@ -281,7 +283,15 @@ pub fn build(
 
     let names_same = reusable.is_some() && delta.is_some();
     // The map page is there when some entry has a location.
-    let located = places::located(&entries);
+    let located_same = delta.as_ref().is_some_and(|d| {
+        d.all(&entries, |a, b| {
+            a.front.location.is_some() == b.front.location.is_some()
+        })
+    });
+    let located = match keep(located_same) {
+        Some(p) => Arc::clone(&p.located),
+        None => Arc::new(places::located(&entries)),
+    };
     let map_same = previous.is_some_and(|p| p.located.is_empty() == located.is_empty());
     let paths_same = names_same && tags_same && kinds_same && map_same;
     // Clashing paths are errors, and the previous site had none: with the same paths of
@@ -517,16 +527,32 @@ pub fn build(
         (&sections, &section_rendered),
         &sources,
     )));
-    let (entry_images, problems) = resolve_images(&config, &entries, &names, &files, pictures);
+    let (entry_images, imaged, problems) =
+        entry_images(&config, &entries, &names, &files, pictures, delta.as_ref());
     diagnostics.extend(problems);
-    let (routes, problems) = places::routes(&entries, &names);
-    diagnostics.extend(problems);
-    let route_entries: Vec<EntryId> = routes
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty())
-        .map(|(i, _)| EntryId(i as u32))
-        .collect();
+    // Routes run through entries named as wikilinks are, that have a location: with the
+    // same names, the same located entries and no route changed, they are the last site's
+    // (which had no errors).
+    let routes_same = located_same
+        && delta.as_ref().is_some_and(|d| {
+            Arc::ptr_eq(&d.previous.names, &names)
+                && Arc::ptr_eq(&d.previous.located, &located)
+                && d.all(&entries, |a, b| a.front.route == b.front.route)
+        });
+    let (routes, route_entries) = match keep(routes_same) {
+        Some(p) => (Arc::clone(&p.routes), Arc::clone(&p.route_entries)),
+        None => {
+            let (routes, problems) = places::routes(&entries, &names);
+            diagnostics.extend(problems);
+            let route_entries: Vec<EntryId> = routes
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.is_empty())
+                .map(|(i, _)| EntryId(i as u32))
+                .collect();
+            (Arc::new(routes), Arc::new(route_entries))
+        }
+    };
 
     let site = Site {
         config,
@@ -557,13 +583,14 @@ pub fn build(
         page_paths,
         spellings,
         files,
-        entry_images: Arc::new(entry_images),
+        entry_images,
+        imaged,
         noisy,
         pictured,
         linking,
-        located: Arc::new(located),
-        routes: Arc::new(routes),
-        route_entries: Arc::new(route_entries),
+        located,
+        routes,
+        route_entries,
     };
     (site, diagnostics)
 }
@@ -737,94 +764,125 @@ pub struct EntryImage {
     pub variants: Arc<[crate::images::Variant]>,
 }
 
-fn entry_refs(entries: &[Arc<Entry>]) -> Vec<EntryRef<'_>> {
-    entries
-        .iter()
-        .map(|e| EntryRef {
-            path: &e.path,
-            file: &e.file,
-            title: &e.front.title,
-        })
-        .collect()
+/// Every entry's `image`, resolved like an image in its text (a reference to nothing is
+/// an error at its `src`), and the entries that have one. After an edit that changed no
+/// name and no file, only the changed entries and those with an image (whose picture may
+/// have changed) are resolved again; the last site's list stays when none resolves
+/// otherwise.
+fn entry_images(
+    config: &Config,
+    entries: &[Arc<Entry>],
+    names: &Arc<NameIndex>,
+    files: &Arc<SiteFiles>,
+    pictures: &dyn PictureSizes,
+    delta: Option<&Delta<'_>>,
+) -> (Arc<Vec<Option<EntryImage>>>, Arc<Vec<u32>>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut resolve =
+        |e: &Entry| resolve_image(config, e, entries, names, files, pictures, &mut problems);
+    let Some(d) = delta
+        .filter(|d| Arc::ptr_eq(&d.previous.names, names) && Arc::ptr_eq(&d.previous.files, files))
+    else {
+        let images: Vec<Option<EntryImage>> = entries.iter().map(|e| resolve(e)).collect();
+        let imaged = (0..entries.len() as u32)
+            .filter(|&i| entries[i as usize].front.image.is_some())
+            .collect();
+        return (Arc::new(images), Arc::new(imaged), problems);
+    };
+    let p = d.previous;
+    let mut again: Vec<u32> = p.imaged.iter().copied().collect();
+    again.extend(d.changed.iter().map(|&i| i as u32));
+    again.sort_unstable();
+    again.dedup();
+    let mut patched: Option<Vec<Option<EntryImage>>> = None;
+    for &i in &again {
+        let image = resolve(&entries[i as usize]);
+        if image != p.entry_images[i as usize] {
+            patched.get_or_insert_with(|| (*p.entry_images).clone())[i as usize] = image;
+        }
+    }
+    let imaged: Vec<u32> = again
+        .into_iter()
+        .filter(|&i| entries[i as usize].front.image.is_some())
+        .collect();
+    let imaged = if imaged == *p.imaged {
+        Arc::clone(&p.imaged)
+    } else {
+        Arc::new(imaged)
+    };
+    let images = patched.map_or_else(|| Arc::clone(&p.entry_images), Arc::new);
+    (images, imaged, problems)
 }
 
-/// Resolves every entry's `image` like an image in its text; a reference to nothing is
-/// an error at its `src`.
-fn resolve_images(
+/// An entry's `image`, resolved like an image in its text.
+fn resolve_image(
     config: &Config,
+    e: &Entry,
     entries: &[Arc<Entry>],
     names: &NameIndex,
     files: &SiteFiles,
     pictures: &dyn PictureSizes,
-) -> (Vec<Option<EntryImage>>, Vec<Diagnostic>) {
-    let refs = entry_refs(entries);
-    let mut problems = Vec::new();
-    let images = entries
-        .iter()
-        .map(|e| {
-            let image = e.front.image.as_ref()?;
-            let links = PageLinks {
-                index: names,
-                entries: &refs,
-                files,
-                from_dir: &e.dir,
-                base_path: &config.base_path,
-            };
-            let at = |message: String| {
-                Diagnostic::error(message)
-                    .in_file(&e.file)
-                    .at(&e.source, image.pos)
-                    .width(image.src.chars().count())
-            };
-            let dest = image.src.as_str();
-            match links.resolve(markdown::LinkRef {
-                dest,
-                wiki: false,
-                image: true,
-            }) {
-                markdown::Resolved::File { url, file } => {
-                    let picture = match pictures.size(&file) {
-                        Some(Ok(picture)) => Some(picture),
-                        Some(Err(message)) => {
-                            problems.push(at(format!(
-                                "cannot tell the size of the picture `{}`: {message}",
-                                file.source.label()
-                            )));
-                            None
-                        }
-                        None => None,
-                    };
-                    let (size, variants) =
-                        picture.map_or((None, Arc::from([])), |p| (p.size, p.variants));
-                    Some(EntryImage {
-                        url,
-                        file: Some(file),
-                        size,
-                        variants,
-                    })
-                }
-                markdown::Resolved::Keep => Some(EntryImage {
-                    url: dest.to_string(),
-                    file: None,
-                    size: None,
-                    variants: Arc::from([]),
-                }),
-                markdown::Resolved::Broken { message, help } => {
-                    let mut d = at(message);
-                    d.help = help;
-                    problems.push(d);
-                    None
-                }
-                _ => {
+    problems: &mut Vec<Diagnostic>,
+) -> Option<EntryImage> {
+    let image = e.front.image.as_ref()?;
+    let links = PageLinks {
+        index: names,
+        entries: &entries,
+        files,
+        from_dir: &e.dir,
+        base_path: &config.base_path,
+    };
+    let at = |message: String| {
+        Diagnostic::error(message)
+            .in_file(&e.file)
+            .at(&e.source, image.pos)
+            .width(image.src.chars().count())
+    };
+    let dest = image.src.as_str();
+    match links.resolve(markdown::LinkRef {
+        dest,
+        wiki: false,
+        image: true,
+    }) {
+        markdown::Resolved::File { url, file } => {
+            let picture = match pictures.size(&file) {
+                Some(Ok(picture)) => Some(picture),
+                Some(Err(message)) => {
                     problems.push(at(format!(
-                        "`image` `{dest}` is a page, not a file: name the picture's file"
+                        "cannot tell the size of the picture `{}`: {message}",
+                        file.source.label()
                     )));
                     None
                 }
-            }
-        })
-        .collect();
-    (images, problems)
+                None => None,
+            };
+            let (size, variants) = picture.map_or((None, Arc::from([])), |p| (p.size, p.variants));
+            Some(EntryImage {
+                url,
+                file: Some(file),
+                size,
+                variants,
+            })
+        }
+        markdown::Resolved::Keep => Some(EntryImage {
+            url: dest.to_string(),
+            file: None,
+            size: None,
+            variants: Arc::from([]),
+        }),
+        markdown::Resolved::Broken { message, help } => {
+            let mut d = at(message);
+            d.help = help;
+            problems.push(d);
+            None
+        }
+        _ => {
+            problems.push(at(format!(
+                "`image` `{dest}` is a page, not a file: name the picture's file"
+            )));
+            None
+        }
+    }
 }
 
 /// Renders the Markdown of every entry and section in parallel, links resolved; reuses
@@ -839,13 +897,12 @@ fn render_markdown(
     (highlighter, pictures): (&Highlighter, &dyn PictureSizes),
     previous: Option<&Site>,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
-    let refs = entry_refs(entries);
     // An entry page shows its `image` above the text: the text's first picture is then
     // not the first the reader sees.
     let render_one = |dir: &str, body: &str, first_above_fold: bool| {
         let links = PageLinks {
             index: names,
-            entries: &refs,
+            entries: &entries,
             files,
             from_dir: dir,
             base_path: &config.base_path,

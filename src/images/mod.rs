@@ -544,14 +544,18 @@ impl SiteSizes<'_> {
                 found.entry(source).or_insert_with(|| Arc::clone(variants));
             }
         };
-        for r in site.rendered.iter().chain(site.section_rendered.iter()) {
+        // Only the texts that show a picture, and the entries with an `image`: an edit
+        // reads those, not every entry.
+        let texts = site.pictured.iter().map(|&i| &site.rendered[i as usize]);
+        for r in texts.chain(site.section_rendered.iter()) {
             for f in &r.files {
                 if let Some(Ok(p)) = &f.picture {
                     add(&f.file, &p.variants);
                 }
             }
         }
-        for image in site.entry_images.iter().flatten() {
+        let images = site.imaged.iter().map(|&i| &site.entry_images[i as usize]);
+        for image in images.flatten() {
             if let Some(file) = &image.file {
                 add(file, &image.variants);
             }

@@ -122,6 +122,8 @@ pub struct Readers<O> {
     /// For each key, the outputs that read it (none once they all stopped reading it).
     readers: Vec<Vec<O>>,
     index: rustc_hash::FxHashMap<Key, u32>,
+    /// For each kind of key, its keys (their places in `keys`).
+    by_slot: Vec<Vec<u32>>,
 }
 
 impl<O: Copy + Eq + std::hash::Hash + Send + Sync> Readers<O> {
@@ -130,6 +132,7 @@ impl<O: Copy + Eq + std::hash::Hash + Send + Sync> Readers<O> {
             keys: Vec::new(),
             readers: Vec::new(),
             index: rustc_hash::FxHashMap::default(),
+            by_slot: vec![Vec::new(); KINDS],
         };
         for (o, deps) in recorded {
             for &key in deps.0.iter() {
@@ -145,6 +148,7 @@ impl<O: Copy + Eq + std::hash::Hash + Send + Sync> Readers<O> {
         if i == self.keys.len() {
             self.keys.push(key);
             self.readers.push(Vec::new());
+            self.by_slot[key.slot()].push(i as u32);
         }
         self.readers[i].push(o);
     }
@@ -187,13 +191,38 @@ impl<O: Copy + Eq + std::hash::Hash + Send + Sync> Readers<O> {
     }
 
     /// Every output that read a key whose data differs between the sites of `checker`.
+    ///
+    /// Only the keys that can differ are looked at: none of a kind whose index is the very
+    /// same in both sites, only those of the items that changed for a kind that reads
+    /// one item (an entry's card, its text), and every key of the other kinds. So an edit
+    /// of one entry costs what its keys cost, not what the site's do.
     pub fn stale(&self, checker: &Checker<'_>) -> rustc_hash::FxHashSet<O> {
         use rayon::prelude::*;
-        self.keys
+        let mut candidates: Vec<u32> = Vec::new();
+        for (slot, keys) in self.by_slot.iter().enumerate() {
+            let Some(&first) = keys.first() else {
+                continue;
+            };
+            if checker.kept[slot] {
+                continue;
+            }
+            match checker.dirty(slot) {
+                Some(members) => {
+                    let like = self.keys[first as usize];
+                    candidates.extend(
+                        members
+                            .iter()
+                            .filter_map(|&m| self.index.get(&like.with_member(m)).copied()),
+                    );
+                }
+                None => candidates.extend_from_slice(keys),
+            }
+        }
+        candidates
             .par_iter()
-            .zip(self.readers.par_iter())
-            .filter(|(key, readers)| !readers.is_empty() && !key.check(checker))
-            .flat_map_iter(|(_, readers)| readers.iter().copied())
+            .map(|&k| k as usize)
+            .filter(|&k| !self.readers[k].is_empty() && !self.keys[k].check(checker))
+            .flat_map_iter(|k| self.readers[k].iter().copied())
             .collect::<Vec<O>>()
             .into_iter()
             .collect()
@@ -234,6 +263,10 @@ pub struct Checker<'a> {
     tables: Vec<std::sync::OnceLock<Vec<bool>>>,
     /// For each kind of key, whether every key of it is the same, known by address.
     kept: [bool; KINDS],
+    /// The entries that are not the very same (their file or their text) in both sites.
+    changed: std::sync::OnceLock<Vec<u32>>,
+    /// The entries whose card is not the very same value in both sites.
+    changed_cards: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl<'a> Checker<'a> {
@@ -246,7 +279,39 @@ impl<'a> Checker<'a> {
             kept: std::array::from_fn(|slot| {
                 maps.is_identity() && index_kept(slot, old.site, new.site)
             }),
+            changed: std::sync::OnceLock::new(),
+            changed_cards: std::sync::OnceLock::new(),
         }
+    }
+
+    /// For a kind of key that reads one entry and what only that entry decides, with
+    /// every index the same in both sites: the entries whose keys of that kind can differ
+    /// (all others are the same, known by address). `None` for other kinds.
+    fn dirty(&self, slot: usize) -> Option<&[u32]> {
+        if !self.maps.is_identity() {
+            return None;
+        }
+        let (old, new) = (self.old.site, self.new.site);
+        if member_kept_by_entry(slot) {
+            return Some(self.changed.get_or_init(|| {
+                (0..new.entries.len() as u32)
+                    .filter(|&i| {
+                        let i = i as usize;
+                        !Arc::ptr_eq(&old.entries[i], &new.entries[i])
+                            || !Arc::ptr_eq(&old.rendered[i], &new.rendered[i])
+                    })
+                    .collect()
+            }));
+        }
+        if slot == Slot::Card as usize {
+            let (a, b) = (&self.old.shared.cards, &self.new.shared.cards);
+            return Some(self.changed_cards.get_or_init(|| {
+                (0..b.len() as u32)
+                    .filter(|&i| !same_value(&a[i as usize], &b[i as usize]))
+                    .collect()
+            }));
+        }
+        None
     }
 
     fn same<R: Read>(&self, slot: usize, key: R) -> bool {
@@ -256,9 +321,14 @@ impl<'a> Checker<'a> {
         let Some(i) = key.member() else {
             return same_in(key, self.old, self.new, self.maps);
         };
+        let identity = self.maps.is_identity();
+        if self.dirty(slot).is_some() {
+            // Only the keys of changed items are asked (`Readers::stale`): no table.
+            return (identity && member_kept(slot, self.old.site, self.new.site, i as usize))
+                || same_in(key, self.old, self.new, self.maps);
+        }
         // Made by one thread, without rayon: a thread waiting on a rayon task here could
         // pick up another check of the same table.
-        let identity = self.maps.is_identity();
         let table = self.tables[slot].get_or_init(|| {
             (0..R::members(self.old))
                 .map(|i| {
@@ -414,15 +484,7 @@ same_by_eq!(
 /// Template values share their maps and lists when cloned: the same map is the same value.
 impl Same for &Value {
     fn same(&self, new: &Self, _: &Maps) -> bool {
-        match (self.as_map(), new.as_map()) {
-            (Some(a), Some(b)) if std::ptr::eq(a, b) => return true,
-            _ => {}
-        }
-        match (self.as_array(), new.as_array()) {
-            (Some(a), Some(b)) if std::ptr::eq(a, b) => return true,
-            _ => {}
-        }
-        self == new
+        same_value(self, new) || self == new
     }
 }
 
@@ -608,6 +670,19 @@ macro_rules! keys {
                     $(Key::$name(k) => k.translate(maps).map(Key::$name)),*
                 }
             }
+
+            fn slot(self) -> usize {
+                match self {
+                    $(Key::$name(_) => Slot::$name as usize),*
+                }
+            }
+
+            /// The same kind of key for item `i` (itself for keys that name no item).
+            fn with_member(self, i: u32) -> Key {
+                match self {
+                    $(Key::$name(k) => Key::$name(k.with_member(i))),*
+                }
+            }
         }
     };
 }
@@ -628,6 +703,25 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
             Arc::ptr_eq(&old.tag_neighbours, &new.tag_neighbours)
         }
         s if s == Slot::EntrySources as usize => entry_sources,
+        s if s == Slot::Neighbours as usize => {
+            Arc::ptr_eq(&old.section_entries, &new.section_entries)
+                && Arc::ptr_eq(&old.entry_section, &new.entry_section)
+                && Arc::ptr_eq(&old.entry_position, &new.entry_position)
+        }
+        s if s == Slot::SectionOf as usize => {
+            Arc::ptr_eq(&old.entry_section, &new.entry_section)
+                && old.sections.len() == new.sections.len()
+                && old
+                    .sections
+                    .iter()
+                    .zip(&new.sections)
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
+        }
+        s if s == Slot::EntryImageOf as usize => Arc::ptr_eq(&old.entry_images, &new.entry_images),
+        s if s == Slot::Located as usize => Arc::ptr_eq(&old.located, &new.located),
+        s if s == Slot::RouteOf as usize || s == Slot::RouteEntries as usize => {
+            Arc::ptr_eq(&old.routes, &new.routes)
+        }
         s if s == Slot::Source as usize || s == Slot::SourceCount as usize => sources,
         s if s == Slot::Citers as usize => sources && entry_sources,
         _ => false,
@@ -644,10 +738,39 @@ fn member_kept(slot: usize, old: &Site, new: &Site, i: usize) -> bool {
             .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
     }
     match slot {
-        s if s == Slot::Label as usize || s == Slot::DateOf as usize => {
+        s if s == Slot::Label as usize
+            || s == Slot::DateOf as usize
+            || s == Slot::LocationOf as usize =>
+        {
             same(&old.entries, &new.entries, i)
         }
         s if s == Slot::Links as usize => same(&old.rendered, &new.rendered, i),
+        s if s == Slot::EntryData as usize => {
+            same(&old.entries, &new.entries, i) && same(&old.rendered, &new.rendered, i)
+        }
+        _ => false,
+    }
+}
+
+/// The kinds of key that `member_kept` knows the same by their entry (its file and its
+/// text) alone.
+fn member_kept_by_entry(slot: usize) -> bool {
+    [
+        Slot::Label,
+        Slot::DateOf,
+        Slot::LocationOf,
+        Slot::Links,
+        Slot::EntryData,
+    ]
+    .into_iter()
+    .any(|s| s as usize == slot)
+}
+
+/// Whether two template values are the very same (one cloned from the other).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(x), Some(y), ..) => std::ptr::eq(x, y),
+        (_, _, Some(x), Some(y)) => std::ptr::eq(x, y),
         _ => false,
     }
 }

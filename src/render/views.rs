@@ -74,7 +74,7 @@ pub struct Shared {
     /// the timeline, so made once).
     pub year_index: Value,
     /// `paginator.pages` of each list that has more than one page, by its first page.
-    pub page_lists: std::collections::HashMap<super::Page, Value>,
+    pub page_lists: std::sync::Arc<std::collections::HashMap<super::Page, Value>>,
 }
 
 impl Shared {
@@ -124,8 +124,16 @@ impl Shared {
             }
             Value::from(fields)
         };
-        let tags: Vec<Value> = site.tags.iter().map(|t| tag_value(t, true)).collect();
-        let tag_refs: Vec<Value> = site.tags.iter().map(|t| tag_value(t, false)).collect();
+        // The same tags (the graph kept them): the same values.
+        let (tags, tag_refs): (Vec<Value>, Vec<Value>) = match previous {
+            Some((old_site, old)) if std::sync::Arc::ptr_eq(&old_site.tags, &site.tags) => {
+                (old.tags.clone(), old.tag_refs.clone())
+            }
+            _ => (
+                site.tags.iter().map(|t| tag_value(t, true)).collect(),
+                site.tags.iter().map(|t| tag_value(t, false)).collect(),
+            ),
+        };
         let reusable =
             previous.filter(|(_, old)| old.tag_refs == tag_refs && old.kind_refs == kind_refs);
         let ids: Vec<EntryId> = site.ids().collect();
@@ -237,8 +245,21 @@ impl Shared {
             tags,
             tag_refs,
             cards,
-            year_index: super::year_index(site),
-            page_lists: super::page_lists(site),
+            // The same timeline (the graph kept it, so no date changed): the same years.
+            year_index: match previous {
+                Some((old_site, old))
+                    if std::sync::Arc::ptr_eq(&old_site.timeline, &site.timeline) =>
+                {
+                    old.year_index.clone()
+                }
+                _ => super::year_index(site),
+            },
+            page_lists: match previous {
+                Some((old_site, old)) if crate::pages::Page::same_lists(old_site, site) => {
+                    std::sync::Arc::clone(&old.page_lists)
+                }
+                _ => std::sync::Arc::new(super::page_lists(site)),
+            },
         };
         if let Some((_, old)) = previous {
             shared.keep_equal(old);
@@ -252,7 +273,13 @@ impl Shared {
     /// field on every page that shows it.
     fn keep_equal(&mut self, old: &Shared) {
         fn keep(new: &mut Value, old: &Value) {
-            if new == old {
+            // Values taken from `old` already are its own: no need to compare them.
+            let shared = match (new.as_map(), old.as_map(), new.as_array(), old.as_array()) {
+                (Some(a), Some(b), ..) => std::ptr::eq(a, b),
+                (_, _, Some(a), Some(b)) => std::ptr::eq(a, b),
+                _ => false,
+            };
+            if !shared && new == old {
                 *new = old.clone();
             }
         }
@@ -267,9 +294,13 @@ impl Shared {
         keep_all(&mut self.kind_refs, &old.kind_refs);
         keep_all(&mut self.tags, &old.tags);
         keep_all(&mut self.tag_refs, &old.tag_refs);
-        for (page, list) in self.page_lists.iter_mut() {
-            if let Some(o) = old.page_lists.get(page) {
-                keep(list, o);
+        if !std::sync::Arc::ptr_eq(&self.page_lists, &old.page_lists)
+            && let Some(lists) = std::sync::Arc::get_mut(&mut self.page_lists)
+        {
+            for (page, list) in lists.iter_mut() {
+                if let Some(o) = old.page_lists.get(page) {
+                    keep(list, o);
+                }
             }
         }
     }

@@ -483,8 +483,22 @@ impl Project {
             View::new(&site, renderer.shared()),
         );
         let checker = Checker::new(old_view, new_view, &maps);
-        let pages = Page::all(&site);
-        let plan = emit::plan(&site, &old.theme, &found_assets, &pages, &pictures);
+        // The same lists and as many entries: the same pages, and with as many assets and
+        // pictures, the same plan, without making them again.
+        let pages_same = Page::same_lists(&old.site, &site)
+            && old.site.entries.len() == site.entries.len()
+            && old.site.located.is_empty() == site.located.is_empty();
+        let pages = match pages_same {
+            true => built.pages.clone(),
+            false => Page::all(&site),
+        };
+        let plan = match pages_same
+            && found_assets.len() == old.assets.len()
+            && pictures.len() == old.pictures.len()
+        {
+            true => built.plan.clone(),
+            false => emit::plan(&site, &old.theme, &found_assets, &pages, &pictures),
+        };
         self.laps.lap("maps and plan");
         // The pages and feeds of the last build whose every read gives the same in the new
         // site, at the same place: their files stay. With every index the same in both
