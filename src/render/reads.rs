@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
-use super::views::Shared;
+use super::views::{Shared, same_value};
 use crate::config::Config;
 use crate::content::front_matter::Location;
 use crate::content::{Date, Entry, Section};
@@ -305,11 +305,7 @@ impl<'a> Checker<'a> {
         }
         if slot == Slot::Card as usize {
             let (a, b) = (&self.old.shared.cards, &self.new.shared.cards);
-            return Some(self.changed_cards.get_or_init(|| {
-                (0..b.len() as u32)
-                    .filter(|&i| !same_value(&a[i as usize], &b[i as usize]))
-                    .collect()
-            }));
+            return Some(self.changed_cards.get_or_init(|| b.not_shared_with(a)));
         }
         None
     }
@@ -361,10 +357,12 @@ pub struct Maps {
 fn matching<T, K: Eq + std::hash::Hash + ?Sized>(
     old: &[T],
     new: &[T],
+    shared: impl Fn(&T, &T) -> bool,
     id: impl Fn(&T) -> &K,
 ) -> Option<Vec<Option<u32>>> {
-    // Items shared by both sites (entries and sections that did not change) are the same.
-    let same = |a: &T, b: &T| std::ptr::eq(id(a), id(b)) || id(a) == id(b);
+    // Items shared by both sites (entries and sections that did not change) are the same,
+    // known without reading them.
+    let same = |a: &T, b: &T| shared(a, b) || std::ptr::eq(id(a), id(b)) || id(a) == id(b);
     if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| same(a, b)) {
         return None;
     }
@@ -374,6 +372,18 @@ fn matching<T, K: Eq + std::hash::Hash + ?Sized>(
         .map(|(i, x)| (id(x), i as u32))
         .collect();
     Some(old.iter().map(|x| index.get(id(x)).copied()).collect())
+}
+
+/// `None` (every item keeps its index) for the very same list in both sites.
+fn unless_same<T>(
+    old: &Arc<Vec<T>>,
+    new: &Arc<Vec<T>>,
+    matching: impl Fn(&[T], &[T]) -> Option<Vec<Option<u32>>>,
+) -> Option<Vec<Option<u32>>> {
+    match Arc::ptr_eq(old, new) {
+        true => None,
+        false => matching(old, new),
+    }
 }
 
 fn map(table: &Option<Vec<Option<u32>>>, i: u32) -> Option<u32> {
@@ -386,11 +396,19 @@ fn map(table: &Option<Vec<Option<u32>>>, i: u32) -> Option<u32> {
 impl Maps {
     pub fn between(old: &Site, new: &Site) -> Maps {
         Maps {
-            entries: matching(&old.entries, &new.entries, |e| e.rel.as_str()),
-            tags: matching(&old.tags, &new.tags, |t| t.slug.as_str()),
-            sections: matching(&old.sections, &new.sections, |s| s.dir.as_str()),
-            kind_pages: matching(&old.kind_pages, &new.kind_pages, |k| &k.kind),
-            sources: matching(&old.sources, &new.sources, |s| s.anchor.as_str()),
+            entries: matching(&old.entries, &new.entries, Arc::ptr_eq, |e| e.rel.as_str()),
+            tags: unless_same(&old.tags, &new.tags, |o, n| {
+                matching(o, n, |_, _| false, |t| t.slug.as_str())
+            }),
+            sections: matching(&old.sections, &new.sections, Arc::ptr_eq, |s| {
+                s.dir.as_str()
+            }),
+            kind_pages: unless_same(&old.kind_pages, &new.kind_pages, |o, n| {
+                matching(o, n, |_, _| false, |k| &k.kind)
+            }),
+            sources: unless_same(&old.sources, &new.sources, |o, n| {
+                matching(o, n, |_, _| false, |s| s.anchor.as_str())
+            }),
         }
     }
 
@@ -766,15 +784,6 @@ fn member_kept_by_entry(slot: usize) -> bool {
     .any(|s| s as usize == slot)
 }
 
-/// Whether two template values are the very same (one cloned from the other).
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
-        (Some(x), Some(y), ..) => std::ptr::eq(x, y),
-        (_, _, Some(x), Some(y)) => std::ptr::eq(x, y),
-        _ => false,
-    }
-}
-
 fn same_in<R: Read>(key: R, old: View<'_>, new: View<'_>, maps: &Maps) -> bool {
     match key.translate(maps) {
         Some(moved) => key.fetch(old).same(&moved.fetch(new), maps),
@@ -885,7 +894,7 @@ entry_key!(
 );
 entry_key!(
     /// An entry's card: title, URL, kind, date, summary, tags.
-    Card -> &'a Value, |v, i| &v.shared.cards[i]
+    Card -> &'a Value, |v, i| v.shared.cards.get(i)
 );
 entry_key!(
     /// What a picture labels an entry with: title, path, kind, and title for sorting.

@@ -69,12 +69,74 @@ pub struct Shared {
     pub kind_refs: Vec<Value>,
     pub tags: Vec<Value>,
     pub tag_refs: Vec<Value>,
-    pub cards: Vec<Value>,
+    pub cards: Cards,
+    /// How many entries each kind has.
+    kind_counts: Vec<usize>,
     /// Every year of the timeline with the URL where it starts (the same on every page of
     /// the timeline, so made once).
     pub year_index: Value,
     /// `paginator.pages` of each list that has more than one page, by its first page.
     pub page_lists: std::sync::Arc<std::collections::HashMap<super::Page, Value>>,
+}
+
+/// How many cards a chunk of [`Cards`] holds.
+const CARDS_CHUNK: usize = 256;
+
+/// Every entry's card, by entry, in chunks that builds share: an edit makes again the
+/// chunks of the entries it changed and takes the others from the last build as they
+/// are, so that it costs what the change costs, not one card of every entry.
+#[derive(Clone, Default, PartialEq)]
+pub struct Cards {
+    chunks: Vec<std::sync::Arc<[Value]>>,
+    len: usize,
+}
+
+impl Cards {
+    pub fn get(&self, i: usize) -> &Value {
+        &self.chunks[i / CARDS_CHUNK][i % CARDS_CHUNK]
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The cards that are not the very same value in both (`other` as long as this).
+    pub fn not_shared_with(&self, other: &Cards) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (c, chunk) in self.chunks.iter().enumerate() {
+            match other.chunks.get(c) {
+                Some(o) if std::sync::Arc::ptr_eq(chunk, o) => {}
+                o => {
+                    for (k, card) in chunk.iter().enumerate() {
+                        let theirs = o.and_then(|o| o.get(k));
+                        if !theirs.is_some_and(|t| same_value(card, t)) {
+                            out.push((c * CARDS_CHUNK + k) as u32);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether two template values are the very same (one cloned from the other), known
+/// without reading them.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(x), Some(y), ..) => std::ptr::eq(x, y),
+        (_, _, Some(x), Some(y)) => std::ptr::eq(x, y),
+        _ => false,
+    }
+}
+
+/// Whether two lists of values are equal, those shared by both known by address.
+fn all_same(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y) || x == y)
 }
 
 impl Shared {
@@ -86,9 +148,18 @@ impl Shared {
     /// (same file, same rendered text, same tags and kinds).
     pub fn reusing(site: &Site, previous: Option<(&Site, &Shared)>) -> Shared {
         let config = &site.config;
+        // The same kind pages (the graph kept them: no entry changed its kind), the same
+        // counts.
+        let kinds_kept = previous
+            .filter(|(old_site, _)| std::sync::Arc::ptr_eq(&old_site.kind_pages, &site.kind_pages));
         let mut kind_counts = vec![0usize; config.kinds.iter().count()];
-        for entry in &site.entries {
-            kind_counts[entry.front.kind.0 as usize] += 1;
+        match kinds_kept {
+            Some((_, old)) => kind_counts.clone_from(&old.kind_counts),
+            None => {
+                for entry in &site.entries {
+                    kind_counts[entry.front.kind.0 as usize] += 1;
+                }
+            }
         }
         let kind_value = |k: &crate::config::KindDef, count: Option<usize>| {
             let url = config.url(&crate::pages::kind(&k.plural));
@@ -134,66 +205,87 @@ impl Shared {
                 site.tags.iter().map(|t| tag_value(t, false)).collect(),
             ),
         };
-        let reusable =
-            previous.filter(|(_, old)| old.tag_refs == tag_refs && old.kind_refs == kind_refs);
-        let ids: Vec<EntryId> = site.ids().collect();
-        let cards: Vec<Value> = ids
-            .par_iter()
-            .map(|&id| {
-                let e = site.entry(id);
-                if let Some((old_site, old)) = reusable {
-                    // An entry that did not change is at the same index, unless entries
-                    // came or went before it.
-                    let same_at = |i: usize| {
-                        old_site.entries.get(i).is_some_and(|o| {
-                            std::sync::Arc::ptr_eq(o, &site.entries[id.index()])
-                                && std::sync::Arc::ptr_eq(
-                                    &old_site.rendered[i],
-                                    &site.rendered[id.index()],
-                                )
-                                && old_site.entry_images[i] == site.entry_images[id.index()]
-                        })
-                    };
-                    let old_id = if same_at(id.index()) {
-                        Some(id.index())
-                    } else {
-                        old_site
-                            .names
-                            .by_rel
-                            .get(&e.rel)
-                            .map(|o| o.index())
-                            .filter(|&o| same_at(o))
-                    };
-                    if let Some(o) = old_id {
-                        return old.cards[o].clone();
-                    }
-                }
-                let r = &site.rendered[id.index()];
-                let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);
-                let image = match (&e.front.image, &site.entry_images[id.index()]) {
-                    (Some(front), Some(resolved)) => image_value(config, front, resolved),
-                    _ => Value::none(),
+        let reusable = previous.filter(|(_, old)| {
+            all_same(&old.tag_refs, &tag_refs) && all_same(&old.kind_refs, &kind_refs)
+        });
+        let card = |id: EntryId| {
+            let e = site.entry(id);
+            if let Some((old_site, old)) = reusable {
+                // An entry that did not change is at the same index, unless entries
+                // came or went before it.
+                let same_at = |i: usize| {
+                    old_site.entries.get(i).is_some_and(|o| {
+                        std::sync::Arc::ptr_eq(o, &site.entries[id.index()])
+                            && std::sync::Arc::ptr_eq(
+                                &old_site.rendered[i],
+                                &site.rendered[id.index()],
+                            )
+                            && old_site.entry_images[i] == site.entry_images[id.index()]
+                    })
                 };
-                obj([
-                    ("image", image),
-                    ("title", text(&e.front.title)),
-                    ("url", text(&config.url(&e.path))),
-                    ("kind", kind_refs[e.front.kind.0 as usize].clone()),
-                    ("date", date(e.front.date.as_ref())),
-                    ("summary", text(summary)),
-                    (
-                        "tags",
-                        list(e.front.tags.iter().map(|t| {
-                            let listed = site
-                                .tag_index
-                                .get(&t.slug)
-                                .map(|&i| (site.tags[i].name.as_str(), &tag_refs[i]));
-                            spelled(config, t, listed)
-                        })),
-                    ),
-                ])
+                let old_id = if same_at(id.index()) {
+                    Some(id.index())
+                } else {
+                    old_site
+                        .names
+                        .by_rel
+                        .get(&e.rel)
+                        .map(|o| o.index())
+                        .filter(|&o| same_at(o))
+                };
+                if let Some(o) = old_id {
+                    return old.cards.get(o).clone();
+                }
+            }
+            let r = &site.rendered[id.index()];
+            let summary = e.front.summary.as_deref().unwrap_or(&r.summary_text);
+            let image = match (&e.front.image, &site.entry_images[id.index()]) {
+                (Some(front), Some(resolved)) => image_value(config, front, resolved),
+                _ => Value::none(),
+            };
+            obj([
+                ("image", image),
+                ("title", text(&e.front.title)),
+                ("url", text(&config.url(&e.path))),
+                ("kind", kind_refs[e.front.kind.0 as usize].clone()),
+                ("date", date(e.front.date.as_ref())),
+                ("summary", text(summary)),
+                (
+                    "tags",
+                    list(e.front.tags.iter().map(|t| {
+                        let listed = site
+                            .tag_index
+                            .get(&t.slug)
+                            .map(|&i| (site.tags[i].name.as_str(), &tag_refs[i]));
+                        spelled(config, t, listed)
+                    })),
+                ),
+            ])
+        };
+        let n = site.entries.len();
+        let chunks: Vec<std::sync::Arc<[Value]>> = (0..n.div_ceil(CARDS_CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let range = c * CARDS_CHUNK..n.min((c + 1) * CARDS_CHUNK);
+                // A chunk of the very same entries, rendered the same, at the same places:
+                // the last build's chunk.
+                if let Some((old_site, old)) = reusable
+                    && let Some(chunk) = old.cards.chunks.get(c)
+                    && chunk.len() == range.len()
+                    && std::sync::Arc::ptr_eq(&old_site.entry_images, &site.entry_images)
+                    && range.clone().all(|i| {
+                        old_site.entries.get(i).is_some_and(|o| {
+                            std::sync::Arc::ptr_eq(o, &site.entries[i])
+                                && std::sync::Arc::ptr_eq(&old_site.rendered[i], &site.rendered[i])
+                        })
+                    })
+                {
+                    return std::sync::Arc::clone(chunk);
+                }
+                range.map(|i| card(EntryId(i as u32))).collect()
             })
             .collect();
+        let cards = Cards { chunks, len: n };
         let sections = list(
             site.sections
                 .iter()
@@ -245,6 +337,7 @@ impl Shared {
             tags,
             tag_refs,
             cards,
+            kind_counts,
             // The same timeline (the graph kept it, so no date changed): the same years.
             year_index: match previous {
                 Some((old_site, old))
