@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use super::reads::{
-    Backlinks, EntryData, EntryImageOf, Label, Links, Reads, RelatedTo, TagId, TagNeighbours, TagStat, TopTags,
+    Backlinks, EntryData, EntryImageOf, Label, Links, Reads, RelatedTo, TagId, TagNeighbours,
+    TagStat, TopTags,
 };
 use crate::graph::EntryId;
 use crate::text::xml_escape;
