@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 use crate::content::files::asset_path;
 use crate::diagnostics::Diagnostic;
-use crate::fs;
 use crate::graph::Site;
 use crate::images::{Images, Shown};
 use crate::markdown::highlight;
@@ -256,12 +255,9 @@ fn copy(
             .in_file(label.to_string()),
         ];
     }
-    let bytes = match source {
-        StaticSource::BuiltIn(bytes) => std::borrow::Cow::Borrowed(*bytes),
-        StaticSource::Disk(path) => match fs::read(path) {
-            Ok(bytes) => std::borrow::Cow::Owned(bytes),
-            Err(e) => return vec![Diagnostic::error(e.to_string()).in_file(label.to_string())],
-        },
+    let written = match source {
+        StaticSource::BuiltIn(bytes) => sink.write(rel, bytes),
+        StaticSource::Disk(path) => sink.copy_file(rel, path, label),
     };
-    sink.write(rel, &bytes).err().into_iter().collect()
+    written.err().into_iter().collect()
 }

@@ -514,3 +514,162 @@ fn widths_off_give_no_srcset_and_no_variants() {
         assert!(!site.path(".dossier-cache").exists(), "{off}");
     }
 }
+
+/// The relations picture of `html`, from `<svg class="relations"` to its `</svg>`.
+fn relations(html: &str) -> &str {
+    let start = html
+        .find("<svg class=\"relations\"")
+        .expect("a relations picture");
+    let end = start + html[start..].find("</svg>").unwrap() + "</svg>".len();
+    &html[start..end]
+}
+
+#[test]
+fn the_relations_picture_shows_each_entrys_picture_as_a_round_thumbnail() {
+    let site = TestSite::with_files(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/sub/\nimages:\n  widths: [100, 200]\n",
+        ),
+        (
+            "content/places/baku.md",
+            "---\ntitle: Baku\nkind: place\nimage: {src: bay é.jpg, alt: The bay}\n---\nSee [Anna](../people/anna.md) and [Plain](../topics/plain.md).\n",
+        ),
+        (
+            "content/people/anna.md",
+            "---\ntitle: Anna\nkind: person\nimage: {src: portrait.png, alt: Anna}\n---\nFrom [Baku](../places/baku.md).\n",
+        ),
+        (
+            "content/topics/plain.md",
+            "---\ntitle: Plain\n---\nNo picture; see [Anna](../people/anna.md).\n",
+        ),
+    ]);
+    site.write_bytes("content/places/bay é.jpg", &jpeg(640, 400));
+    // No wider than the narrowest width: no variants, the original is shown.
+    site.write_bytes("content/people/anna.png", &png(1, 1));
+    site.write_bytes("content/people/portrait.png", &png(60, 80));
+    site.build().assert_ok();
+    let files = site.output_files();
+
+    // Anna's picture: Baku's smallest variant beside his link, Anna's own original in
+    // the middle, Plain a plain node.
+    let anna = site.output("people/anna/index.html");
+    let svg = relations(&anna);
+    let thumbs: Vec<&str> = svg
+        .match_indices("<image class=\"thumb\" href=\"")
+        .map(|(at, m)| {
+            let rest = &svg[at + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(thumbs.len(), 2, "{svg}");
+    assert!(
+        thumbs[0].starts_with("/sub/places/bay%20%C3%A9-100w."),
+        "the smallest variant: {thumbs:?}"
+    );
+    assert_eq!(thumbs[1], "/sub/people/portrait.png", "{thumbs:?}");
+    for url in &thumbs {
+        assert!(
+            files.contains_key(&output_file(url)),
+            "{url} is a file of the output"
+        );
+    }
+    // One round clip for all, each picture hidden from assistive technology inside the
+    // link whose title names the entry; the plain node stays small.
+    assert_eq!(svg.matches("<clipPath id=\"relations-round\"").count(), 1);
+    assert_eq!(
+        svg.matches("clip-path=\"url(#relations-round)\" aria-hidden=\"true\"/>")
+            .count(),
+        2,
+        "{svg}"
+    );
+    let baku_link = &svg[svg.find("<a href=\"/sub/places/baku/\">").expect(svg)..];
+    let baku_link = &baku_link[..baku_link.find("</a>").unwrap()];
+    assert!(baku_link.contains("<title>Baku (place,"), "{baku_link}");
+    assert!(baku_link.contains("<image class=\"thumb\""), "{baku_link}");
+    let plain_link = &svg[svg.find("<a href=\"/sub/topics/plain/\">").expect(svg)..];
+    let plain_link = &plain_link[..plain_link.find("</a>").unwrap()];
+    assert!(!plain_link.contains("<image"), "{plain_link}");
+    assert!(plain_link.contains("r=\"7\""), "{plain_link}");
+
+    // A page whose neighbourhood has no picture has no clip either.
+    let files_without: Vec<&String> = files
+        .keys()
+        .filter(|k| k.ends_with("index.html"))
+        .filter(|k| {
+            let html = std::str::from_utf8(&files[*k]).unwrap();
+            html.contains("<svg class=\"relations\"") && !relations(html).contains("<image")
+        })
+        .collect();
+    for page in files_without {
+        let html = std::str::from_utf8(&files[page]).unwrap();
+        assert!(!relations(html).contains("clipPath"), "{page}");
+    }
+}
+
+/// Sets the modification time of `path` an hour back, as a file left alone for a while.
+fn settle(path: &std::path::Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+}
+
+/// Writes `bytes` into `path` and gives it the modification time `time`.
+fn write_at(path: &std::path::Path, bytes: &[u8], time: std::time::SystemTime) {
+    std::fs::write(path, bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[test]
+fn an_original_with_its_length_and_time_unchanged_is_not_copied_again() {
+    let site = variant_site("[100]");
+    let source = site.path("content/places/bay é.jpg");
+    settle(&source);
+    let source_time = std::fs::metadata(&source).unwrap().modified().unwrap();
+    let original = std::fs::read(&source).unwrap();
+    let copy = site.path("public/places/bay é.jpg");
+    // A build starts from the output the one before it replaced (see README, Output).
+    let kept = site.path(".public.dossier-previous/places/bay é.jpg");
+    site.build().assert_ok();
+    site.build().assert_ok();
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().modified().unwrap(),
+        source_time,
+        "a copy of a settled file has its time"
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), original);
+
+    // A kept copy changed behind Dossier's back, length and time kept: not read, so it
+    // stays.
+    let mut marked = original.clone();
+    marked[original.len() / 2] ^= 0xff;
+    write_at(&kept, &marked, source_time);
+    site.build().assert_ok();
+    assert_eq!(std::fs::read(&copy).unwrap(), marked, "left alone");
+
+    // The source edited (same length, a new time): copied again. Written just now, so
+    // not settled: the copy does not take its time.
+    let mut edited = original.clone();
+    edited[original.len() - 3] ^= 0x01;
+    std::fs::write(&source, &edited).unwrap();
+    site.build().assert_ok();
+    assert_eq!(std::fs::read(&copy).unwrap(), edited);
+    let epoch = std::time::SystemTime::UNIX_EPOCH;
+    assert_eq!(std::fs::metadata(&copy).unwrap().modified().unwrap(), epoch);
+
+    // The next build but one starts from that copy: it is copied again rather than
+    // trusted by a time two writes may share.
+    site.build().assert_ok();
+    write_at(&kept, &marked, epoch);
+    site.build().assert_ok();
+    assert_eq!(std::fs::read(&copy).unwrap(), edited, "copied again");
+}

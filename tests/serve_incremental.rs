@@ -776,3 +776,48 @@ fn a_picture_replaced_by_a_larger_one_gets_new_variants_and_srcset() {
     let left = variant_files(&common::served(&project));
     assert!(left.iter().all(|v| v.starts_with("logo-")), "{left:?}");
 }
+
+#[test]
+fn a_replaced_picture_renders_again_the_pages_whose_relations_picture_shows_it() {
+    let site = TestSite::with_files(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\nimages:\n  widths: [40, 80]\n",
+        ),
+        (
+            "content/notes/p.md",
+            "---\ntitle: P\nimage: {src: map.jpg, alt: The map}\n---\nSee [R](r.md).\n",
+        ),
+        ("content/notes/q.md", "---\ntitle: Q\n---\nSee [P](p.md).\n"),
+        ("content/notes/r.md", "---\ntitle: R\n---\nNo pictures.\n"),
+        ("content/notes/s.md", "---\ntitle: S\n---\nSee [R](r.md).\n"),
+    ]);
+    site.write_bytes("content/notes/map.jpg", &photo(120, 1));
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+    let relations = |project: &Project, page: &str| {
+        let html = String::from_utf8(common::served(project)[page].clone()).unwrap();
+        let start = html.find("<svg class=\"relations\"").expect(page);
+        let end = start + html[start..].find("</svg>").unwrap();
+        html[start..end].to_string()
+    };
+    // Q links to P: its picture shows P's smallest variant.
+    let before = relations(&project, "notes/q/index.html");
+    assert!(before.contains("href=\"/notes/map-40w."), "{before}");
+
+    // Other pixels at the same size: new variant names, so Q's picture changes, and R's
+    // (P links to it); S's does not show P.
+    site.write_bytes("content/notes/map.jpg", &photo(120, 200));
+    let changed = rebuilt(&mut project, &[content("notes/map.jpg")]);
+    assert_same(&project, &site, "a replaced picture");
+    let after = relations(&project, "notes/q/index.html");
+    assert_ne!(before, after);
+    for page in ["notes/q/index.html", "notes/r/index.html"] {
+        assert!(changed.iter().any(|c| c == page), "{page}: {changed:?}");
+    }
+    assert!(
+        !changed.iter().any(|c| c == "notes/s/index.html"),
+        "{changed:?}"
+    );
+}

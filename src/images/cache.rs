@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub const DIR: &str = ".dossier-cache/images";
 
 /// Names the resizing and encoding: a change to either makes every entry new.
-const RECIPE: &str = "dossier-images-1: fast_image_resize lanczos3, jpeg-encoder 0.7, image 0.25";
+const RECIPE: &str = "dossier-images-2: fast_image_resize lanczos3 from the next wider, jpeg-encoder 0.7, image 0.25";
 
 /// The last bytes of every entry.
 const MAGIC: &[u8; 8] = b"DSSRIMG1";

@@ -115,19 +115,26 @@ pub fn srcset(url: &str, size: Size, variants: &[Variant]) -> Option<String> {
     if variants.is_empty() {
         return None;
     }
-    let dir = url.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut set = String::new();
     for v in variants {
-        if !dir.is_empty() || url.starts_with('/') {
-            set.push_str(dir);
-            set.push('/');
-        }
-        set.push_str(&crate::content::files::encode_path(v.file_name()));
+        set.push_str(&variant_url(url, v));
         set.push_str(&format!(" {}w, ", v.width));
     }
     set.push_str(url);
     set.push_str(&format!(" {}w", size.width));
     Some(set)
+}
+
+/// The URL of the variant `v` of the picture whose original is at `url`: the file beside it.
+pub fn variant_url(url: &str, v: &Variant) -> String {
+    let dir = url.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut out = String::new();
+    if !dir.is_empty() || url.starts_with('/') {
+        out.push_str(dir);
+        out.push('/');
+    }
+    out.push_str(&crate::content::files::encode_path(v.file_name()));
+    out
 }
 
 /// The `sizes` of a card's thumbnail of a picture of `size`: the default theme shows it

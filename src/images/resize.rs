@@ -1,4 +1,5 @@
-//! Decoding once, resizing with `fast_image_resize` (Lanczos3), encoding each variant.
+//! Decoding once, resizing with `fast_image_resize` (Lanczos3), widest first and each
+//! narrower variant from the one before it, encoding each variant.
 //!
 //! `fast_image_resize` does the resizing because it is an order of magnitude faster than
 //! `image`'s own `resize` at the same filter (measured on 3-megapixel JPEGs, four widths:
@@ -49,19 +50,28 @@ pub(super) fn variants(
     let options =
         fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
     let mut resizer = fr::Resizer::new();
-    variants
-        .iter()
-        .map(|v| {
-            let mut out = fr::images::Image::new(v.width, v.height, pixel);
-            resizer
-                .resize(&source, &mut out, &options)
-                .map_err(|e| format!("cannot resize the picture to {} pixels: {e}", v.width))?;
-            encode(out.into_vec(), v, alpha, quality)
-        })
-        .collect()
+    // Widest first, each from the one made before it (the original for the widest): the
+    // cost of a resize is that of reading its source, so four widths from a 3-megapixel
+    // original cost about half of what four resizes of the original would.
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(variants[i].width));
+    let mut made: Vec<Vec<u8>> = vec![Vec::new(); variants.len()];
+    let mut larger: Option<fr::images::Image<'static>> = None;
+    for i in order {
+        let v = variants[i];
+        let mut out = fr::images::Image::new(v.width, v.height, pixel);
+        let resized = match &larger {
+            Some(larger) => resizer.resize(larger, &mut out, &options),
+            None => resizer.resize(&source, &mut out, &options),
+        };
+        resized.map_err(|e| format!("cannot resize the picture to {} pixels: {e}", v.width))?;
+        made[i] = encode(out.buffer(), v, alpha, quality)?;
+        larger = Some(out);
+    }
+    Ok(made)
 }
 
-fn encode(pixels: Vec<u8>, v: &Variant, alpha: bool, quality: u8) -> Result<Vec<u8>, String> {
+fn encode(pixels: &[u8], v: &Variant, alpha: bool, quality: u8) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let color = if alpha {
         ExtendedColorType::Rgba8
@@ -79,16 +89,22 @@ fn encode(pixels: Vec<u8>, v: &Variant, alpha: bool, quality: u8) -> Result<Vec<
             let (Ok(w), Ok(h)) = (u16::try_from(v.width), u16::try_from(v.height)) else {
                 return Err(failed(&"a JPEG side is at most 65,535 pixels"));
             };
-            let rgb = if alpha { flatten(&pixels) } else { pixels };
+            let flat;
+            let rgb = if alpha {
+                flat = flatten(pixels);
+                &flat
+            } else {
+                pixels
+            };
             jpeg_encoder::Encoder::new(&mut out, quality)
-                .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
+                .encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
                 .map_err(|e| failed(&e))?;
         }
         ImageKind::Png => image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(&pixels, v.width, v.height, color)
+            .write_image(pixels, v.width, v.height, color)
             .map_err(|e| failed(&e))?,
         ImageKind::Webp => image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-            .encode(&pixels, v.width, v.height, color)
+            .encode(pixels, v.width, v.height, color)
             .map_err(|e| failed(&e))?,
         ImageKind::Gif | ImageKind::Svg => return Err(failed(&"not a format Dossier writes")),
     }

@@ -39,6 +39,32 @@ pub trait Sink: Sync {
         let _ = (rel, len);
         false
     }
+
+    /// Copies the file at `source` (a static file, an asset: written as they are) to the
+    /// site path `rel`; `label` names the source in errors.
+    fn copy_file(&self, rel: &str, source: &Path, label: &str) -> Result<(), Diagnostic> {
+        let bytes =
+            fs::read(source).map_err(|e| Diagnostic::error(e.to_string()).in_file(label))?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// How long a source file must have been left alone for its copy to carry its
+/// modification time (as the index of pictures' hashes waits: `images::index`): a file
+/// changed twice within the clock's resolution could otherwise keep one time for both.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The time a copy of a file last modified at `modified` is given: the same time when the
+/// file has settled, else the epoch, which no later version of it will have.
+fn copy_time(modified: std::time::SystemTime) -> std::time::SystemTime {
+    let settled = std::time::SystemTime::now()
+        .duration_since(modified)
+        .is_ok_and(|age| age >= SETTLED);
+    if settled {
+        modified
+    } else {
+        std::time::SystemTime::UNIX_EPOCH
+    }
 }
 
 /// Discards everything (for `dossier check`).
@@ -198,6 +224,37 @@ impl Sink for DirSink {
         fill(&mut out)
             .and_then(|()| out.flush())
             .map_err(|e| cannot_write(&path, e))
+    }
+
+    /// A file of the earlier output with the length and modification time of the source
+    /// stays as it is (neither is read: a copy is given its source's time, see
+    /// [`copy_time`]); any other is copied in the kernel (`copy_file_range` on Linux,
+    /// through `std::io::copy`), not through this process's memory.
+    fn copy_file(&self, rel: &str, source: &Path, label: &str) -> Result<(), Diagnostic> {
+        let read_failed = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot read `{}`: {e}", fs::escaped(source))).in_file(label)
+        };
+        let mut from = std::fs::File::open(source).map_err(read_failed)?;
+        let meta = from.metadata().map_err(read_failed)?;
+        let modified = meta.modified().ok();
+        let path = self.root.join(rel);
+        let earlier = self.take_earlier(&path);
+        if earlier == Some(meta.len())
+            && let Some(modified) = modified
+            && modified != std::time::SystemTime::UNIX_EPOCH
+            && std::fs::symlink_metadata(&path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|m| m == modified)
+        {
+            return Ok(());
+        }
+        let mut to = self.create(&path, earlier.is_some())?;
+        std::io::copy(&mut from, &mut to).map_err(|e| cannot_write(&path, e))?;
+        if let Some(modified) = modified {
+            to.set_modified(copy_time(modified))
+                .map_err(|e| cannot_write(&path, e))?;
+        }
+        Ok(())
     }
 
     /// A file of the earlier output of that name and length stays.

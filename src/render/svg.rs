@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use super::reads::{
-    Backlinks, EntryData, Label, Links, Reads, RelatedTo, TagId, TagNeighbours, TagStat, TopTags,
+    Backlinks, EntryData, EntryImageOf, Label, Links, Reads, RelatedTo, TagId, TagNeighbours,
+    TagStat, TopTags,
 };
 use crate::graph::EntryId;
 use crate::text::xml_escape;
@@ -155,6 +156,40 @@ fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
     list
 }
 
+/// The radius of a neighbour's node that shows the entry's picture, and of the entry's
+/// own in the middle (a plain node is 7 and 11).
+const THUMB_R: f64 = 18.0;
+const CENTRE_THUMB_R: f64 = 26.0;
+
+/// The URL of the picture a node of entry `id` shows: the smallest variant of its
+/// `image` (the original when it has none), read through `EntryImageOf`, so that a page
+/// whose picture shows another entry's picture is rendered again when it changes. None
+/// for an entry without one, or with an external picture.
+fn thumb_url(reads: &Reads<'_>, id: EntryId) -> Option<String> {
+    let image = reads.get(EntryImageOf(id))?;
+    image.file.as_ref()?;
+    Some(match image.variants.first() {
+        Some(v) => crate::images::variant_url(&image.url, v),
+        None => image.url.clone(),
+    })
+}
+
+/// A round picture of radius `r` at `(x, y)`, inside the node's circle (which draws its
+/// ring); hidden from assistive technology, as the link's title names the entry.
+fn thumbnail(svg: &mut String, url: &str, x: f64, y: f64, r: f64) {
+    let inner = r - 2.0;
+    svg.push_str("<image class=\"thumb\" href=\"");
+    xml_escape(svg, url);
+    let _ = write!(
+        svg,
+        "\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#relations-round)\" aria-hidden=\"true\"/>",
+        px(x - inner),
+        px(y - inner),
+        px(2.0 * inner),
+        px(2.0 * inner)
+    );
+}
+
 /// The entry's neighbourhood as an SVG: the entry in the middle, its neighbours on a
 /// circle around it, coloured by kind, the edge style saying how they relate. Empty when
 /// the entry has no neighbours.
@@ -205,7 +240,15 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         );
     }
     svg.push_str("</g><g class=\"nodes\">");
-    for ((other, relation), (x, y)) in list.iter().zip(&positions) {
+    let thumbs: Vec<Option<String>> = list.iter().map(|(o, _)| thumb_url(reads, *o)).collect();
+    let centre_thumb = thumb_url(reads, id);
+    if thumbs.iter().any(Option::is_some) || centre_thumb.is_some() {
+        // One clip for every thumbnail: a circle in the box of each picture.
+        svg.push_str(
+            "<clipPath id=\"relations-round\" clipPathUnits=\"objectBoundingBox\"><circle cx=\"0.5\" cy=\"0.5\" r=\"0.5\"/></clipPath>",
+        );
+    }
+    for (((other, relation), (x, y)), thumb) in list.iter().zip(&positions).zip(&thumbs) {
         let (title, path, kind, _) = reads.get(Label(*other));
         let anchor = if *x < cx - 1.0 {
             "end"
@@ -214,15 +257,16 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         } else {
             "middle"
         };
+        let r = if thumb.is_some() { THUMB_R } else { 7.0 };
         let lines = wrap(title, LABEL_CHARS, 2);
         let below = (lines.len() - 1) as f64 * LINE;
         // The first line's baseline: the lines centred beside the circle, or stacked
         // above or below it.
         let (lx, ly) = match anchor {
-            "end" => (x - 10.0, y + 4.0 - below / 2.0),
-            "start" => (x + 10.0, y + 4.0 - below / 2.0),
-            _ if *y < cy => (*x, y - 12.0 - below),
-            _ => (*x, y + 20.0),
+            "end" => (x - r - 3.0, y + 4.0 - below / 2.0),
+            "start" => (x + r + 3.0, y + 4.0 - below / 2.0),
+            _ if *y < cy => (*x, y - r - 5.0 - below),
+            _ => (*x, y + r + 13.0),
         };
         svg.push_str("<a href=\"");
         xml_escape(&mut svg, &config.url(path));
@@ -230,10 +274,16 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         xml_escape(&mut svg, &format!("{title} ({kind}, {})", relation.label()));
         let _ = write!(
             svg,
-            "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"7\"/><text text-anchor=\"{anchor}\">",
+            "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
             px(*x),
             px(*y),
         );
+        if let Some(url) = thumb {
+            thumbnail(&mut svg, url, *x, *y, r);
+        }
+        svg.push_str("<text text-anchor=\"");
+        svg.push_str(anchor);
+        svg.push_str("\">");
         for (i, line) in lines.iter().enumerate() {
             let _ = write!(
                 svg,
@@ -247,13 +297,25 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         svg.push_str("</text></a>");
     }
     let kind = &config.kinds.get(entry.front.kind).name;
+    let r = if centre_thumb.is_some() {
+        CENTRE_THUMB_R
+    } else {
+        11.0
+    };
     let _ = write!(
         svg,
-        "<circle class=\"node centre kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"11\"/><text class=\"centre-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
+        "<circle class=\"node centre kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
         px(cx),
         px(cy),
+    );
+    if let Some(url) = &centre_thumb {
+        thumbnail(&mut svg, url, cx, cy, r);
+    }
+    let _ = write!(
+        svg,
+        "<text class=\"centre-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
         px(cx),
-        px(cy + 28.0)
+        px(cy + r + 17.0)
     );
     xml_escape(&mut svg, &shorten(&entry.front.title, 34));
     svg.push_str("</text></g></svg>");
