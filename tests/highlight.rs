@@ -111,7 +111,7 @@ fn a_mermaid_block_is_escaped_text_that_loads_the_script_only_on_its_page() {
     let diagram = site.output("diagram/index.html");
     assert!(
         diagram.contains(
-            "<pre class=\"mermaid\">flowchart LR\n  A[Markdown] --&gt; B{\"links &lt;ok&gt;?\"}\n  B -- yes --&gt; C[HTML &amp; pages]\n</pre>"
+            "<pre class=\"mermaid\">flowchart LR\n  A[Markdown] --&gt; B{\"is a &lt; b?\"}\n  B -- yes --&gt; C[HTML &amp; pages]\n</pre>"
         ),
         "{diagram}"
     );
