@@ -821,3 +821,43 @@ fn a_replaced_picture_renders_again_the_pages_whose_relations_picture_shows_it()
         "{changed:?}"
     );
 }
+
+#[test]
+fn a_mermaid_diagram_added_and_removed_loads_its_script_as_a_fresh_build_does() {
+    let site = TestSite::fixture("highlight");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    let page = |project: &Project| {
+        String::from_utf8_lossy(&common::served(project)["plain/index.html"]).into_owned()
+    };
+    assert!(!page(&project).contains("mermaid"));
+    edit(
+        &site,
+        "content/plain.md",
+        "A page with no diagram",
+        "```mermaid\ngraph TD\n  A --> B\n```\n\nA page with no diagram",
+    );
+    let changed = rebuilt(&mut project, &[content("plain.md")]);
+    assert!(
+        changed.contains(&"plain/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(page(&project).contains("<script src=\"/mermaid.min.js\" defer></script>"));
+    assert_same(&project, &site, "a diagram added");
+
+    site.write("static/mermaid.min.js", "// a stand-in\n");
+    rebuilt(&mut project, &[Change::Static("mermaid.min.js".into())]);
+    assert_same(&project, &site, "the script added");
+
+    edit(
+        &site,
+        "content/plain.md",
+        "```mermaid\ngraph TD\n  A --> B\n```\n\n",
+        "",
+    );
+    rebuilt(&mut project, &[content("plain.md")]);
+    assert!(!page(&project).contains("mermaid"));
+    assert_same(&project, &site, "the diagram removed");
+}

@@ -371,6 +371,10 @@ impl LinkResolver for PageLinks<'_> {
             self.markdown(link.dest, link.image)
         }
     }
+
+    fn has_file(&self, path: &str) -> bool {
+        self.files.site(path).is_some()
+    }
 }
 
 /// The path that leads from a file in the folder `dir` to `target` (both under

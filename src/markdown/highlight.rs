@@ -11,7 +11,28 @@ use crate::config::HighlightConfig;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// Shared by every page of a build; the syntax set loads on the first code block.
+/// Names that fences use for a language whose syntax knows it by another: the syntax set
+/// finds a syntax by a file extension or its name (`ts`, `TypeScript`), not these.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("shellsession", "bash"),
+    ("shell-session", "bash"),
+    ("terminal", "bash"),
+    ("docker", "dockerfile"),
+    ("jsonc", "json"),
+    ("json5", "json"),
+    ("javascript", "js"),
+    ("golang", "go"),
+    ("python3", "py"),
+    ("csharp", "cs"),
+    ("c#", "cs"),
+    ("pwsh", "powershell"),
+    ("systemd", "ini"),
+];
+
+/// Shared by every page of a build; the syntax set (`bat`'s, from `two-face`) loads on the
+/// first code block.
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
@@ -23,7 +44,7 @@ impl Highlighter {
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
-        self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
     /// A `<pre>` block for `code`; `lang` is the first word of the fence's info string.
@@ -55,7 +76,12 @@ impl Highlighter {
 
     fn highlighted(&self, code: &str, lang: &str) -> Option<String> {
         let syntaxes = self.syntaxes();
-        let syntax = syntaxes.find_syntax_by_token(lang)?;
+        let lang = lang.to_ascii_lowercase();
+        let token = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lang)
+            .map_or(lang.as_str(), |(_, token)| token);
+        let syntax = syntaxes.find_syntax_by_token(token)?;
         let mut generator =
             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
@@ -64,6 +90,38 @@ impl Highlighter {
                 .ok()?;
         }
         Some(generator.finalize())
+    }
+}
+
+/// The site's copy of Mermaid, at the root of the output (from `static/` or the theme's).
+pub const MERMAID_SCRIPT: &str = "mermaid.min.js";
+
+/// A ```` ```mermaid ```` block: its text, escaped, for Mermaid to draw in the browser;
+/// it reads as text where the script does not run.
+pub fn mermaid(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 32);
+    out.push_str("<pre class=\"mermaid\">");
+    pulldown_cmark_escape::escape_html_body_text(&mut out, code).ok();
+    out.push_str("</pre>\n");
+    out
+}
+
+/// Whether a page's HTML holds a Mermaid diagram (written by [`mermaid`], or as raw HTML),
+/// so that its template loads the script.
+pub fn has_mermaid(html: &str) -> bool {
+    html.contains("<pre class=\"mermaid\"")
+}
+
+/// The warning for a Mermaid block on a site without [`MERMAID_SCRIPT`].
+pub(super) fn no_mermaid_script(range: std::ops::Range<usize>) -> super::Problem {
+    super::Problem {
+        range,
+        message: format!(
+            "Mermaid diagram, but the site has no `{MERMAID_SCRIPT}`: it shows as its text"
+        ),
+        help: Some(format!(
+            "put Mermaid's `dist/{MERMAID_SCRIPT}` (the npm package `mermaid`) in `static/`"
+        )),
     }
 }
 

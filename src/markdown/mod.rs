@@ -80,6 +80,12 @@ pub enum Resolved {
 /// Turns link destinations into URLs; one per rendered page.
 pub trait LinkResolver {
     fn resolve(&self, link: LinkRef<'_>) -> Resolved;
+
+    /// Whether the output has the file `path` (a site path without its `/`); a
+    /// resolver that keeps links as written does not know, and says yes.
+    fn has_file(&self, _path: &str) -> bool {
+        true
+    }
 }
 
 /// A resolver that leaves every link as written (section texts, tests).

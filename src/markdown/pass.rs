@@ -223,6 +223,14 @@ impl<'t, 'r> Pass<'t, 'r> {
                         _ => {}
                     }
                 }
+                if lang.as_deref() == Some("mermaid") {
+                    if !self.resolver.has_file(super::highlight::MERMAID_SCRIPT) {
+                        self.out
+                            .warnings
+                            .push(super::highlight::no_mermaid_script(range));
+                    }
+                    return Some(Event::Html(super::highlight::mermaid(&code).into()));
+                }
                 Some(Event::Html(
                     self.highlighter.highlight(&code, lang.as_deref()).into(),
                 ))

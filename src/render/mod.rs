@@ -12,6 +12,7 @@ use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::graph::{EntryId, Site};
+use crate::markdown::highlight::has_mermaid;
 pub use crate::pages::Page;
 use crate::pages::{page_count, page_of, page_range};
 use reads::{
@@ -149,6 +150,8 @@ impl Renderer {
         }
         // The picture that stands for the page where it is shared (`og:image`).
         let mut image = Value::none();
+        // Whether the page's text holds a Mermaid diagram: its template loads the script.
+        let mut mermaid = false;
         let (title, description, kind) = match page {
             Page::Home => {
                 let whole = reads.get(List {
@@ -161,7 +164,8 @@ impl Renderer {
                     reads.get(Newest(u32::try_from(config.feed.count).unwrap_or(u32::MAX)));
                 ctx.insert_value("newest", views::cards(reads, newest));
                 ctx.insert_value("top_tags", top_tags(reads, 12));
-                let (root, _) = reads.get(SectionData(SectionId(0)));
+                let (root, r) = reads.get(SectionData(SectionId(0)));
+                mermaid = has_mermaid(&r.html);
                 let description = root
                     .front
                     .description
@@ -172,6 +176,7 @@ impl Renderer {
             Page::Entry(id) => {
                 ctx.insert_value("entry", views::entry_page(reads, id));
                 let (e, r) = reads.get(EntryData(id));
+                mermaid = has_mermaid(&r.html);
                 let description = e.front.summary.clone().unwrap_or_else(|| {
                     let first = if r.summary_text.trim().is_empty() {
                         &r.text
@@ -185,7 +190,8 @@ impl Renderer {
             }
             Page::Section(i, _) => {
                 ctx.insert_value("section", section(reads, i, part));
-                let (s, _) = reads.get(SectionData(SectionId(i as u32)));
+                let (s, r) = reads.get(SectionData(SectionId(i as u32)));
+                mermaid = has_mermaid(&r.html);
                 (
                     s.title.clone(),
                     s.front.description.clone().unwrap_or_default(),
@@ -195,7 +201,9 @@ impl Renderer {
             Page::Kind(i, _) => {
                 let (kind, section_index) = reads.get(KindPageOf(i as u32));
                 let def = config.kinds.get(crate::config::KindId(kind as u16));
-                let section_data = section_index.map(|s| reads.get(SectionData(s)).0);
+                let section_data = section_index.map(|s| reads.get(SectionData(s)));
+                mermaid = section_data.is_some_and(|(_, r)| has_mermaid(&r.html));
+                let section_data = section_data.map(|(s, _)| s);
                 let title = section_data
                     .filter(|s| s.front.title.is_some())
                     .map_or_else(|| def.title_plural.clone(), |s| s.title.clone());
@@ -308,6 +316,7 @@ impl Renderer {
                     }),
                 ),
                 ("image", image),
+                ("mermaid", Value::from(mermaid)),
             ]),
         );
         self.tera
