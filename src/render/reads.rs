@@ -456,6 +456,7 @@ impl Same for &Rendered {
             &a.site_paths,
             &a.problems,
             &a.warnings,
+            &a.blocks,
         ) == (
             &b.html,
             &b.headings,
@@ -466,6 +467,7 @@ impl Same for &Rendered {
             &b.site_paths,
             &b.problems,
             &b.warnings,
+            &b.blocks,
         ) && a.links.as_slice().same(&b.links.as_slice(), maps)
     }
 }
