@@ -1157,6 +1157,61 @@ mod tests {
     }
 
     #[test]
+    fn a_callout_keeps_its_markup_when_raw_html_is_escaped() {
+        let r = render(
+            "> [!tip] Title\n> Body <b>x</b>\n",
+            &MarkdownConfig {
+                raw_html: RawHtml::Escape,
+                ..MarkdownConfig::default()
+            },
+            &KeepLinks,
+            &Highlighter::new(),
+        );
+        assert!(
+            r.html.starts_with(
+                "<div class=\"callout callout-tip\" data-callout=\"tip\">\n\
+                 <div class=\"callout-title\">Title</div>\n<div class=\"callout-content\">\n<p>Body &lt;b&gt;"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.ends_with("</div>\n</div>\n"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_summary_and_text_hold_no_comment_and_no_callout_marker() {
+        let r = md("First %%hidden%% words ==marked==.\n\n> [!info] Seen\n> Inside.\n");
+        assert_eq!(r.summary_text, "First  words marked.");
+        assert!(!r.text.contains("hidden") && !r.text.contains("[!"), "{}", r.text);
+        assert!(r.text.contains("Seen"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_highlight_never_closed_ends_before_a_block() {
+        let r = md("- a ==b\n  - nested ==c\n");
+        assert_eq!(r.html.matches("<mark>").count(), r.html.matches("</mark>").count(), "{}", r.html);
+        assert!(!r.html.contains("<mark>b\n<ul>"), "{}", r.html);
+        let r = md("*a ==b* c== d\n");
+        assert_eq!(r.html.matches("<mark>").count(), r.html.matches("</mark>").count(), "{}", r.html);
+        assert!(r.html.contains("<em>a <mark>b</mark></em>"), "{}", r.html);
+    }
+
+    #[test]
+    fn nested_heading_and_block_fragments_are_checked() {
+        let r = md("## A\n### B\n## C\n### B\nText. ^t\n");
+        assert_eq!(r.obsidian_anchor("a#b", "p"), Some(Ok(())));
+        assert!(r.obsidian_anchor("c#b", "p").unwrap().is_err());
+        assert!(r.obsidian_anchor("a#c", "p").unwrap().is_err());
+        assert_eq!(r.obsidian_anchor("^t", "p"), Some(Ok(())));
+        assert!(r.obsidian_anchor("^u", "p").unwrap().is_err());
+        assert_eq!(r.obsidian_anchor("a", "p"), None);
+        assert_eq!(wiki_fragment("A Title#Sub Head"), "a-title#sub-head");
+        assert_eq!(wiki_fragment("^blk"), "^blk");
+        assert_eq!(anchor_id("a#b"), "b");
+        assert_eq!(anchor_id("^blk"), "blk");
+    }
+
+    #[test]
     fn repeated_headings_number_on_and_skip_taken_ids() {
         let r = md("## Same\n## Same\n## Same-1\n## Same\n## Sources\n## Sources\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();

@@ -382,6 +382,9 @@ impl<'t, 'r> Pass<'t, 'r> {
             }
             Event::End(tag) => {
                 self.depth = self.depth.saturating_sub(1);
+                if matches!(tag, TagEnd::BlockQuote(_)) {
+                    self.quotes.pop();
+                }
                 if self.depth == 0
                     && matches!(tag, TagEnd::Paragraph)
                     && let Some(r) = &mut self.first_paragraph
@@ -468,8 +471,8 @@ impl<'t, 'r> Pass<'t, 'r> {
         if let Some((Event::Text(t), _)) = title.first_mut() {
             let trimmed = t.trim_start();
             if trimmed.len() != t.len() {
-                let from = t.len() - trimmed.len();
-                *t = cut_cow(std::mem::replace(t, CowStr::Borrowed("")), from..t.len());
+                let (from, len) = (t.len() - trimmed.len(), t.len());
+                *t = cut_cow(std::mem::replace(t, CowStr::Borrowed("")), from..len);
             }
         }
         let untitled = title
