@@ -51,9 +51,11 @@ fn obsidian_marks_in_one_paragraph(c: &mut Criterion) {
             b.iter(|| render(black_box(t), &highlighter))
         });
         let unclosed = "a ==b ".repeat(n);
-        group.bench_with_input(BenchmarkId::new("unclosed highlights", n), &unclosed, |b, t| {
-            b.iter(|| render(black_box(t), &highlighter))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("unclosed highlights", n),
+            &unclosed,
+            |b, t| b.iter(|| render(black_box(t), &highlighter)),
+        );
         let comments = "%% ".repeat(n);
         group.bench_with_input(BenchmarkId::new("comment marks", n), &comments, |b, t| {
             b.iter(|| render(black_box(t), &highlighter))

@@ -27,12 +27,21 @@ fn element<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 fn callouts_have_their_type_title_and_markdown() {
     let site = built();
     let html = site.output("callouts/index.html");
-    let note = element(&html, "<div class=\"callout callout-note\" data-callout=\"note\">", "</div>\n</div>");
+    let note = element(
+        &html,
+        "<div class=\"callout callout-note\" data-callout=\"note\">",
+        "</div>\n</div>",
+    );
     assert!(
         note.contains("<div class=\"callout-title\">A <em>titled</em> note</div>"),
         "{note}"
     );
-    assert!(note.contains("<div class=\"callout-content\">\n<p>Its text, with a <a href=\"/marks/\">link</a>.</p>"), "{note}");
+    assert!(
+        note.contains(
+            "<div class=\"callout-content\">\n<p>Its text, with a <a href=\"/marks/\">link</a>.</p>"
+        ),
+        "{note}"
+    );
     assert!(!html.contains("[!"), "{html}");
     // No title: the type, as written.
     assert!(
@@ -49,21 +58,35 @@ fn callouts_have_their_type_title_and_markdown() {
 fn foldable_callouts_are_details_open_for_plus() {
     let site = built();
     let html = site.output("callouts/index.html");
-    let closed = element(&html, "<details class=\"callout callout-warning\"", "</details>");
+    let closed = element(
+        &html,
+        "<details class=\"callout callout-warning\"",
+        "</details>",
+    );
     assert!(
         closed.starts_with("<details class=\"callout callout-warning\" data-callout=\"warning\">\n<summary class=\"callout-title\">Folded <strong>shut</strong></summary>"),
         "{closed}"
     );
     assert!(closed.contains("<p>Hidden until opened.</p>"), "{closed}");
-    let open = element(&html, "<details class=\"callout callout-question\"", "</details>");
+    let open = element(
+        &html,
+        "<details class=\"callout callout-question\"",
+        "</details>",
+    );
     assert!(
         open.starts_with("<details class=\"callout callout-question\" data-callout=\"faq\" open>\n<summary class=\"callout-title\">Open fold</summary>"),
         "{open}"
     );
     // The nested callout is inside the open one, with its list.
     let nested = element(open, "<div class=\"callout callout-bug\"", "</ul>");
-    assert!(nested.contains("<div class=\"callout-title\">Nested</div>"), "{nested}");
-    assert!(nested.contains("<li>and <code>code</code></li>"), "{nested}");
+    assert!(
+        nested.contains("<div class=\"callout-title\">Nested</div>"),
+        "{nested}"
+    );
+    assert!(
+        nested.contains("<li>and <code>code</code></li>"),
+        "{nested}"
+    );
 }
 
 #[test]
@@ -125,8 +148,8 @@ fn every_type_and_alias_is_drawn_as_its_type() {
     // Every type has its colour in the theme.
     let css = site.output("style.css");
     for kind in [
-        "abstract", "info", "todo", "tip", "success", "question", "warning", "failure",
-        "danger", "bug", "example", "quote",
+        "abstract", "info", "todo", "tip", "success", "question", "warning", "failure", "danger",
+        "bug", "example", "quote",
     ] {
         assert!(css.contains(&format!(".callout-{kind}")), "{kind}");
     }
@@ -169,7 +192,10 @@ fn math_is_mathml_without_script() {
     let html = site.output("marks/index.html");
     assert!(html.contains("Inline math <math>"), "{html}");
     assert!(html.contains("<math display=\"block\">"), "{html}");
-    assert!(html.contains("<mfrac><mn>1</mn><mn>3</mn></mfrac>"), "{html}");
+    assert!(
+        html.contains("<mfrac><mn>1</mn><mn>3</mn></mfrac>"),
+        "{html}"
+    );
     assert!(!html.contains("$$"), "{html}");
     assert!(!html.contains("katex"), "{html}");
 }
@@ -179,21 +205,30 @@ fn block_ids_are_ids_and_links_to_them_resolve() {
     let site = built();
     let blocks = site.output("blocks/index.html");
     assert!(
-        blocks.contains("<p id=\"para-one\">A paragraph with an id.</p>"),
+        blocks.contains("<p id=\"^para-one\">A paragraph with an id.</p>"),
         "{blocks}"
     );
-    assert!(blocks.contains("<li id=\"item-one\">an item with one</li>"), "{blocks}");
-    assert!(!blocks.contains('^'), "{blocks}");
-    let links = site.output("links/index.html");
-    assert!(links.contains("<a href=\"/blocks/#para-one\">"), "{links}");
     assert!(
-        links.contains("<a href=\"/blocks/#item-one\">the item</a>"),
+        blocks.contains("<li id=\"^item-one\">an item with one</li>"),
+        "{blocks}"
+    );
+    assert!(!blocks.contains(" ^"), "{blocks}");
+    let links = site.output("links/index.html");
+    assert!(
+        links.contains("<a href=\"/blocks/#%5Epara-one\">"),
+        "{links}"
+    );
+    assert!(
+        links.contains("<a href=\"/blocks/#%5Eitem-one\">the item</a>"),
         "{links}"
     );
     // A heading under another lands on the last.
     assert!(links.contains("<a href=\"/blocks/#summary\">"), "{links}");
-    assert!(links.contains("<a href=\"#local\">"), "{links}");
-    assert!(links.contains("<p id=\"local\">This one is here.</p>"), "{links}");
+    assert!(links.contains("<a href=\"#%5Elocal\">"), "{links}");
+    assert!(
+        links.contains("<p id=\"^local\">This one is here.</p>"),
+        "{links}"
+    );
 }
 
 #[test]
@@ -226,7 +261,11 @@ fn an_unknown_block_id_is_an_error_at_the_link() {
         "Text.\n\nSee [[Target#^hier]].\n",
         "error: content/a.md:6:5: `content/target.md` has no block with the id `^hier`",
     );
-    assert!(run.stderr.contains("did you mean `^here`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `^here`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -258,7 +297,7 @@ fn a_nested_heading_whose_title_repeats_is_an_error_naming_its_id() {
 fn a_block_id_used_twice_is_an_error() {
     fails_with(
         "One. ^same\n\nTwo. ^same\n",
-        "error: content/a.md:6:6: the block id `^same` is already an id on this page",
+        "error: content/a.md:6:6: the block id `^same` is used twice on this page",
     );
 }
 
@@ -271,14 +310,20 @@ fn bad_latex_is_a_warning_at_its_place_and_shown_as_written() {
     let run = site.build();
     run.assert_ok();
     assert!(
-        run.stderr
-            .contains("warning: content/a.md:4:"),
+        run.stderr.contains("warning: content/a.md:4:"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("this formula is not LaTeX"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("this formula is not LaTeX"),
+        "{}",
+        run.stderr
+    );
     let html = site.output("a/index.html");
-    assert!(html.contains("<code class=\"math-error\">$\\frac{a$</code>"), "{html}");
+    assert!(
+        html.contains("<code class=\"math-error\">$\\frac{a$</code>"),
+        "{html}"
+    );
     site.run(&["build", "--strict"]).assert_code(1);
 }
 
@@ -319,7 +364,10 @@ fn build_guarded(site: &TestSite) -> common::Run {
 fn fifty_thousand_highlights_or_comment_marks_in_one_paragraph_build() {
     let marks = format!("---\ntitle: Marks\n---\n{}\n", "==a== ".repeat(50_000));
     let unclosed = format!("---\ntitle: Open\n---\n{}\n", "a ==b ".repeat(50_000));
-    let comments = format!("---\ntitle: Comments\n---\nkept {}\n", "%%x%% ".repeat(50_000));
+    let comments = format!(
+        "---\ntitle: Comments\n---\nkept {}\n",
+        "%%x%% ".repeat(50_000)
+    );
     let site = TestSite::with_files(&[
         ("content/marks.md", &marks),
         ("content/open.md", &unclosed),

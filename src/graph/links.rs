@@ -93,7 +93,7 @@ impl PageLinks<'_> {
         let mut url = format!("{}{}", self.base_path, path);
         if let Some(f) = fragment {
             url.push('#');
-            url.push_str(crate::markdown::anchor_id(f));
+            url.push_str(&crate::markdown::anchor_id(f));
         }
         url
     }

@@ -208,15 +208,13 @@ pub struct Rendered {
     /// Things to warn about that do not stop the build (script URLs).
     pub warnings: Vec<Problem>,
     /// The block ids of the page (`^id` at the end of a paragraph or list item), without
-    /// the `^`: the ids of their blocks.
+    /// the `^`; the HTML id of each block is `^id`, apart from the headings' ids.
     pub blocks: Vec<String>,
 }
 
 impl Rendered {
     pub fn has_id(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
-            || RESERVED_IDS.contains(&id)
-            || self.blocks.iter().any(|b| b == id)
+        self.headings.iter().any(|h| h.id == id) || RESERVED_IDS.contains(&id)
     }
 
     /// Whether `fragment`, written as Obsidian names a block (`^id`) or a heading under
@@ -288,13 +286,14 @@ impl Rendered {
     }
 }
 
-/// The id that a link's fragment lands on: `^id` (a block) on `id`, `a#b` (a heading under
-/// another) on `b`, any other as it is.
-pub fn anchor_id(fragment: &str) -> &str {
+/// The fragment of the URL that a link's fragment lands on: `^id` (a block, whose HTML id
+/// is `^id`) percent-encoded as `%5Eid`, `a#b` (a heading under another) on `b`, any other
+/// as it is.
+pub fn anchor_id(fragment: &str) -> std::borrow::Cow<'_, str> {
     if let Some(block) = fragment.strip_prefix('^') {
-        return block;
+        return format!("%5E{block}").into();
     }
-    fragment.rsplit('#').next().unwrap_or(fragment)
+    fragment.rsplit('#').next().unwrap_or(fragment).into()
 }
 
 /// The fragment of a wikilink's `#…` part as it is checked: a block `^id` as written, and
@@ -1182,17 +1181,31 @@ mod tests {
     fn the_summary_and_text_hold_no_comment_and_no_callout_marker() {
         let r = md("First %%hidden%% words ==marked==.\n\n> [!info] Seen\n> Inside.\n");
         assert_eq!(r.summary_text, "First  words marked.");
-        assert!(!r.text.contains("hidden") && !r.text.contains("[!"), "{}", r.text);
+        assert!(
+            !r.text.contains("hidden") && !r.text.contains("[!"),
+            "{}",
+            r.text
+        );
         assert!(r.text.contains("Seen"), "{}", r.text);
     }
 
     #[test]
     fn a_highlight_never_closed_ends_before_a_block() {
         let r = md("- a ==b\n  - nested ==c\n");
-        assert_eq!(r.html.matches("<mark>").count(), r.html.matches("</mark>").count(), "{}", r.html);
+        assert_eq!(
+            r.html.matches("<mark>").count(),
+            r.html.matches("</mark>").count(),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("<mark>b\n<ul>"), "{}", r.html);
         let r = md("*a ==b* c== d\n");
-        assert_eq!(r.html.matches("<mark>").count(), r.html.matches("</mark>").count(), "{}", r.html);
+        assert_eq!(
+            r.html.matches("<mark>").count(),
+            r.html.matches("</mark>").count(),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<em>a <mark>b</mark></em>"), "{}", r.html);
     }
 
@@ -1208,7 +1221,7 @@ mod tests {
         assert_eq!(wiki_fragment("A Title#Sub Head"), "a-title#sub-head");
         assert_eq!(wiki_fragment("^blk"), "^blk");
         assert_eq!(anchor_id("a#b"), "b");
-        assert_eq!(anchor_id("^blk"), "blk");
+        assert_eq!(anchor_id("^blk"), "%5Eblk");
     }
 
     #[test]

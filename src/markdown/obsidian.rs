@@ -225,7 +225,9 @@ pub(super) fn strip_comments(text: &str, options: Options) -> Option<Uncommented
                 }
                 code_depth += 1;
             }
-            Event::End(pulldown_cmark::TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                code_depth = code_depth.saturating_sub(1)
+            }
             Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) if code_depth == 0 => {
                 literal.push(range);
             }
@@ -312,7 +314,10 @@ mod tests {
         assert_eq!(c.written, "tldr");
         assert_eq!(c.kind, "abstract");
         assert_eq!(c.fold, Fold::Closed);
-        assert_eq!(&"> [!TLDR]- The *gist*\n"[c.marker_end..c.line_end], " The *gist*");
+        assert_eq!(
+            &"> [!TLDR]- The *gist*\n"[c.marker_end..c.line_end],
+            " The *gist*"
+        );
         assert_eq!(c.default_title(), "Tldr");
         assert_eq!(callout("> [!custom]+").unwrap().kind, "note");
         assert_eq!(callout("> [!custom]+").unwrap().fold, Fold::Open);

@@ -411,7 +411,8 @@ impl<'t, 'r> Pass<'t, 'r> {
         self.depth += 1;
         if let Some(kind) = kind {
             let (written, title) = obsidian::alert(kind);
-            let mut html = obsidian::callout_open(written, obsidian::callout_kind(written), Fold::None);
+            let mut html =
+                obsidian::callout_open(written, obsidian::callout_kind(written), Fold::None);
             html.push_str(title);
             html.push_str(obsidian::callout_body(Fold::None));
             push_limited(&mut self.out.text, title);
@@ -458,7 +459,10 @@ impl<'t, 'r> Pass<'t, 'r> {
                     match event {
                         Event::Text(t) if t.len() == r.len() => {
                             let cut = callout.marker_end - r.start;
-                            title.push((Event::Text(cut_cow(t, cut..r.len())), callout.marker_end..r.end));
+                            title.push((
+                                Event::Text(cut_cow(t, cut..r.len())),
+                                callout.marker_end..r.end,
+                            ));
                         }
                         _ => {}
                     }
@@ -486,7 +490,10 @@ impl<'t, 'r> Pass<'t, 'r> {
             title.push((Event::Text(default.into()), MADE));
         }
         let mut made = title;
-        made.push((Event::Html(obsidian::callout_body(callout.fold).into()), MADE));
+        made.push((
+            Event::Html(obsidian::callout_body(callout.fold).into()),
+            MADE,
+        ));
         if let Some(r) = paragraph.filter(|_| paragraph_goes_on) {
             made.push((Event::Start(Tag::Paragraph), r));
         }
@@ -522,7 +529,8 @@ impl<'t, 'r> Pass<'t, 'r> {
                 let at = match source.get(fence..source.len().saturating_sub(fence)) {
                     Some(inner) if inner == latex => {
                         let start = range.start + fence + error.0.start.min(latex.len());
-                        let end = (range.start + fence + error.0.end.min(latex.len())).max(start + 1);
+                        let end =
+                            (range.start + fence + error.0.end.min(latex.len())).max(start + 1);
                         start..end.min(range.end)
                     }
                     _ => range.clone(),
@@ -552,7 +560,11 @@ impl<'t, 'r> Pass<'t, 'r> {
             let keep = cut_from.saturating_sub(range.start);
             let dropped = &self.text[(*cut_from).max(range.start)..id.end];
             if verbatim || t.ends_with(dropped) {
-                let keep = if verbatim { keep } else { t.len() - dropped.len() };
+                let keep = if verbatim {
+                    keep
+                } else {
+                    t.len() - dropped.len()
+                };
                 t = cut_cow(t, 0..keep);
             }
             self.block_id = None;
@@ -585,7 +597,8 @@ impl<'t, 'r> Pass<'t, 'r> {
         let (head, rest) = split_cow(t, at, at + 2..len);
         self.ahead.push_front((Event::Text(rest), rest_range));
         let tag = if open { "</mark>" } else { "<mark>" };
-        self.ahead.push_front((Event::InlineHtml(CowStr::Borrowed(tag)), MADE));
+        self.ahead
+            .push_front((Event::InlineHtml(CowStr::Borrowed(tag)), MADE));
         self.mark = if open { None } else { Some(self.depth) };
         head
     }
@@ -599,16 +612,18 @@ impl<'t, 'r> Pass<'t, 'r> {
             return None;
         }
         self.block_id = Some((id_range.clone(), cut_from));
-        let id = &self.text[id_range.clone()];
+        // The caret keeps block ids apart from the headings' (Obsidian's are apart too: a
+        // heading `Lucide` and a block `^lucide` may share a note).
+        let id = &self.text[id_range.start.saturating_sub(1)..id_range.end];
         if !self.ids.take_exact(id) {
             self.out.problems.push(Problem {
                 range: id_range.start.saturating_sub(1)..id_range.end,
-                message: format!("the block id `^{id}` is already an id on this page"),
-                help: Some("give the block another id".to_string()),
+                message: format!("the block id `{id}` is used twice on this page"),
+                help: Some("give one of the blocks another id".to_string()),
             });
             return None;
         }
-        self.out.blocks.push(id.to_owned());
+        self.out.blocks.push(id[1..].to_owned());
         Some(format!("<{element} id=\"{id}\">"))
     }
 
@@ -751,9 +766,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         // In a table, `[[Note\|text]]` escapes its pipe: the backslash is not the name's.
         let dest_url = match dest_url {
-            CowStr::Borrowed(d) if wiki && d.ends_with('\\') => {
-                CowStr::Borrowed(&d[..d.len() - 1])
-            }
+            CowStr::Borrowed(d) if wiki && d.ends_with('\\') => CowStr::Borrowed(&d[..d.len() - 1]),
             d if wiki && d.ends_with('\\') => d[..d.len() - 1].to_owned().into(),
             d => d,
         };
