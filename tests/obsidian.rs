@@ -380,3 +380,18 @@ fn fifty_thousand_highlights_or_comment_marks_in_one_paragraph_build() {
     let html = site.output("comments/index.html");
     assert!(html.contains("<p>kept</p>"), "a comment was published");
 }
+
+#[test]
+fn math_can_be_turned_off_for_prices() {
+    let site =
+        TestSite::with_files(&[("content/a.md", "---\ntitle: A\n---\nFrom $5-$10 a day.\n")]);
+    site.write(
+        "site.yaml",
+        "title: Test\nbase_url: https://example.org/\nmarkdown:\n  math: false\n",
+    );
+    site.build().assert_ok();
+    assert!(
+        site.output("a/index.html")
+            .contains("<p>From $5-$10 a day.</p>")
+    );
+}

@@ -330,8 +330,10 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_GFM
-        | Options::ENABLE_MATH;
+        | Options::ENABLE_GFM;
+    if config.math {
+        options |= Options::ENABLE_MATH;
+    }
     if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
