@@ -1101,6 +1101,10 @@ impl<'t> Iterator for Pass<'t, '_> {
                 self.ahead.push_front((event, range));
                 Some(Event::InlineHtml(CowStr::Borrowed("</mark>")))
             } else if range == MADE {
+                if matches!(event, Event::Html(_)) {
+                    // A callout's title is a text of its own.
+                    push_limited(&mut self.out.text, " ");
+                }
                 Some(event)
             } else {
                 self.step(event, range)
