@@ -358,10 +358,7 @@ mod tests {
         assert_eq!(&text[id], "my-id");
         assert_eq!(&text[..before], "Some text");
         let alone = "^only";
-        assert_eq!(
-            block_id_at_end(alone, &(0..5)).map(|(r, b)| (r, b)),
-            Some((1..5, 0))
-        );
+        assert_eq!(block_id_at_end(alone, &(0..5)), Some((1..5, 0)));
         assert!(block_id_at_end("x^y", &(0..3)).is_none());
         assert!(block_id_at_end("x ^", &(0..3)).is_none());
         assert!(block_id_at_end("x ^a_b", &(0..6)).is_none());
