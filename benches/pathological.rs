@@ -41,6 +41,29 @@ fn links_in_one_paragraph(c: &mut Criterion) {
     group.finish();
 }
 
+fn obsidian_marks_in_one_paragraph(c: &mut Criterion) {
+    let highlighter = Highlighter::new();
+    let mut group = c.benchmark_group("obsidian marks in one paragraph");
+    group.sample_size(10);
+    for n in [25_000, 50_000, 100_000] {
+        let marks = "==a== ".repeat(n);
+        group.bench_with_input(BenchmarkId::new("highlights", n), &marks, |b, t| {
+            b.iter(|| render(black_box(t), &highlighter))
+        });
+        let unclosed = "a ==b ".repeat(n);
+        group.bench_with_input(
+            BenchmarkId::new("unclosed highlights", n),
+            &unclosed,
+            |b, t| b.iter(|| render(black_box(t), &highlighter)),
+        );
+        let comments = "%% ".repeat(n);
+        group.bench_with_input(BenchmarkId::new("comment marks", n), &comments, |b, t| {
+            b.iter(|| render(black_box(t), &highlighter))
+        });
+    }
+    group.finish();
+}
+
 fn repeated_headings(c: &mut Criterion) {
     let highlighter = Highlighter::new();
     let mut group = c.benchmark_group("repeated headings (2l)");
@@ -93,6 +116,7 @@ fn alias_bomb(c: &mut Criterion) {
 criterion_group!(
     pathological,
     links_in_one_paragraph,
+    obsidian_marks_in_one_paragraph,
     repeated_headings,
     tags_of_one_entry,
     alias_bomb

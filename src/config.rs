@@ -186,6 +186,8 @@ impl Default for HighlightConfig {
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     pub raw_html: RawHtml,
+    /// `$…$` and `$$…$$` are math (MathML); off, a `$` is a dollar sign.
+    pub math: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -193,6 +195,7 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             smart_punctuation: true,
             raw_html: RawHtml::Keep,
+            math: true,
         }
     }
 }
@@ -611,6 +614,11 @@ impl Reader<'_> {
                     Some(Err(e)) => self.error(e.pos, e.message),
                     None => {}
                 },
+                "math" => match sub.get::<bool>(key) {
+                    Some(Ok(b)) => config.math = b,
+                    Some(Err(e)) => self.error(e.pos, e.message),
+                    None => {}
+                },
                 "raw_html" => match sub.get::<String>(key) {
                     Some(Ok(v)) if v == "keep" => config.raw_html = RawHtml::Keep,
                     Some(Ok(v)) if v == "escape" => config.raw_html = RawHtml::Escape,
@@ -621,7 +629,7 @@ impl Reader<'_> {
                     Some(Err(e)) => self.error(e.pos, e.message),
                     None => {}
                 },
-                _ => self.unknown_key(&sub, key, ["smart_punctuation", "raw_html"]),
+                _ => self.unknown_key(&sub, key, ["smart_punctuation", "raw_html", "math"]),
             }
         }
         config

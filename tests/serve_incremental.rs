@@ -861,3 +861,40 @@ fn a_mermaid_diagram_added_and_removed_loads_its_script_as_a_fresh_build_does() 
     assert!(!page(&project).contains("mermaid"));
     assert_same(&project, &site, "the diagram removed");
 }
+
+#[test]
+fn a_removed_block_id_breaks_the_links_to_it_and_a_new_one_mends_them() {
+    let site = TestSite::fixture("obsidian");
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    // links.md links to blocks.md#^para-one: the block losing its id fails at that link.
+    edit(
+        &site,
+        "content/blocks.md",
+        "A paragraph with an id. ^para-one",
+        "A paragraph with an id. ^para-two",
+    );
+    match project.rebuild(&changes(&[content("blocks.md")])) {
+        Rebuild::Failed(problems) => assert!(
+            problems
+                .iter()
+                .any(|d| d.headline().starts_with("content/links.md:4:")
+                    && d.message.contains("`^para-one`")),
+            "{problems:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    edit(&site, "content/links.md", "#^para-one", "#^para-two");
+    rebuilt(&mut project, &[content("links.md")]);
+    assert_same(&project, &site, "the link to the new block id");
+    // A callout and a highlight edited in place render as a fresh build does.
+    edit(&site, "content/marks.md", "==highlighted", "==marked");
+    edit(
+        &site,
+        "content/callouts.md",
+        "[!warning]- Folded",
+        "[!tip]+ Open",
+    );
+    rebuilt(&mut project, &[content("marks.md"), content("callouts.md")]);
+    assert_same(&project, &site, "the edited callout and highlight");
+}

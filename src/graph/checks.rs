@@ -312,10 +312,18 @@ fn anchor_problems(
         .filter_map(|link| {
             let fragment = link.fragment.as_deref()?;
             let target = &rendered[link.target as usize];
+            let file = &entries[link.target as usize].file;
+            if let Some(found) = target.obsidian_anchor(fragment, &format!("`{file}`")) {
+                let (message, help) = found.err()?;
+                return Some(Problem {
+                    range: link.offset..link.offset + 1,
+                    message,
+                    help,
+                });
+            }
             if target.has_id(fragment) {
                 return None;
             }
-            let file = &entries[link.target as usize].file;
             Some(Problem {
                 range: link.offset..link.offset + 1,
                 message: format!("`{file}` has no heading with the id `#{fragment}`"),
@@ -443,6 +451,9 @@ impl<'a> SitePages<'a> {
                 },
             ),
         };
+        if let Some(found) = rendered.obsidian_anchor(fragment, &named) {
+            return found.err();
+        }
         if rendered.has_id(fragment) {
             return None;
         }

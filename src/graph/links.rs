@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::content::files::{FileRef, SiteFiles, encode_path};
 use crate::markdown::{LinkRef, LinkResolver, Resolved};
-use crate::text::{slugify, suggestion};
+use crate::text::suggestion;
 
 use super::EntryId;
 
@@ -130,7 +130,7 @@ impl PageLinks<'_> {
         let mut url = format!("{}{}", self.base_path, path);
         if let Some(f) = fragment {
             url.push('#');
-            url.push_str(f);
+            url.push_str(&crate::markdown::anchor_id(f));
         }
         url
     }
@@ -165,11 +165,11 @@ impl PageLinks<'_> {
             Some((n, h)) => (n.trim(), Some(h.trim())),
             None => (dest.trim(), None),
         };
-        // `#Heading` text becomes the heading's id; an id written as is stays as it is.
-        let fragment = heading.filter(|h| !h.is_empty()).map(|h| {
-            let slug = slugify(h);
-            if slug.is_empty() { h.to_string() } else { slug }
-        });
+        // `#Heading` text becomes the heading's id (an id written as is stays as it is),
+        // `#A#B` the heading B under A, `#^id` a block.
+        let fragment = heading
+            .filter(|h| !h.is_empty())
+            .map(crate::markdown::wiki_fragment);
         if name.is_empty() {
             return match fragment {
                 Some(fragment) => Resolved::SamePage { fragment },

@@ -369,9 +369,10 @@ pub fn build(
     // can point at a missing heading.
     let headings_same = names_same
         && delta.as_ref().is_some_and(|d| {
-            d.changed
-                .iter()
-                .all(|&i| d.previous.rendered[i].headings == rendered[i].headings)
+            d.changed.iter().all(|&i| {
+                let (before, now) = (&d.previous.rendered[i], &rendered[i]);
+                before.headings == now.headings && before.blocks == now.blocks
+            })
         });
     let all: Vec<usize>;
     let to_check = match delta.as_ref().filter(|_| headings_same) {

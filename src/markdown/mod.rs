@@ -2,6 +2,7 @@
 //! count, highlighted code, and every link handed to a resolver.
 
 pub mod highlight;
+mod obsidian;
 mod pass;
 mod raw_html;
 
@@ -212,12 +213,118 @@ pub struct Rendered {
     pub problems: Vec<Problem>,
     /// Things to warn about that do not stop the build (script URLs).
     pub warnings: Vec<Problem>,
+    /// The block ids of the page (`^id` at the end of a paragraph or list item), without
+    /// the `^`; the HTML id of each block is `^id`, apart from the headings' ids.
+    pub blocks: Vec<String>,
 }
 
 impl Rendered {
     pub fn has_id(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || RESERVED_IDS.contains(&id)
     }
+
+    /// Whether `fragment`, written as Obsidian names a block (`^id`) or a heading under
+    /// others (`a#b`, in slugs), names something on this page, which is called `page` in
+    /// a message; `None` for any other fragment.
+    pub fn obsidian_anchor(
+        &self,
+        fragment: &str,
+        page: &str,
+    ) -> Option<Result<(), (String, Option<String>)>> {
+        if let Some(block) = fragment.strip_prefix('^') {
+            if self.blocks.iter().any(|b| b == block) {
+                return Some(Ok(()));
+            }
+            return Some(Err((
+                format!("{page} has no block with the id `^{block}`"),
+                crate::text::did_you_mean(block, self.blocks.iter().map(String::as_str))
+                    .map(|b| format!("did you mean `^{b}`?")),
+            )));
+        }
+        if !fragment.contains('#') {
+            return None;
+        }
+        Some(self.nested_heading(fragment, page))
+    }
+
+    /// `a#b#c`: a heading `c` under a heading `b` under a heading `a`, at any depth, as
+    /// Obsidian finds them; its id must be `c` (the link lands there).
+    fn nested_heading(&self, fragment: &str, page: &str) -> Result<(), (String, Option<String>)> {
+        let headings = &self.headings;
+        let mut scope = 0..headings.len();
+        let mut level = 0u8;
+        let mut found: Option<(usize, &str)> = None;
+        for part in fragment.split('#').filter(|p| !p.is_empty()) {
+            let hit = headings[scope.clone()].iter().position(|h| {
+                h.level > level && (h.id == part || crate::text::slugify(&h.title) == part)
+            });
+            let Some(i) = hit.map(|i| scope.start + i) else {
+                let message = match found {
+                    Some((_, parent)) => {
+                        format!("{page} has no heading `#{part}` under the heading `#{parent}`")
+                    }
+                    None => format!("{page} has no heading with the id `#{part}`"),
+                };
+                return Err((message, None));
+            };
+            level = headings[i].level;
+            let end = headings[i + 1..]
+                .iter()
+                .position(|h| h.level <= level)
+                .map_or(headings.len(), |p| i + 1 + p);
+            scope = i + 1..end;
+            found = Some((i, part));
+        }
+        match found {
+            Some((i, part)) if headings[i].id != part => Err((
+                format!(
+                    "the heading `#{part}` that this link means in {page} has the id `#{}`: its \
+                     title is repeated on that page, and the link would land on another",
+                    headings[i].id
+                ),
+                Some(format!(
+                    "link to `#{}`, or give the heading an id of its own with `{{#id}}`",
+                    headings[i].id
+                )),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The fragment of the URL that a link's fragment lands on: `^id` (a block, whose HTML id
+/// is `^id`) percent-encoded as `%5Eid`, `a#b` (a heading under another) on `b`, any other
+/// as it is.
+pub fn anchor_id(fragment: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(block) = fragment.strip_prefix('^') {
+        return format!("%5E{block}").into();
+    }
+    fragment.rsplit('#').next().unwrap_or(fragment).into()
+}
+
+/// The fragment of a wikilink's `#…` part as it is checked: a block `^id` as written, and
+/// each heading of `A#B` as its slug (a heading written as an id stays as it is).
+pub fn wiki_fragment(written: &str) -> String {
+    if let Some(block) = written.strip_prefix('^') {
+        return format!("^{}", block.trim());
+    }
+    let slug = |part: &str| {
+        let slug = crate::text::slugify(part);
+        if slug.is_empty() {
+            part.trim().to_string()
+        } else {
+            slug
+        }
+    };
+    if !written.contains('#') {
+        return slug(written);
+    }
+    let parts: Vec<String> = written
+        .split('#')
+        .filter(|p| !p.trim().is_empty())
+        .map(slug)
+        .collect();
+    parts.join("#")
 }
 
 /// The pulldown-cmark options a page is parsed with (public for the benches, which time
@@ -230,6 +337,9 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_GFM;
+    if config.math {
+        options |= Options::ENABLE_MATH;
+    }
     if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -254,17 +364,58 @@ pub fn render_with(
     highlighter: &Highlighter,
     pictures: PictureOptions<'_>,
 ) -> Rendered {
+    // Comments are cut before the parser sees the text, so that nothing of them is
+    // published; offsets are mapped back to the source's after.
+    let uncommented = obsidian::strip_comments(text, parser_options(config));
+    let source = uncommented.as_ref().map_or(text, |u| u.text.as_str());
     let html_len = Cell::new(0);
-    let mut pass = pass::Pass::new(text, config, links, highlighter, &html_len, pictures);
+    let mut pass = pass::Pass::new(source, config, links, highlighter, &html_len, pictures);
     let mut html = Tracked {
-        html: String::with_capacity(text.len() + text.len() / 2),
+        html: String::with_capacity(source.len() + source.len() / 2),
         len: &html_len,
     };
     // Writing to a String does not fail.
     let _ = pulldown_cmark::html::write_html_fmt(&mut html, &mut pass);
     let mut out = pass.finish(&html.html);
     out.html = html.html;
+    if let Some(u) = &uncommented {
+        map_offsets(&mut out, u);
+    }
     out
+}
+
+/// Offsets of the text without comments made offsets of the source, and the warning for a
+/// comment never closed.
+fn map_offsets(out: &mut Rendered, u: &obsidian::Uncommented) {
+    let range = |r: &Range<usize>| {
+        let start = u.source_offset(r.start);
+        let end = match r.end.checked_sub(1) {
+            Some(last) if r.end > r.start => u.source_offset(last) + 1,
+            _ => start,
+        };
+        start..end.max(start)
+    };
+    for p in out.problems.iter_mut().chain(out.warnings.iter_mut()) {
+        p.range = range(&p.range);
+    }
+    for l in &mut out.links {
+        l.offset = u.source_offset(l.offset);
+    }
+    for l in &mut out.site_paths {
+        l.offset = u.source_offset(l.offset);
+    }
+    for f in &mut out.files {
+        f.offset = u.source_offset(f.offset);
+    }
+    if let Some(at) = u.unclosed {
+        out.warnings.push(Problem {
+            range: at..at + 2,
+            message: "`%%` opens a comment that is never closed: the rest of the text is left \
+                      out"
+            .to_string(),
+            help: Some("close the comment with another `%%`".to_string()),
+        });
+    }
 }
 
 /// The page's HTML, and its length where the pass can see it.
@@ -398,6 +549,16 @@ impl<S: BuildHasher> UniqueIds<S> {
         }
         self.take(candidate.clone(), hash);
         candidate
+    }
+
+    /// Takes `id` as it is (a block id), unless it is taken.
+    fn take_exact(&mut self, id: &str) -> bool {
+        let hash = self.hasher.hash_one(id);
+        if self.next_of(id, hash).is_some() {
+            return false;
+        }
+        self.take(id.to_owned(), hash);
+        true
     }
 
     /// Where the search from `id` (hashed `hash`) goes on, if `id` is taken.
@@ -1000,6 +1161,75 @@ mod tests {
                 proptest::prop_assert_eq!(sentences.around(at), sentence_by_scan(&text, at));
             }
         }
+    }
+
+    #[test]
+    fn a_callout_keeps_its_markup_when_raw_html_is_escaped() {
+        let r = render(
+            "> [!tip] Title\n> Body <b>x</b>\n",
+            &MarkdownConfig {
+                raw_html: RawHtml::Escape,
+                ..MarkdownConfig::default()
+            },
+            &KeepLinks,
+            &Highlighter::new(),
+        );
+        assert!(
+            r.html.starts_with(
+                "<div class=\"callout callout-tip\" data-callout=\"tip\">\n\
+                 <div class=\"callout-title\">Title</div>\n<div class=\"callout-content\">\n<p>Body &lt;b&gt;"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.ends_with("</div>\n</div>\n"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_summary_and_text_hold_no_comment_and_no_callout_marker() {
+        let r = md("First %%hidden%% words ==marked==.\n\n> [!info] Seen\n> Inside.\n");
+        assert_eq!(r.summary_text, "First  words marked.");
+        assert!(
+            !r.text.contains("hidden") && !r.text.contains("[!"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("Seen"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_highlight_never_closed_ends_before_a_block() {
+        let r = md("- a ==b\n  - nested ==c\n");
+        assert_eq!(
+            r.html.matches("<mark>").count(),
+            r.html.matches("</mark>").count(),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<mark>b\n<ul>"), "{}", r.html);
+        let r = md("*a ==b* c== d\n");
+        assert_eq!(
+            r.html.matches("<mark>").count(),
+            r.html.matches("</mark>").count(),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<em>a <mark>b</mark></em>"), "{}", r.html);
+    }
+
+    #[test]
+    fn nested_heading_and_block_fragments_are_checked() {
+        let r = md("## A\n### B\n## C\n### B\nText. ^t\n");
+        assert_eq!(r.obsidian_anchor("a#b", "p"), Some(Ok(())));
+        assert!(r.obsidian_anchor("c#b", "p").unwrap().is_err());
+        assert!(r.obsidian_anchor("a#c", "p").unwrap().is_err());
+        assert_eq!(r.obsidian_anchor("^t", "p"), Some(Ok(())));
+        assert!(r.obsidian_anchor("^u", "p").unwrap().is_err());
+        assert_eq!(r.obsidian_anchor("a", "p"), None);
+        assert_eq!(wiki_fragment("A Title#Sub Head"), "a-title#sub-head");
+        assert_eq!(wiki_fragment("^blk"), "^blk");
+        assert_eq!(anchor_id("a#b"), "b");
+        assert_eq!(anchor_id("^blk"), "%5Eblk");
     }
 
     #[test]

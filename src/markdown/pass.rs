@@ -9,8 +9,11 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Tag, TagEnd,
+};
 
+use super::obsidian::{self, Fold};
 use super::raw_html;
 use super::{
     ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Picture,
@@ -20,7 +23,13 @@ use super::{
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::text::slugify;
 
+/// The range given to the events the pass makes itself (a callout's markup): they are
+/// handed on as they are.
+const MADE: Range<usize> = usize::MAX..usize::MAX;
+
 pub(super) struct Pass<'t, 'r> {
+    /// The Markdown (without its comments).
+    text: &'t str,
     events: OffsetIter<'t>,
     /// The events of the heading being written, read ahead for its id.
     ahead: VecDeque<(Event<'t>, Range<usize>)>,
@@ -49,6 +58,17 @@ pub(super) struct Pass<'t, 'r> {
     pictures_written: usize,
     /// What the sizes said of the picture `link` resolved last.
     last_picture: Option<PictureSize>,
+    /// Each quote open: how the callout it is folds, or `None` for a plain quote.
+    quotes: Vec<Option<Fold>>,
+    /// The depth at which a `<mark>` is open.
+    mark: Option<usize>,
+    /// Where the innermost block of text open now ends in the Markdown.
+    block_end: usize,
+    /// The block id that ends the block open now: its range and where the space
+    /// before it starts (the text is cut there).
+    block_id: Option<(Range<usize>, usize)>,
+    /// Made at the page's first formula.
+    math: Option<math_core::LatexToMathML>,
 }
 
 /// What the summary is made from: the events before `<!-- more -->`, else the first
@@ -161,6 +181,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         pictures: PictureOptions<'r>,
     ) -> Self {
         Pass {
+            text,
             events: pulldown_cmark::Parser::new_ext(text, super::parser_options(config))
                 .into_offset_iter(),
             ahead: VecDeque::new(),
@@ -181,6 +202,11 @@ impl<'t, 'r> Pass<'t, 'r> {
             pictures,
             pictures_written: 0,
             last_picture: None,
+            quotes: Vec::new(),
+            mark: None,
+            block_end: 0,
+            block_id: None,
+            math: None,
         }
     }
 
@@ -192,6 +218,23 @@ impl<'t, 'r> Pass<'t, 'r> {
     fn step(&mut self, event: Event<'t>, range: Range<usize>) -> Option<Event<'t>> {
         let config = self.config;
         match event {
+            Event::Start(Tag::BlockQuote(kind)) => self.quote(kind, range),
+            Event::End(TagEnd::BlockQuote(_))
+                if self.quotes.last().is_some_and(Option::is_some) =>
+            {
+                let fold = self.quotes.pop().flatten().unwrap_or(Fold::None);
+                self.depth = self.depth.saturating_sub(1);
+                Some(Event::Html(obsidian::callout_close(fold).into()))
+            }
+            Event::InlineMath(latex) => Some(self.math(&latex, range, false)),
+            Event::DisplayMath(latex) => Some(self.math(&latex, range, true)),
+            Event::Text(t) => {
+                let t = self.text_event(t, &range);
+                self.out.word_count += t.split_whitespace().count();
+                self.context.text(&t);
+                push_limited(&mut self.out.text, &t);
+                Some(Event::Text(t))
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -310,7 +353,7 @@ impl<'t, 'r> Pass<'t, 'r> {
             Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
                 Some(Event::Text(html))
             }
-            Event::Text(ref t) | Event::Code(ref t) => {
+            Event::Code(ref t) => {
                 self.out.word_count += t.split_whitespace().count();
                 self.context.text(t);
                 push_limited(&mut self.out.text, t);
@@ -331,12 +374,25 @@ impl<'t, 'r> Pass<'t, 'r> {
                 }
                 if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
                     self.context.open();
+                    self.block_end = range.end;
                 }
+                let with_id = match tag {
+                    Tag::Paragraph => self.block_id_start("p", range.clone()),
+                    Tag::Item => {
+                        let line = self.text[range.clone()].find('\n');
+                        let end = line.map_or(range.end, |n| range.start + n);
+                        self.block_id_start("li", range.start..end)
+                    }
+                    _ => None,
+                };
                 self.depth += 1;
-                Some(event)
+                Some(with_id.map_or(event, |html| Event::Html(html.into())))
             }
             Event::End(tag) => {
                 self.depth = self.depth.saturating_sub(1);
+                if matches!(tag, TagEnd::BlockQuote(_)) {
+                    self.quotes.pop();
+                }
                 if self.depth == 0
                     && matches!(tag, TagEnd::Paragraph)
                     && let Some(r) = &mut self.first_paragraph
@@ -355,6 +411,228 @@ impl<'t, 'r> Pass<'t, 'r> {
             }
             _ => Some(event),
         }
+    }
+
+    /// A quote: a callout when its first line is `[!type]` (Obsidian) or GitHub made it an
+    /// alert, else a plain quote.
+    fn quote(&mut self, kind: Option<BlockQuoteKind>, range: Range<usize>) -> Option<Event<'t>> {
+        self.depth += 1;
+        if let Some(kind) = kind {
+            let (written, title) = obsidian::alert(kind);
+            let mut html =
+                obsidian::callout_open(written, obsidian::callout_kind(written), Fold::None);
+            html.push_str(title);
+            html.push_str(obsidian::callout_body(Fold::None));
+            push_limited(&mut self.out.text, title);
+            push_limited(&mut self.out.text, " ");
+            self.quotes.push(Some(Fold::None));
+            return Some(Event::Html(html.into()));
+        }
+        let Some(callout) = obsidian::callout_at(self.text, &range) else {
+            self.quotes.push(None);
+            return Some(Event::Start(Tag::BlockQuote(None)));
+        };
+        self.quotes.push(Some(callout.fold));
+        let open = obsidian::callout_open(&callout.written, callout.kind, callout.fold);
+        // The title is the rest of the first line of the first paragraph: its events are
+        // handed on (links in it are links), those of `[!type]` left out.
+        let mut queue: Vec<(Event<'t>, Range<usize>)> = Vec::new();
+        let paragraph = match self.read() {
+            Some((Event::Start(Tag::Paragraph), r)) => Some(r),
+            Some(other) => {
+                queue.push(other);
+                None
+            }
+            None => None,
+        };
+        let mut title: Vec<(Event<'t>, Range<usize>)> = Vec::new();
+        let mut paragraph_goes_on = false;
+        if paragraph.is_some() {
+            let mut nested = 0usize;
+            while let Some((event, r)) = self.read() {
+                match event {
+                    Event::End(TagEnd::Paragraph) if nested == 0 => break,
+                    Event::SoftBreak | Event::HardBreak if nested == 0 => {
+                        paragraph_goes_on = true;
+                        break;
+                    }
+                    Event::Start(_) => nested += 1,
+                    Event::End(_) => nested = nested.saturating_sub(1),
+                    _ => {}
+                }
+                if r.end <= callout.marker_end {
+                    continue;
+                }
+                if r.start < callout.marker_end {
+                    match event {
+                        Event::Text(t) if t.len() == r.len() => {
+                            let cut = callout.marker_end - r.start;
+                            title.push((
+                                Event::Text(cut_cow(t, cut..r.len())),
+                                callout.marker_end..r.end,
+                            ));
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                title.push((event, r));
+            }
+        }
+        // No space before the title.
+        if let Some((Event::Text(t), _)) = title.first_mut() {
+            let trimmed = t.trim_start();
+            if trimmed.len() != t.len() {
+                let (from, len) = (t.len() - trimmed.len(), t.len());
+                *t = cut_cow(std::mem::replace(t, CowStr::Borrowed("")), from..len);
+            }
+        }
+        let untitled = title
+            .iter()
+            .all(|(e, _)| matches!(e, Event::Text(t) if t.trim().is_empty()));
+        if untitled {
+            title.clear();
+            let default = callout.default_title();
+            push_limited(&mut self.out.text, &default);
+            push_limited(&mut self.out.text, " ");
+            title.push((Event::Text(default.into()), MADE));
+        }
+        let mut made = title;
+        made.push((
+            Event::Html(obsidian::callout_body(callout.fold).into()),
+            MADE,
+        ));
+        if let Some(r) = paragraph.filter(|_| paragraph_goes_on) {
+            made.push((Event::Start(Tag::Paragraph), r));
+        }
+        made.extend(queue);
+        for item in made.into_iter().rev() {
+            self.ahead.push_front(item);
+        }
+        Some(Event::Html(open.into()))
+    }
+
+    /// A formula as MathML; one that does not convert is shown as written, with a warning.
+    fn math(&mut self, latex: &str, range: Range<usize>, display: bool) -> Event<'t> {
+        use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
+        let converter = self.math.get_or_insert_with(|| {
+            LatexToMathML::new(MathCoreConfig::default()).unwrap_or_default()
+        });
+        let mode = if display {
+            MathDisplay::Block
+        } else {
+            MathDisplay::Inline
+        };
+        match converter.convert_with_local_state(latex, mode) {
+            Ok(converted) => {
+                self.out.word_count += latex.split_whitespace().count();
+                push_limited(&mut self.out.text, latex);
+                Event::InlineHtml(converted.mathml.into())
+            }
+            Err(error) => {
+                let source = &self.text[range.clone()];
+                let fence = if display { 2 } else { 1 };
+                // Where the error is in the Markdown, when the formula is written there as
+                // it is (not across the lines of a quote).
+                let at = match source.get(fence..source.len().saturating_sub(fence)) {
+                    Some(inner) if inner == latex => {
+                        let start = range.start + fence + error.0.start.min(latex.len());
+                        let end =
+                            (range.start + fence + error.0.end.min(latex.len())).max(start + 1);
+                        start..end.min(range.end)
+                    }
+                    _ => range.clone(),
+                };
+                self.out.warnings.push(Problem {
+                    range: at,
+                    message: format!("this formula is not LaTeX that Dossier can show: {error}"),
+                    help: Some("it is shown as written".to_string()),
+                });
+                let mut html = String::with_capacity(source.len() + 32);
+                html.push_str("<code class=\"math-error\">");
+                let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, source);
+                html.push_str("</code>");
+                Event::InlineHtml(html.into())
+            }
+        }
+    }
+
+    /// A text event as it is written: without the block id that ends its block, and cut
+    /// where a highlight opens or closes (the rest waits in `ahead`, after the `<mark>`).
+    fn text_event(&mut self, t: CowStr<'t>, range: &Range<usize>) -> CowStr<'t> {
+        let verbatim = t.len() == range.len();
+        let mut t = t;
+        if let Some((id, cut_from)) = &self.block_id
+            && range.end == id.end
+        {
+            let keep = cut_from.saturating_sub(range.start);
+            let dropped = &self.text[(*cut_from).max(range.start)..id.end];
+            if verbatim || t.ends_with(dropped) {
+                let keep = if verbatim {
+                    keep
+                } else {
+                    t.len() - dropped.len()
+                };
+                t = cut_cow(t, 0..keep);
+            }
+            self.block_id = None;
+        }
+        let open = self.mark.is_some();
+        if open && self.mark != Some(self.depth) {
+            return t;
+        }
+        let Some(at) = obsidian::highlight_marker(&t, open) else {
+            return t;
+        };
+        if !open {
+            // A highlight opens only where one closes later in the block.
+            let closes = t[at + 2..].contains("==")
+                || (verbatim
+                    && self
+                        .text
+                        .get(range.end..self.block_end.max(range.end))
+                        .is_some_and(|rest| rest.contains("==")));
+            if !closes {
+                return t;
+            }
+        }
+        let rest_range = if verbatim {
+            range.start + at + 2..range.end
+        } else {
+            range.clone()
+        };
+        let len = t.len();
+        let (head, rest) = split_cow(t, at, at + 2..len);
+        self.ahead.push_front((Event::Text(rest), rest_range));
+        let tag = if open { "</mark>" } else { "<mark>" };
+        self.ahead
+            .push_front((Event::InlineHtml(CowStr::Borrowed(tag)), MADE));
+        self.mark = if open { None } else { Some(self.depth) };
+        head
+    }
+
+    /// The opening tag of a paragraph (`p`) or list item (`li`) whose text at `span` ends
+    /// with a block id `^id`, which becomes its id; the id is cut from its text.
+    fn block_id_start(&mut self, element: &str, span: Range<usize>) -> Option<String> {
+        let (id_range, cut_from) = obsidian::block_id_at_end(self.text, &span)?;
+        // A list item's paragraph whose id the item took.
+        if self.block_id.as_ref().is_some_and(|(r, _)| *r == id_range) {
+            return None;
+        }
+        self.block_id = Some((id_range.clone(), cut_from));
+        // The caret keeps block ids apart from the headings' (Obsidian's are apart too: a
+        // heading `Lucide` and a block `^lucide` may share a note).
+        let id = &self.text[id_range.start.saturating_sub(1)..id_range.end];
+        if !self.ids.take_exact(id) {
+            self.out.problems.push(Problem {
+                range: id_range.start.saturating_sub(1)..id_range.end,
+                message: format!("the block id `{id}` is used twice on this page"),
+                help: Some("give one of the blocks another id".to_string()),
+            });
+            return None;
+        }
+        self.out.blocks.push(id[1..].to_owned());
+        Some(format!("<{element} id=\"{id}\">"))
     }
 
     /// Reads the heading up to its end (the events wait in `ahead`) and gives it its id:
@@ -381,6 +659,10 @@ impl<'t, 'r> Pass<'t, 'r> {
             }
         };
         let id = self.ids.unique(base);
+        if title.contains("==") {
+            // The marks of a highlight are not the title's.
+            title = title.replace("==", "");
+        }
         if title.trim().len() != title.len() {
             title = title.trim().to_owned();
         }
@@ -490,6 +772,12 @@ impl<'t, 'r> Pass<'t, 'r> {
         image: bool,
     ) -> CowStr<'t> {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        // In a table, `[[Note\|text]]` escapes its pipe: the backslash is not the name's.
+        let dest_url = match dest_url {
+            CowStr::Borrowed(d) if wiki && d.ends_with('\\') => CowStr::Borrowed(&d[..d.len() - 1]),
+            d if wiki && d.ends_with('\\') => d[..d.len() - 1].to_owned().into(),
+            d => d,
+        };
         match self.resolver.resolve(LinkRef {
             dest: &dest_url,
             wiki,
@@ -546,7 +834,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 url.into()
             }
             Resolved::SamePage { fragment } => {
-                let url = format!("#{fragment}");
+                let url = format!("#{}", super::anchor_id(&fragment));
                 self.same_page.push((fragment, range));
                 url.into()
             }
@@ -762,7 +1050,15 @@ impl<'t, 'r> Pass<'t, 'r> {
         self.context.close(&mut self.out.links);
         let mut out = self.out;
         for (fragment, range) in self.same_page {
-            if !out.has_id(&fragment) {
+            if let Some(found) = out.obsidian_anchor(&fragment, "this page") {
+                if let Err((message, help)) = found {
+                    out.problems.push(Problem {
+                        range,
+                        message,
+                        help,
+                    });
+                }
+            } else if !out.has_id(&fragment) {
                 out.problems.push(Problem {
                     range,
                     message: format!("no heading on this page has the id `#{fragment}`"),
@@ -804,7 +1100,24 @@ impl<'t> Iterator for Pass<'t, '_> {
         }
         loop {
             let (event, range) = self.read()?;
-            if let Some(event) = self.step(event, range) {
+            let handed = if let Some(d) = self.mark
+                && closes_mark(&event, &range, self.depth, d)
+            {
+                // A highlight never closed ends with the element it opened in, and
+                // before any block.
+                self.mark = None;
+                self.ahead.push_front((event, range));
+                Some(Event::InlineHtml(CowStr::Borrowed("</mark>")))
+            } else if range == MADE {
+                if matches!(event, Event::Html(_)) {
+                    // A callout's title is a text of its own.
+                    push_limited(&mut self.out.text, " ");
+                }
+                Some(event)
+            } else {
+                self.step(event, range)
+            };
+            if let Some(event) = handed {
                 self.summary.keep(
                     self.written,
                     &event,
@@ -816,5 +1129,49 @@ impl<'t> Iterator for Pass<'t, '_> {
                 return Some(event);
             }
         }
+    }
+}
+
+/// Whether `event` (at `range`, with `depth` elements open) must come after the end of a
+/// `<mark>` opened at depth `at`: the end of the element it opened in, or a block.
+fn closes_mark(event: &Event<'_>, range: &Range<usize>, depth: usize, at: usize) -> bool {
+    match event {
+        Event::End(_) => depth <= at,
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        // The markup of a callout.
+        Event::Html(_) => *range == MADE,
+        Event::Rule => true,
+        _ => false,
+    }
+}
+
+/// The part `keep` of a text, borrowed where the text is.
+fn cut_cow<'t>(t: CowStr<'t>, keep: Range<usize>) -> CowStr<'t> {
+    match t {
+        CowStr::Borrowed(s) => CowStr::Borrowed(s.get(keep).unwrap_or_default()),
+        other => other.get(keep).unwrap_or_default().to_owned().into(),
+    }
+}
+
+/// A text's part before `head_end` and its part `rest`, borrowed where the text is.
+fn split_cow<'t>(t: CowStr<'t>, head_end: usize, rest: Range<usize>) -> (CowStr<'t>, CowStr<'t>) {
+    match t {
+        CowStr::Borrowed(s) => (
+            CowStr::Borrowed(&s[..head_end]),
+            CowStr::Borrowed(s.get(rest).unwrap_or_default()),
+        ),
+        other => (
+            other[..head_end].to_owned().into(),
+            other.get(rest).unwrap_or_default().to_owned().into(),
+        ),
     }
 }

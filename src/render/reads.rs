@@ -536,6 +536,7 @@ impl Same for &Rendered {
             &a.site_paths,
             &a.problems,
             &a.warnings,
+            &a.blocks,
         ) == (
             &b.html,
             &b.headings,
@@ -546,6 +547,7 @@ impl Same for &Rendered {
             &b.site_paths,
             &b.problems,
             &b.warnings,
+            &b.blocks,
         ) && a.links.as_slice().same(&b.links.as_slice(), maps)
     }
 }
