@@ -70,7 +70,10 @@ fn missing_or_empty_title() {
     // Without `title`, the file name is the title; an empty `title` is an error.
     let site = TestSite::with_files(&[("content/a-b_c.md", "---\nsummary: s\n---\n")]);
     site.build().assert_ok();
-    assert!(site.output("a-b-c/index.html").contains(r#"<h1 class="p-name">a-b_c</h1>"#));
+    assert!(
+        site.output("a-b-c/index.html")
+            .contains(r#"<h1 class="p-name">a-b_c</h1>"#)
+    );
     fails_with(
         "content/a.md",
         "---\nkind: topic\ntitle: \"  \"\n---\n",
@@ -172,7 +175,10 @@ fn empty_files_are_warnings_and_empty_pages() {
         run.assert_ok().assert_reports(
             "warning: content/a.md:1:1: the file is empty: it is published as an empty page titled `a`",
         );
-        assert!(site.output("a/index.html").contains(r#"<h1 class="p-name">a</h1>"#));
+        assert!(
+            site.output("a/index.html")
+                .contains(r#"<h1 class="p-name">a</h1>"#)
+        );
         site.run(&["build", "--strict"])
             .assert_code(1)
             .assert_reports("error: content/a.md:1:1: the file is empty");
@@ -186,7 +192,10 @@ fn files_without_front_matter_are_entries() {
     run.assert_ok();
     assert!(run.headlines().is_empty(), "{}", run.stderr);
     let html = site.output("a/index.html");
-    assert!(html.contains(r#"<h1 class="p-name">Just markdown</h1>"#), "{html}");
+    assert!(
+        html.contains(r#"<h1 class="p-name">Just markdown</h1>"#),
+        "{html}"
+    );
     assert_eq!(html.matches("Just markdown</h1>").count(), 1, "{html}");
 }
 

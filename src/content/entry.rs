@@ -322,7 +322,11 @@ mod tests {
         assert_eq!(entry.unwrap().front.title, "a");
         assert_eq!(problems.len(), 1);
         assert!(!problems[0].is_error());
-        assert!(problems[0].headline().starts_with("content/a.md:1:1: the file is empty"));
+        assert!(
+            problems[0]
+                .headline()
+                .starts_with("content/a.md:1:1: the file is empty")
+        );
     }
 
     #[test]

@@ -444,12 +444,11 @@ impl Names {
         match self {
             Names::List(list) => list,
             Names::One(text) => {
-                let parts: Vec<&str> =
-                    if separators == Separators::Commas || text.contains(',') {
-                        text.split(',').collect()
-                    } else {
-                        text.split_whitespace().collect()
-                    };
+                let parts: Vec<&str> = if separators == Separators::Commas || text.contains(',') {
+                    text.split(',').collect()
+                } else {
+                    text.split_whitespace().collect()
+                };
                 parts
                     .into_iter()
                     .map(|p| p.trim().to_string())
@@ -967,14 +966,7 @@ pub struct SectionFrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-pub const SECTION_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "summary",
-    "date",
-    "weight",
-    "extra",
-];
+pub const SECTION_KEYS: &[&str] = &["title", "description", "summary", "date", "weight", "extra"];
 
 pub fn parse_section_front_matter(
     split: &Split<'_>,
@@ -1198,7 +1190,10 @@ mod tests {
         // A wrong type is still an error at its value.
         let (fm, problems) = parse("---\ntags: {a: 1}\n---\n");
         assert!(fm.is_none());
-        assert!(problems[0].starts_with("content/a.md:2:7: `tags`"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("content/a.md:2:7: `tags`"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub fn first_heading(body: &str, config: &MarkdownConfig) -> Option<Heading> {
     if !body.contains('#') && !body.contains('=') {
         return None;
     }
-    let mut events = Parser::new_ext(body, crate::markdown::parser_options(config)).into_offset_iter();
+    let mut events =
+        Parser::new_ext(body, crate::markdown::parser_options(config)).into_offset_iter();
     while let Some((event, range)) = events.next() {
         let Event::Start(Tag::Heading {
             level: HeadingLevel::H1,
