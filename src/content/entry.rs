@@ -184,13 +184,22 @@ impl Section {
         let mut out = FileReporter::new(&file, &source);
         match front_matter::split(&source) {
             Ok(split) => {
+                section.body_offset = split.body_offset;
                 if let Some(front) = parse_section_front_matter(&split, &mut out) {
-                    if let Some(title) = &front.title {
-                        section.title = title.clone();
+                    match &front.title {
+                        Some(title) => section.title = title.clone(),
+                        // Like an entry's: the first `# ` heading, shown once.
+                        None => {
+                            if let Some(h) = title::first_heading(split.body, &config.markdown) {
+                                section.title = h.text;
+                                if h.opens_text {
+                                    section.body_offset += h.end;
+                                }
+                            }
+                        }
                     }
                     section.front = front;
                 }
-                section.body_offset = split.body_offset;
             }
             Err(e) => {
                 out.error(e.pos, e.message);
@@ -355,6 +364,19 @@ mod tests {
     fn invalid_utf8_points_at_the_bad_byte() {
         let d = decode("content/a.md", b"---\ntitle: caf\xe9\n---\n".to_vec()).unwrap_err();
         assert_eq!(d.headline().split(": ").next(), Some("content/a.md:2:11"));
+    }
+
+    #[test]
+    fn a_section_without_a_title_takes_its_first_heading() {
+        let rel = "notes/_index.md".to_string();
+        let (s, problems) = Section::parse(
+            "notes",
+            Some((&rel, "# My notes\n\nAll of them.\n".into())),
+            &config(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.title, "My notes");
+        assert_eq!(s.body(), "\nAll of them.\n");
     }
 
     #[test]
