@@ -244,7 +244,7 @@ fn link_problems_fail_unless_links_warn() {
     let run = site.run(&["check"]);
     run.assert_code(1);
     run.assert_reports("error: content/a.md:1:5: wikilink `[[Nowhere]]`");
-    run.assert_reports("error: content/a.md:1:30: wikilink `[[Baku]]` is ambiguous");
+    run.assert_reports("error: content/a.md:1:33: wikilink `[[Baku]]` is ambiguous");
     assert!(
         run.stderr.contains(
             "problems by kind: 3 links to missing notes, 1 ambiguous link, 1 link to a missing heading, 1 unknown key"
@@ -257,7 +257,7 @@ fn link_problems_fail_unless_links_warn() {
     let run = site.run(&["check"]);
     run.assert_ok();
     run.assert_reports("warning: content/a.md:1:5: wikilink `[[Nowhere]]`");
-    run.assert_reports("warning: content/a.md:1:30: wikilink `[[Baku]]` is ambiguous");
+    run.assert_reports("warning: content/a.md:1:33: wikilink `[[Baku]]` is ambiguous");
     assert!(
         run.stdout.contains(
             "problems by kind: 3 links to missing notes, 1 ambiguous link, 1 link to a missing heading, 1 unknown key"
