@@ -306,7 +306,7 @@ mod tests {
         assert_eq!(entry.front.title, "Ada Lovelace");
         assert_eq!(c.kinds.get(entry.front.kind).name, "person");
         // The heading is the page's title: the body starts after it.
-        assert_eq!(entry.body(), "\nShe wrote the first program.\n");
+        assert_eq!(entry.body(), "She wrote the first program.\n");
 
         let (entry, _) = Entry::parse("notes/my_odd-Note.md", "Text only.\n".into(), &c);
         let entry = entry.unwrap();
@@ -376,7 +376,7 @@ mod tests {
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(s.title, "My notes");
-        assert_eq!(s.body(), "\nAll of them.\n");
+        assert_eq!(s.body(), "All of them.\n");
     }
 
     #[test]

@@ -1181,7 +1181,7 @@ mod tests {
         assert_eq!(fm.updated.unwrap().rfc3339(), "2014-12-17T11:16:21-08:00");
         assert!(fm.draft);
         assert_eq!(fm.extra["cssclasses"], "wide");
-        let (fm, _) = parse("---\ntags: a b \"#c\"\naliases: Baku\npublished: true\n---\n");
+        let (fm, _) = parse("---\ntags: \"a b #c\"\naliases: Baku\npublished: true\n---\n");
         let fm = fm.unwrap();
         let tags: Vec<&str> = fm.tags.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(tags, ["a", "b", "c"]);

@@ -79,7 +79,7 @@ mod tests {
         let h = heading("\n# The *Lachin* road\n\nText\n").unwrap();
         assert_eq!(h.text, "The Lachin road");
         assert!(h.opens_text);
-        assert_eq!(&"\n# The *Lachin* road\n\nText\n"[h.end..], "\nText\n");
+        assert_eq!(&"\n# The *Lachin* road\n\nText\n"[h.end..], "Text\n");
         let later = heading("Intro.\n\n## Two\n\n# One\n").unwrap();
         assert_eq!(later.text, "One");
         assert!(!later.opens_text);
