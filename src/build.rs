@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Overrides};
 use crate::content;
 use crate::content::files::SiteFiles;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, LinkPolicy};
 use crate::emit::{self, Output};
 use crate::fs;
 use crate::graph::{self, Site};
@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub strict: bool,
+    /// `--links`: what link problems are, over `links:` of `site.yaml`.
+    pub links: Option<LinkPolicy>,
     /// What to do with an output folder that is neither empty nor Dossier's (`--force`).
     pub foreign: Foreign,
     pub mode: Mode,
@@ -48,6 +50,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             strict: false,
+            links: None,
             foreign: Foreign::Refuse,
             mode,
         }
@@ -144,18 +147,22 @@ pub fn run(opts: &BuildOptions) -> Outcome {
 
     let overrides = Overrides {
         base_url: opts.base_url.clone(),
+        links: opts.links,
     };
     let report = Config::load(&opts.root, &overrides);
     diagnostics.extend(report.diagnostics);
     let Some(config) = report.config else {
-        return finish(outcome, diagnostics, opts.strict, start, timer);
+        let strict = opts.strict.then_some(opts.links.unwrap_or_default());
+        return finish(outcome, diagnostics, strict, start, timer);
     };
+    // `--strict` makes warnings errors, but for link problems under `links: warn`.
+    let strict = opts.strict.then_some(config.links);
     let output = opts.output_dir();
     if opts.mode == Mode::Build
         && let Err(d) = check_output_dir(&opts.root, &output)
     {
         diagnostics.push(d);
-        return finish(outcome, diagnostics, opts.strict, start, timer);
+        return finish(outcome, diagnostics, strict, start, timer);
     }
     timer.lap("config");
 
@@ -166,7 +173,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
         &mut diagnostics,
         &mut |stage| timer.lap(stage),
     ) else {
-        return finish(outcome, diagnostics, opts.strict, start, timer);
+        return finish(outcome, diagnostics, strict, start, timer);
     };
     outcome.entries = prepared.site.entries.len();
 
@@ -178,7 +185,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
             Ok(s) => Some(s),
             Err(d) => {
                 diagnostics.push(d);
-                return finish(outcome, diagnostics, opts.strict, start, timer);
+                return finish(outcome, diagnostics, strict, start, timer);
             }
         }
     } else {
@@ -206,8 +213,8 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     outcome.tag_pages = pages.iter().filter(|p| p.is_tag_page()).count();
     outcome.other_pages = pages.len() - outcome.tag_pages - outcome.entries;
 
-    if opts.strict {
-        diagnostics.promote_warnings();
+    if let Some(links) = strict {
+        diagnostics.promote_warnings(links);
     }
     // Notes on folders beside the output are about this machine, not the site: they stay
     // warnings under --strict.
@@ -225,7 +232,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
         }
     }
     timer.lap("swap output");
-    finish(outcome, diagnostics, false, start, timer)
+    finish(outcome, diagnostics, None, start, timer)
 }
 
 /// Everything a site is rendered from: the graph, the theme, the compiled templates.
@@ -375,12 +382,12 @@ pub fn emit(
 fn finish(
     mut outcome: Outcome,
     mut diagnostics: Diagnostics,
-    strict: bool,
+    strict: Option<LinkPolicy>,
     start: Instant,
     timer: Timer,
 ) -> Outcome {
-    if strict {
-        diagnostics.promote_warnings();
+    if let Some(links) = strict {
+        diagnostics.promote_warnings(links);
     }
     diagnostics.sort_and_dedup();
     outcome.diagnostics = diagnostics;

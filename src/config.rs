@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, LinkPolicy, Pos};
 use crate::fs;
 use crate::text::suggestion;
 use crate::yaml::{self, YamlMap};
@@ -128,6 +128,8 @@ pub struct Config {
     /// it goes on at `page/2/`; 0 puts every entry on one page.
     pub paginate_by: usize,
     pub images: ImagesConfig,
+    /// `links: warn` makes link problems warnings while a site moves over.
+    pub links: LinkPolicy,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -257,6 +259,8 @@ impl ImageFormat {
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     pub base_url: Option<String>,
+    /// `--links`, over `links:` of `site.yaml`.
+    pub links: Option<LinkPolicy>,
 }
 
 /// The keys `site.yaml` knows; anything else is a warning with a suggestion.
@@ -275,6 +279,7 @@ const KEYS: &[&str] = &[
     "search",
     "paginate_by",
     "images",
+    "links",
     "extra",
 ];
 
@@ -403,6 +408,7 @@ impl Config {
             }
         };
         let images = out.images(&map);
+        let links = out.links(&map, overrides);
         let extra = match map.get_json("extra") {
             None => serde_json::Map::new(),
             Some(Ok(serde_json::Value::Object(m))) => m,
@@ -434,6 +440,7 @@ impl Config {
             search,
             paginate_by,
             images,
+            links,
             extra,
         };
         out.finish(Some(config))
@@ -495,6 +502,29 @@ impl Reader<'_> {
         );
     }
 
+    /// `links:`: `error` (the default) or `warn`; `--links` wins over it.
+    fn links(&mut self, map: &YamlMap<'_>, overrides: &Overrides) -> LinkPolicy {
+        let written = self.string(map, "links").and_then(|name| {
+            let policy = LinkPolicy::parse(&name);
+            if policy.is_none() {
+                let d = Diagnostic::error(format!(
+                    "`links` is `error` or `warn`, not `{}`",
+                    name.trim()
+                ))
+                .in_file(CONFIG_FILE)
+                .at(self.source, map.value_pos("links"))
+                .width(name.trim().chars().count());
+                self.diagnostics
+                    .push(match crate::text::suggestion(&name, LinkPolicy::NAMES) {
+                        Some(help) => d.help(help),
+                        None => d,
+                    });
+            }
+            policy
+        });
+        overrides.links.or(written).unwrap_or_default()
+    }
+
     fn unknown_key<'k>(
         &mut self,
         map: &YamlMap<'_>,
@@ -502,6 +532,7 @@ impl Reader<'_> {
         known: impl IntoIterator<Item = &'k str>,
     ) {
         let mut d = Diagnostic::warning(format!("unknown key `{key}` is ignored"))
+            .kind(crate::diagnostics::Kind::UnknownKey)
             .in_file(CONFIG_FILE)
             .at(self.source, map.key_pos(key))
             .width(key.chars().count());

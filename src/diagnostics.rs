@@ -13,6 +13,96 @@ pub enum Severity {
     Warning,
 }
 
+/// What a problem is about, so that a run can count its problems by kind and `links:
+/// warn` can tell link problems from the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Kind {
+    /// A link or wikilink to an entry that does not exist.
+    MissingNote,
+    /// A wikilink that more than one entry answers to.
+    AmbiguousLink,
+    /// A link to a heading (`#id`) that its page does not have.
+    MissingHeading,
+    /// A link or image to a file that does not exist.
+    MissingFile,
+    /// A link to a site path (`/tags/x/`) that the site does not have.
+    MissingPage,
+    /// Any other link that cannot be followed (outside `content/`, empty).
+    BrokenLink,
+    /// A key that Dossier does not know, in front matter or `site.yaml`.
+    UnknownKey,
+    /// A value of the front matter that is wrong.
+    FrontMatter,
+    #[default]
+    Other,
+}
+
+impl Kind {
+    /// Every kind, in the order the summary lists them.
+    pub const ALL: [Kind; 9] = [
+        Kind::MissingNote,
+        Kind::AmbiguousLink,
+        Kind::MissingHeading,
+        Kind::MissingFile,
+        Kind::MissingPage,
+        Kind::BrokenLink,
+        Kind::UnknownKey,
+        Kind::FrontMatter,
+        Kind::Other,
+    ];
+
+    /// Whether `links: warn` makes problems of this kind warnings.
+    pub fn is_link(self) -> bool {
+        matches!(
+            self,
+            Kind::MissingNote
+                | Kind::AmbiguousLink
+                | Kind::MissingHeading
+                | Kind::MissingFile
+                | Kind::MissingPage
+                | Kind::BrokenLink
+        )
+    }
+
+    /// `12 links to missing notes`, `1 ambiguous link`.
+    pub fn count(self, n: usize) -> String {
+        let (one, many) = match self {
+            Kind::MissingNote => ("link to a missing note", "links to missing notes"),
+            Kind::AmbiguousLink => ("ambiguous link", "ambiguous links"),
+            Kind::MissingHeading => ("link to a missing heading", "links to missing headings"),
+            Kind::MissingFile => ("link to a missing file", "links to missing files"),
+            Kind::MissingPage => ("link to a missing page", "links to missing pages"),
+            Kind::BrokenLink => ("other broken link", "other broken links"),
+            Kind::UnknownKey => ("unknown key", "unknown keys"),
+            Kind::FrontMatter => ("front-matter problem", "front-matter problems"),
+            Kind::Other => ("other problem", "other problems"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// What `links:` in `site.yaml` (or `--links`) makes of link problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum LinkPolicy {
+    /// They are errors (the default): the build fails.
+    #[default]
+    Error,
+    /// They are warnings, also under `--strict`: for a site that is moving over.
+    Warn,
+}
+
+impl LinkPolicy {
+    pub const NAMES: [&str; 2] = ["error", "warn"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim() {
+            "error" => Some(LinkPolicy::Error),
+            "warn" | "warning" => Some(LinkPolicy::Warn),
+            _ => None,
+        }
+    }
+}
+
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
@@ -38,6 +128,7 @@ pub struct Diagnostic {
     /// How many characters from `pos.col` to underline.
     pub width: usize,
     pub help: Option<String>,
+    pub kind: Kind,
 }
 
 impl Diagnostic {
@@ -58,7 +149,13 @@ impl Diagnostic {
             source_line: None,
             width: 1,
             help: None,
+            kind: Kind::Other,
         }
+    }
+
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
@@ -159,6 +256,15 @@ pub fn line_text(source: &str, line: usize) -> Option<&str> {
     Some(text.strip_suffix('\r').unwrap_or(text))
 }
 
+/// `links: warn`: the link problems among `diagnostics` become warnings.
+pub fn apply_link_policy(diagnostics: &mut [Diagnostic], links: LinkPolicy) {
+    if links == LinkPolicy::Warn {
+        for d in diagnostics.iter_mut().filter(|d| d.kind.is_link()) {
+            d.severity = Severity::Warning;
+        }
+    }
+}
+
 /// Maps byte offsets of one file to lines and columns.
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -229,11 +335,43 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// `--strict`: every warning becomes an error.
-    pub fn promote_warnings(&mut self) {
+    /// `--strict`: every warning becomes an error, but link problems under `links:
+    /// warn`, which stay warnings (a site moving over can be strict about the rest).
+    pub fn promote_warnings(&mut self, links: LinkPolicy) {
         for item in &mut self.items {
-            item.severity = Severity::Error;
+            if !(links == LinkPolicy::Warn && item.kind.is_link()) {
+                item.severity = Severity::Error;
+            }
         }
+    }
+
+    /// How many problems (or only errors) of each kind there are, in the order of
+    /// [`Kind::ALL`]; kinds without any are left out.
+    pub fn by_kind(&self, errors_only: bool) -> Vec<(Kind, usize)> {
+        Kind::ALL
+            .iter()
+            .map(|&k| {
+                let n = self
+                    .items
+                    .iter()
+                    .filter(|d| d.kind == k && (d.is_error() || !errors_only))
+                    .count();
+                (k, n)
+            })
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
+
+    /// `problems by kind: 12 links to missing notes, 3 ambiguous links`, or nothing when
+    /// there is no problem to count.
+    pub fn kinds_line(&self, errors_only: bool) -> Option<String> {
+        let counts = self.by_kind(errors_only);
+        if counts.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = counts.iter().map(|&(k, n)| k.count(n)).collect();
+        let what = if errors_only { "errors" } else { "problems" };
+        Some(format!("{what} by kind: {}", parts.join(", ")))
     }
 
     /// Orders by file and position and drops exact repeats (a template error, say, that

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use dossier::build::{self, BuildOptions, Mode};
 use dossier::config::{Config, Overrides};
-use dossier::diagnostics::Diagnostic;
+use dossier::diagnostics::{Diagnostic, LinkPolicy};
 use dossier::output::atomic::Foreign;
 use dossier::scaffold;
 
@@ -35,7 +35,7 @@ struct Global {
     /// The site folder (the one with `site.yaml`).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
-    /// Print only errors and warnings.
+    /// Print only errors: no warnings, no summary of a run that succeeds.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
     /// Also print how long each stage took.
@@ -66,9 +66,35 @@ struct SiteArgs {
     /// Include entries marked `draft: true`.
     #[arg(long)]
     drafts: bool,
-    /// Treat warnings as errors.
+    /// Treat warnings as errors (link problems stay warnings under `--links warn`).
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    links: LinksArg,
+}
+
+/// `--links`, shared by build, check and serve.
+#[derive(Args)]
+struct LinksArg {
+    /// Whether broken and ambiguous links fail the run (`error`) or are warnings (`warn`),
+    /// over `links:` in site.yaml.
+    #[arg(long, value_enum, value_name = "error|warn")]
+    links: Option<Links>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Links {
+    Error,
+    Warn,
+}
+
+impl LinksArg {
+    fn policy(&self) -> Option<LinkPolicy> {
+        self.links.map(|l| match l {
+            Links::Error => LinkPolicy::Error,
+            Links::Warn => LinkPolicy::Warn,
+        })
+    }
 }
 
 #[derive(Args)]
@@ -103,6 +129,8 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    #[command(flatten)]
+    links: LinksArg,
 }
 
 #[derive(Args)]
@@ -127,8 +155,11 @@ struct Reporter {
 }
 
 impl Reporter {
+    /// Prints a problem; under `--quiet` only errors.
     fn diagnostic(&self, d: &Diagnostic) {
-        eprintln!("{}", d.render(self.styled));
+        if d.is_error() || !self.quiet {
+            eprintln!("{}", d.render(self.styled));
+        }
     }
 
     fn info(&self, line: &str) {
@@ -156,6 +187,7 @@ fn main() -> ExitCode {
                 base_url: args.site.base_url,
                 drafts: args.site.drafts,
                 strict: args.site.strict,
+                links: args.site.links.policy(),
                 foreign: if args.force {
                     Foreign::PutAside
                 } else {
@@ -172,6 +204,7 @@ fn main() -> ExitCode {
                 base_url: args.site.base_url,
                 drafts: args.site.drafts,
                 strict: args.site.strict,
+                links: args.site.links.policy(),
                 foreign: Foreign::Refuse,
                 mode: Mode::Check,
             },
@@ -207,11 +240,22 @@ fn run_build(reporter: &Reporter, opts: BuildOptions) -> ExitCode {
         (Mode::Check, false) => "check failed:",
     };
     let line = format!("{verb} {}", outcome.summary_line());
+    // `check` ends with the problems counted by kind, to see what is left while a site
+    // moves over (under --quiet, the errors only).
+    let kinds = (opts.mode == Mode::Check)
+        .then(|| outcome.diagnostics.kinds_line(reporter.quiet))
+        .flatten();
     if outcome.ok() {
         reporter.info(&line);
+        if let Some(kinds) = &kinds {
+            reporter.info(kinds);
+        }
         ExitCode::SUCCESS
     } else {
         eprintln!("{line}");
+        if let Some(kinds) = &kinds {
+            eprintln!("{kinds}");
+        }
         ExitCode::from(1)
     }
 }
@@ -240,6 +284,7 @@ fn run_serve(reporter: &Reporter, root: PathBuf, args: &ServeArgs) -> ExitCode {
         drafts: args.drafts,
         open: args.open,
         verbose: reporter.verbose,
+        links: args.links.policy(),
     };
     match dossier::serve::run(&opts, reporter, stop) {
         Ok(()) => ExitCode::SUCCESS,

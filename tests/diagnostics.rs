@@ -67,10 +67,12 @@ fn wrong_types() {
 
 #[test]
 fn missing_or_empty_title() {
-    fails_with(
-        "content/a.md",
-        "---\nsummary: s\n---\n",
-        "error: content/a.md:1:1: `title` is missing",
+    // Without `title`, the file name is the title; an empty `title` is an error.
+    let site = TestSite::with_files(&[("content/a-b_c.md", "---\nsummary: s\n---\n")]);
+    site.build().assert_ok();
+    assert!(
+        site.output("a-b-c/index.html")
+            .contains(r#"<h1 class="p-name">a-b_c</h1>"#)
     );
     fails_with(
         "content/a.md",
@@ -166,26 +168,35 @@ fn invalid_utf8_points_at_the_byte() {
 }
 
 #[test]
-fn empty_files() {
-    fails_with(
-        "content/a.md",
-        "",
-        "error: content/a.md:1:1: the file is empty",
-    );
-    fails_with(
-        "content/a.md",
-        "\n  \n",
-        "error: content/a.md:1:1: the file is empty",
-    );
+fn empty_files_are_warnings_and_empty_pages() {
+    for text in ["", "\n  \n"] {
+        let site = TestSite::with_files(&[("content/a.md", text)]);
+        let run = site.build();
+        run.assert_ok().assert_reports(
+            "warning: content/a.md:1:1: the file is empty: it is published as an empty page titled `a`",
+        );
+        assert!(
+            site.output("a/index.html")
+                .contains(r#"<h1 class="p-name">a</h1>"#)
+        );
+        site.run(&["build", "--strict"])
+            .assert_code(1)
+            .assert_reports("error: content/a.md:1:1: the file is empty");
+    }
 }
 
 #[test]
-fn files_without_front_matter() {
-    fails_with(
-        "content/a.md",
-        "# Just markdown\n",
-        "error: content/a.md:1:1: no front matter",
+fn files_without_front_matter_are_entries() {
+    let site = TestSite::with_files(&[("content/a.md", "# Just markdown\n\nText.\n")]);
+    let run = site.build();
+    run.assert_ok();
+    assert!(run.headlines().is_empty(), "{}", run.stderr);
+    let html = site.output("a/index.html");
+    assert!(
+        html.contains(r#"<h1 class="p-name">Just markdown</h1>"#),
+        "{html}"
     );
+    assert_eq!(html.matches("Just markdown</h1>").count(), 1, "{html}");
 }
 
 #[test]

@@ -898,3 +898,54 @@ fn a_removed_block_id_breaks_the_links_to_it_and_a_new_one_mends_them() {
     rebuilt(&mut project, &[content("marks.md"), content("callouts.md")]);
     assert_same(&project, &site, "the edited callout and highlight");
 }
+
+/// Notes without front matter (issue 14): an event's date that comes from its section's
+/// `_index.md` follows that file's edits, a title that comes from a heading follows the
+/// heading, and under `links: warn` a broken link neither stops the rebuild nor stays
+/// once mended.
+#[test]
+fn notes_without_front_matter_follow_their_sections_and_headings() {
+    let site = TestSite::fixture("notes");
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}links: warn\n"));
+    site.write(
+        "content/reading/Broken.md",
+        "# Broken\n\nA link to [[Summit notes]] and to [[Nowhere]].\n",
+    );
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    site.write(
+        "content/events/_index.md",
+        "---\ntitle: Meetings\ndate: 2023-03-15\n---\nThe meetings of one day.\n",
+    );
+    let changed = rebuilt(&mut project, &[content("events/_index.md")]);
+    assert!(
+        changed.contains(&"events/summit-notes/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a section's date");
+    assert!(
+        String::from_utf8_lossy(&common::served(&project)["events/summit-notes/index.html"])
+            .contains("15 March 2023")
+    );
+
+    site.write(
+        "content/events/Summit notes.md",
+        "# Summit in Geneva\n\nNotes of the day.\n",
+    );
+    let changed = rebuilt(&mut project, &[content("events/Summit notes.md")]);
+    assert!(
+        changed.contains(&"timeline/index.html".to_string()),
+        "the timeline shows its title: {changed:?}"
+    );
+    assert_same(&project, &site, "a title from a heading");
+
+    site.write(
+        "content/reading/Broken.md",
+        "# Broken\n\nA link to [[Summit notes]] and to [[Reading list]].\n",
+    );
+    rebuilt(&mut project, &[content("reading/Broken.md")]);
+    assert_same(&project, &site, "a mended link");
+}

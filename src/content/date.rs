@@ -43,13 +43,15 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         if text.len() > 10 {
-            return DateTime::parse_from_rfc3339(text)
+            return moment(text)
                 .map(|moment| Date {
                     day: moment.date_naive(),
                     precision: Precision::Moment(moment),
                 })
                 .map_err(|e| {
-                    format!("`{text}` is not a date: expected YYYY-MM-DD or an RFC 3339 time ({e})")
+                    format!(
+                        "`{text}` is not a date: expected YYYY-MM-DD, an RFC 3339 time, or `YYYY-MM-DD HH:MM:SS -0800` ({e})"
+                    )
                 });
         }
         let parts: Vec<&str> = text.split('-').collect();
@@ -170,6 +172,43 @@ impl Date {
     }
 }
 
+/// A moment as RFC 3339 writes it (`2014-12-17T11:16:21-08:00`), or as Jekyll and Hugo
+/// sites do: `2014-12-17 11:16:21 -0800`, `2014-12-17 11:16`; without an offset it is
+/// taken as UTC, Hugo's default.
+fn moment(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+    let rfc = match DateTime::parse_from_rfc3339(text) {
+        Ok(m) => return Ok(m),
+        Err(e) => e,
+    };
+    const WITH_OFFSET: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M %z",
+    ];
+    const WITHOUT: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ];
+    if let Some(m) = WITH_OFFSET
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(text, f).ok())
+    {
+        return Ok(m);
+    }
+    let utc = text
+        .strip_suffix(" UTC")
+        .or_else(|| text.strip_suffix(" Z"))
+        .unwrap_or(text);
+    WITHOUT
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(utc, f).ok())
+        .map(|naive| naive.and_utc().fixed_offset())
+        .ok_or(rfc)
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     (28..=31)
         .rev()
@@ -262,6 +301,25 @@ mod tests {
         );
         assert!(Date::parse("2023-2-28").is_err());
         assert!(Date::parse("2023-02-28T25:00:00Z").is_err());
+    }
+
+    #[test]
+    fn reads_jekyll_and_hugo_times() {
+        for (text, rfc) in [
+            ("2014-12-17 11:16:21 -0800", "2014-12-17T11:16:21-08:00"),
+            ("2014-12-17T11:16:21-08:00", "2014-12-17T11:16:21-08:00"),
+            ("2014-12-17 11:16:21 +05:30", "2014-12-17T11:16:21+05:30"),
+            ("2014-12-17 11:16:21", "2014-12-17T11:16:21+00:00"),
+            ("2014-12-17 11:16", "2014-12-17T11:16:00+00:00"),
+            ("2014-12-17T11:16:21", "2014-12-17T11:16:21+00:00"),
+            ("2014-12-17 11:16:21 UTC", "2014-12-17T11:16:21+00:00"),
+        ] {
+            let date = Date::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(date.rfc3339(), rfc, "{text}");
+            assert_eq!(date.display(), "17 December 2014", "{text}");
+        }
+        assert!(Date::parse("2014-12-17 25:16:21 -0800").is_err());
+        assert!(Date::parse("2014-12-17 soon").is_err());
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use std::path::Path;
 
+use super::Date;
 use super::front_matter::{
-    self, FileReporter, FrontMatter, SectionFrontMatter, parse_entry_front_matter,
+    self, Defaults, FileReporter, FrontMatter, SectionFrontMatter, parse_entry_front_matter,
     parse_section_front_matter,
 };
+use super::title;
 use super::walk::parent_dir;
 use crate::config::{Config, Kinds};
 use crate::diagnostics::{Diagnostic, LineIndex};
@@ -33,7 +35,9 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Parses an entry from the text of its file (pure: [`read_source`] reads).
+    /// Parses an entry from the text of its file (pure: [`read_source`] reads). A note
+    /// without front matter is an entry too: its title comes from its first `# ` heading,
+    /// else from its file name, and its date from the start of its file name.
     pub fn parse(rel: &str, source: String, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
         let file = format!("content/{rel}");
         let mut out = FileReporter::new(&file, &source);
@@ -50,12 +54,20 @@ impl Entry {
             .next()
             .and_then(|top| config.kinds.by_folder(top))
             .unwrap_or(Kinds::TOPIC);
-        let front = parse_entry_front_matter(&split, config, default_kind, &mut out);
-        let stem = rel
-            .rsplit('/')
-            .next()
-            .unwrap_or(rel)
-            .trim_end_matches(".md");
+        let stem = super::walk::stem(rel);
+        let dated = dated_name(stem);
+        let defaults = Defaults {
+            kind: default_kind,
+            date: dated.map(|(date, _)| date),
+        };
+        let front = parse_entry_front_matter(&split, config, defaults, &mut out);
+        if !split.has_front_matter && split.body.trim().is_empty() {
+            let d = out.warning(
+                crate::diagnostics::Pos::new(1, 1),
+                format!("the file is empty: it is published as an empty page titled `{stem}`"),
+            );
+            d.help = Some("write the note, or delete the file".into());
+        }
         let slug = match front.as_ref().and_then(|f| f.slug.clone()) {
             Some(slug) => slug,
             None => slugify(stem),
@@ -63,14 +75,27 @@ impl Entry {
         if slug.is_empty() {
             let d = out.error(
                 crate::diagnostics::Pos::new(1, 1),
-                format!("the file name `{stem}.md` has no letters or digits to make a URL from"),
+                format!("the file name `{stem}` has no letters or digits to make a URL from"),
             );
             d.help = Some("rename the file, or set `slug` in the front matter".into());
         }
-        let body_offset = split.body_offset;
-        let Some(front) = front.filter(|_| !out.has_errors()) else {
+        let mut body_offset = split.body_offset;
+        let Some(mut front) = front.filter(|_| !out.has_errors()) else {
             return (None, out.diagnostics);
         };
+        if front.title.is_empty() {
+            match title::first_heading(split.body, &config.markdown) {
+                Some(heading) => {
+                    front.title = heading.text;
+                    // The page shows the title above the text: the heading it came from
+                    // is not shown twice when it opens the text.
+                    if heading.opens_text {
+                        body_offset += heading.end;
+                    }
+                }
+                None => front.title = dated.map_or(stem, |(_, rest)| rest).to_string(),
+            }
+        }
         let path = format!("{}{slug}/", dir_path(&dir));
         let diagnostics = out.diagnostics;
         let entry = Entry {
@@ -91,6 +116,20 @@ impl Entry {
     pub fn body(&self) -> &str {
         &self.source[self.body_offset..]
     }
+}
+
+/// A Jekyll post's file name, `2014-12-17-summit` (or a daily note's, `2014-12-17`): its
+/// date and the rest of the name (the whole name when nothing follows the date).
+pub fn dated_name(stem: &str) -> Option<(Date, &str)> {
+    let day = stem.get(..10)?;
+    let rest = &stem[10..];
+    let rest = match rest.strip_prefix(['-', '_', ' ']) {
+        Some(rest) if !rest.trim().is_empty() => rest,
+        _ if rest.is_empty() => stem,
+        _ => return None,
+    };
+    let date = Date::parse(day).ok()?;
+    (date.precision() == super::date::Precision::Day).then_some((date, rest))
 }
 
 /// The site path of a content folder: `My Places/old` → `my-places/old/`; `` → ``.
@@ -145,13 +184,22 @@ impl Section {
         let mut out = FileReporter::new(&file, &source);
         match front_matter::split(&source) {
             Ok(split) => {
+                section.body_offset = split.body_offset;
                 if let Some(front) = parse_section_front_matter(&split, &mut out) {
-                    if let Some(title) = &front.title {
-                        section.title = title.clone();
+                    match &front.title {
+                        Some(title) => section.title = title.clone(),
+                        // Like an entry's: the first `# ` heading, shown once.
+                        None => {
+                            if let Some(h) = title::first_heading(split.body, &config.markdown) {
+                                section.title = h.text;
+                                if h.opens_text {
+                                    section.body_offset += h.end;
+                                }
+                            }
+                        }
                     }
                     section.front = front;
                 }
-                section.body_offset = split.body_offset;
             }
             Err(e) => {
                 out.error(e.pos, e.message);
@@ -246,6 +294,63 @@ mod tests {
     }
 
     #[test]
+    fn a_note_without_front_matter_takes_its_title_from_its_heading_or_name() {
+        let c = config();
+        let (entry, problems) = Entry::parse(
+            "people/ada.md",
+            "\n# Ada Lovelace\n\nShe wrote the first program.\n".into(),
+            &c,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let entry = entry.unwrap();
+        assert_eq!(entry.front.title, "Ada Lovelace");
+        assert_eq!(c.kinds.get(entry.front.kind).name, "person");
+        // The heading is the page's title: the body starts after it.
+        assert_eq!(entry.body(), "She wrote the first program.\n");
+
+        let (entry, _) = Entry::parse("notes/my_odd-Note.md", "Text only.\n".into(), &c);
+        let entry = entry.unwrap();
+        assert_eq!(entry.front.title, "my_odd-Note");
+        assert_eq!(entry.slug, "my-odd-note");
+
+        let (entry, problems) = Entry::parse(
+            "_posts/2014-12-17-welcome.markdown",
+            "---\nlayout: post\n---\nHello.\n".into(),
+            &c,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let entry = entry.unwrap();
+        assert_eq!(entry.front.title, "welcome");
+        assert_eq!(entry.front.date.unwrap().iso(), "2014-12-17");
+        assert_eq!(entry.path, "posts/2014-12-17-welcome/");
+    }
+
+    #[test]
+    fn an_empty_note_is_a_warning() {
+        let (entry, problems) = Entry::parse("a.md", "\n".into(), &config());
+        assert_eq!(entry.unwrap().front.title, "a");
+        assert_eq!(problems.len(), 1);
+        assert!(!problems[0].is_error());
+        assert!(
+            problems[0]
+                .headline()
+                .starts_with("content/a.md:1:1: the file is empty")
+        );
+    }
+
+    #[test]
+    fn dated_names() {
+        assert_eq!(
+            dated_name("2014-12-17-x").map(|(d, r)| (d.iso(), r)),
+            Some(("2014-12-17".into(), "x"))
+        );
+        assert_eq!(dated_name("2014-12-17").map(|(_, r)| r), Some("2014-12-17"));
+        assert_eq!(dated_name("2014-13-17-x"), None);
+        assert_eq!(dated_name("2014-12-17x"), None);
+        assert_eq!(dated_name("baku"), None);
+    }
+
+    #[test]
     fn slug_in_front_matter_wins() {
         let (entry, _) = Entry::parse(
             "places/x.md",
@@ -259,6 +364,19 @@ mod tests {
     fn invalid_utf8_points_at_the_bad_byte() {
         let d = decode("content/a.md", b"---\ntitle: caf\xe9\n---\n".to_vec()).unwrap_err();
         assert_eq!(d.headline().split(": ").next(), Some("content/a.md:2:11"));
+    }
+
+    #[test]
+    fn a_section_without_a_title_takes_its_first_heading() {
+        let rel = "notes/_index.md".to_string();
+        let (s, problems) = Section::parse(
+            "notes",
+            Some((&rel, "# My notes\n\nAll of them.\n".into())),
+            &config(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.title, "My notes");
+        assert_eq!(s.body(), "All of them.\n");
     }
 
     #[test]

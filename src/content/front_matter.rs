@@ -8,19 +8,22 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::date::Date;
 use crate::config::{Config, KindId};
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, Kind, Pos};
 use crate::text::{slugify, suggestion};
 use crate::yaml::{self, YamlMap};
 
 /// The parts of a file: the YAML between the `---` lines and the Markdown after them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split<'a> {
+    /// Empty when the file has no front matter.
     pub yaml: &'a str,
     /// The file line the YAML starts on (2, unless the file starts with blank lines).
     pub yaml_line: usize,
     pub body: &'a str,
     /// Byte offset of the body in the file text.
     pub body_offset: usize,
+    /// Whether the file starts with front matter: a note may have none.
+    pub has_front_matter: bool,
 }
 
 /// Why a file has no usable front matter.
@@ -30,23 +33,23 @@ pub struct SplitError {
     pub message: String,
 }
 
-/// Splits `text` (a whole file, possibly with a BOM and CRLF line endings).
+/// Splits `text` (a whole file, possibly with a BOM and CRLF line endings). A file that
+/// does not start with a `---` line has no front matter: all of it is the body.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    if text[bom..].trim().is_empty() {
-        return Err(SplitError {
-            pos: Pos::new(1, 1),
-            message: "the file is empty: an entry starts with front matter between two `---` lines"
-                .into(),
-        });
-    }
+    let no_front_matter = Split {
+        yaml: "",
+        yaml_line: 1,
+        body: &text[bom..],
+        body_offset: bom,
+        has_front_matter: false,
+    };
     let mut lines = LineIter { text, offset: bom };
-    let (first, _, _) = lines.next().unwrap_or(("", 0, 0));
+    let Some((first, _, _)) = lines.next() else {
+        return Ok(no_front_matter);
+    };
     if first.trim_end() != "---" {
-        return Err(SplitError {
-            pos: Pos::new(1, 1),
-            message: "no front matter: an entry starts with a `---` line, then YAML, then another `---` line".into(),
-        });
+        return Ok(no_front_matter);
     }
     let yaml_start = lines.offset;
     for (line, start, end) in lines {
@@ -56,6 +59,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
                 yaml_line: 2,
                 body: &text[end..],
                 body_offset: end,
+                has_front_matter: true,
             });
         }
     }
@@ -417,6 +421,67 @@ fn route(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<RouteStop> {
     stops
 }
 
+/// A list of names, or one string of them (`tags: a, b`, `tags: a b`, `aliases: Baku`),
+/// as Obsidian and Jekyll accept both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Names {
+    List(Vec<String>),
+    One(String),
+}
+
+/// How a string of names is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separators {
+    /// At commas only: an alias may hold spaces.
+    Commas,
+    /// At commas when there are any (`tags: Lachin road, peace`), else at white space
+    /// (`tags: a b`, as Jekyll and Obsidian read it).
+    CommasElseSpaces,
+}
+
+impl Names {
+    fn split(self, separators: Separators) -> Vec<String> {
+        match self {
+            Names::List(list) => list,
+            Names::One(text) => {
+                let parts: Vec<&str> = if separators == Separators::Commas || text.contains(',') {
+                    text.split(',').collect()
+                } else {
+                    text.split_whitespace().collect()
+                };
+                parts
+                    .into_iter()
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = Names;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of names, or one string of them separated by commas")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Names, E> {
+                Ok(Names::One(v.to_string()))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Names, A::Error> {
+                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(Names::List)
+            }
+        }
+        deserializer.deserialize_any(NamesVisitor)
+    }
+}
+
 /// A tag as written (`Lachin road`) and its slug (`lachin-road`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
@@ -427,9 +492,13 @@ pub struct Tag {
 /// The typed front matter of an entry (SPEC §3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
+    /// Empty when the front matter gives none: the entry takes it from its first heading
+    /// or its file name.
     pub title: String,
     pub kind: KindId,
     pub date: Option<Date>,
+    /// Where `date` came from.
+    pub date_from: DateFrom,
     pub updated: Option<Date>,
     pub summary: Option<String>,
     pub tags: Vec<Tag>,
@@ -446,9 +515,51 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Where an entry's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateFrom {
+    /// `date:` of its front matter.
+    FrontMatter,
+    /// The start of its file name, as Jekyll names posts: `2014-12-17-summit.md`.
+    FileName,
+    /// `date:` of its section's `_index.md` (or a folder above it), for a kind that needs
+    /// a date.
+    Section,
+    /// It has none.
+    #[default]
+    Nowhere,
+}
+
 pub const ENTRY_KEYS: &[&str] = &[
     "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
     "image", "location", "route", "draft", "weight", "extra",
+];
+
+/// Keys of Obsidian, Quartz, Jekyll and Hugo that an entry understands (the first few)
+/// or keeps under `extra` without a warning: a note brought over builds as it is.
+pub const IMPORTED_KEYS: &[&str] = &[
+    // Understood: see `parse_entry_front_matter`.
+    "description",
+    "excerpt",
+    "categories",
+    "category",
+    "publish",
+    "published",
+    "lastmod",
+    "last_modified_at",
+    // Kept under `extra` for templates, not warned about.
+    "cssclasses",
+    "cssclass",
+    "layout",
+    "author",
+    "authors",
+    "comments",
+    "keywords",
+    "toc",
+    "enableToc",
+    "type",
+    "created",
+    "modified",
 ];
 
 /// Reports problems of one file as diagnostics at positions of that file.
@@ -468,11 +579,11 @@ impl<'a> FileReporter<'a> {
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Diagnostic::error(message), pos)
+        self.push(Diagnostic::error(message).kind(Kind::FrontMatter), pos)
     }
 
     pub fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Diagnostic::warning(message), pos)
+        self.push(Diagnostic::warning(message).kind(Kind::FrontMatter), pos)
     }
 
     fn push(&mut self, d: Diagnostic, pos: Pos) -> &mut Diagnostic {
@@ -507,6 +618,7 @@ impl<'a> FileReporter<'a> {
                 continue;
             }
             let d = self.warning(map.key_pos(key), format!("unknown key `{key}` {what}"));
+            d.kind = Kind::UnknownKey;
             d.width = key.chars().count().max(1);
             d.help = suggestion(key, known.iter().copied());
         }
@@ -535,13 +647,25 @@ impl<'a> FileReporter<'a> {
     }
 }
 
-/// Parses the front matter of an entry. `default_kind` is the kind its folder implies.
+/// What an entry has when its front matter does not say.
+#[derive(Debug, Clone, Copy)]
+pub struct Defaults {
+    /// The kind its folder implies.
+    pub kind: KindId,
+    /// The date at the start of its file name.
+    pub date: Option<Date>,
+}
+
+/// Parses the front matter of an entry (an empty mapping when it has none). A missing
+/// title is left empty for the entry to fill in; a missing date that the kind needs is
+/// left to [`super::settle`], which may find it in the section.
 pub fn parse_entry_front_matter(
     split: &Split<'_>,
     config: &Config,
-    default_kind: KindId,
+    defaults: Defaults,
     out: &mut FileReporter<'_>,
 ) -> Option<FrontMatter> {
+    let default_kind = defaults.kind;
     let map = match yaml::parse_map(split.yaml, split.yaml_line) {
         Ok(map) => map,
         Err(e) => {
@@ -549,21 +673,15 @@ pub fn parse_entry_front_matter(
             return None;
         }
     };
-    out.unknown_keys(&map, ENTRY_KEYS, "(kept under `extra`)");
+    let known: Vec<&str> = ENTRY_KEYS.iter().chain(IMPORTED_KEYS).copied().collect();
+    out.unknown_keys(&map, &known, "(kept under `extra`)");
     let errors_before = out.diagnostics.iter().filter(|d| d.is_error()).count();
 
     let title = out.get::<String>(&map, "title").unwrap_or_default();
     let title = title.trim().to_string();
     check_text(out, map.value_pos("title"), "`title`", &title);
-    if title.is_empty() {
-        if map.contains("title") {
-            out.error(map.key_pos("title"), "`title` is empty");
-        } else {
-            out.error(
-                Pos::new(1, 1),
-                "`title` is missing: every entry needs a title",
-            );
-        }
+    if title.is_empty() && map.get::<String>("title").is_some() {
+        out.error(map.key_pos("title"), "`title` is empty");
     }
 
     let kind = match out.get::<String>(&map, "kind") {
@@ -583,22 +701,18 @@ pub fn parse_entry_front_matter(
         },
     };
 
-    let date = out.get::<Date>(&map, "date");
-    let updated = out.get::<Date>(&map, "updated");
-    if date.is_none() && !map.contains("date") && config.kinds.needs_date(kind) {
-        let pos = if map.contains("kind") {
-            map.key_pos("kind")
-        } else {
-            Pos::new(1, 1)
-        };
-        out.error(
-            pos,
-            format!(
-                "`date` is missing: every {} needs a date (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known)",
-                config.kinds.get(kind).name
-            ),
-        );
-    } else if date.is_none()
+    let written = out.get::<Date>(&map, "date");
+    let (date, date_from) = match (written, defaults.date) {
+        (Some(date), _) => (Some(date), DateFrom::FrontMatter),
+        (None, Some(date)) if !map.contains("date") => (Some(date), DateFrom::FileName),
+        _ => (None, DateFrom::Nowhere),
+    };
+    // Hugo's `lastmod`, the Jekyll plugin's `last_modified_at`.
+    let updated = out
+        .get::<Date>(&map, "updated")
+        .or_else(|| out.get::<Date>(&map, "lastmod"))
+        .or_else(|| out.get::<Date>(&map, "last_modified_at"));
+    if date.is_none()
         && map.contains("date")
         && map.get::<String>("date").is_none()
         && config.kinds.needs_date(kind)
@@ -606,17 +720,28 @@ pub fn parse_entry_front_matter(
         out.error(map.key_pos("date"), "`date` is empty");
     }
 
+    // Hugo's, Quartz's and Jekyll's `description`, Jekyll's `excerpt`.
+    let summary_key = ["summary", "description", "excerpt"]
+        .into_iter()
+        .find(|k| map.get::<String>(k).is_some())
+        .unwrap_or("summary");
     let summary = out
-        .get::<String>(&map, "summary")
+        .get::<String>(&map, summary_key)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     if let Some(summary) = &summary {
-        check_text(out, map.value_pos("summary"), "`summary`", summary);
+        check_text(
+            out,
+            map.value_pos(summary_key),
+            &format!("`{summary_key}`"),
+            summary,
+        );
     }
 
     let tags = tags(&map, out);
     let aliases: Vec<String> = out
-        .get::<Vec<String>>(&map, "aliases")
+        .get::<Names>(&map, "aliases")
+        .map(|n| n.split(Separators::Commas))
         .unwrap_or_default()
         .into_iter()
         .map(|a| a.trim().to_string())
@@ -663,7 +788,12 @@ pub fn parse_entry_front_matter(
     let image = image(&map, out);
     let location = out.get::<Location>(&map, "location");
     let route = route(&map, out);
-    let draft = out.get::<bool>(&map, "draft").unwrap_or(false);
+    // Obsidian Publish's `publish: false` and Jekyll's `published: false` hold a note back
+    // like `draft: true` (Quartz's `published` is a date: not a draft).
+    let held_back = ["publish", "published"]
+        .into_iter()
+        .any(|k| map.get::<bool>(k).is_some_and(|r| matches!(r, Ok(false))));
+    let draft = out.get::<bool>(&map, "draft").unwrap_or(false) || held_back;
     let weight = out.get::<i64>(&map, "weight");
 
     let mut extra = out.extra(&map);
@@ -680,6 +810,7 @@ pub fn parse_entry_front_matter(
         title,
         kind,
         date,
+        date_from,
         updated,
         summary,
         tags,
@@ -696,8 +827,15 @@ pub fn parse_entry_front_matter(
     })
 }
 
+/// `tags`, then Jekyll's and Hugo's `categories` (and `category`), which readers coming
+/// from them take for tags.
 fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
-    let names = out.get::<Vec<String>>(map, "tags").unwrap_or_default();
+    let mut names = Vec::new();
+    for key in ["tags", "categories", "category"] {
+        if let Some(n) = out.get::<Names>(map, key) {
+            names.extend(n.split(Separators::CommasElseSpaces));
+        }
+    }
     let mut tags: Vec<Tag> = Vec::with_capacity(names.len());
     // Slug → its place in `tags`: the first spelling of a slug is the entry's.
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(names.len());
@@ -712,7 +850,11 @@ fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
             .unwrap_or(map.value_pos("tags"))
     };
     for name in names {
-        let name = name.trim().to_string();
+        // Obsidian writes a tag in the text as `#tag`, and some vaults do so here too.
+        let name = name.trim().trim_start_matches('#').trim().to_string();
+        if name.is_empty() {
+            continue;
+        }
         if has_control(&name) {
             let pos = pos_of(out, &name);
             check_text(out, pos, &format!("tag `{}`", name.escape_debug()), &name);
@@ -817,12 +959,14 @@ pub(crate) fn item_pos(source: &str, key: &str, item: &str) -> Option<Pos> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SectionFrontMatter {
     pub title: Option<String>,
+    /// The date of the entries under it whose kind needs one and that have none.
+    pub date: Option<Date>,
     pub description: Option<String>,
     pub weight: Option<i64>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-pub const SECTION_KEYS: &[&str] = &["title", "description", "summary", "weight", "extra"];
+pub const SECTION_KEYS: &[&str] = &["title", "description", "summary", "date", "weight", "extra"];
 
 pub fn parse_section_front_matter(
     split: &Split<'_>,
@@ -845,6 +989,7 @@ pub fn parse_section_front_matter(
         description: out
             .get::<String>(&map, "description")
             .or_else(|| out.get::<String>(&map, "summary")),
+        date: out.get::<Date>(&map, "date"),
         weight: out.get::<i64>(&map, "weight"),
         extra: out.extra(&map),
     };
@@ -894,31 +1039,21 @@ mod tests {
     }
 
     #[test]
-    fn reports_unclosed_missing_and_empty() {
+    fn reports_unclosed_and_takes_the_rest_as_body() {
         assert!(
             split("---\ntitle: A\nbody\n")
                 .unwrap_err()
                 .message
                 .starts_with("unclosed front matter")
         );
-        assert!(
-            split("title: A\n")
-                .unwrap_err()
-                .message
-                .starts_with("no front matter")
-        );
-        assert!(
-            split("  \n\n")
-                .unwrap_err()
-                .message
-                .starts_with("the file is empty")
-        );
-        assert!(
-            split("")
-                .unwrap_err()
-                .message
-                .starts_with("the file is empty")
-        );
+        for text in ["title: A\n", "# A note\n", "  \n\n", "", "\u{feff}# A\n"] {
+            let s = split(text).unwrap();
+            assert!(!s.has_front_matter, "{text:?}");
+            assert_eq!(s.yaml, "");
+            assert_eq!(s.body, text.trim_start_matches('\u{feff}'));
+            assert_eq!(&text[s.body_offset..], s.body);
+        }
+        assert!(split("---\ntitle: A\n---\n").unwrap().has_front_matter);
     }
 
     fn config() -> Config {
@@ -934,7 +1069,11 @@ mod tests {
         let config = config();
         let s = split(text).unwrap();
         let mut out = FileReporter::new("content/a.md", text);
-        let fm = parse_entry_front_matter(&s, &config, crate::config::Kinds::TOPIC, &mut out);
+        let defaults = Defaults {
+            kind: crate::config::Kinds::TOPIC,
+            date: None,
+        };
+        let fm = parse_entry_front_matter(&s, &config, defaults, &mut out);
         (fm, out.diagnostics.iter().map(|d| d.headline()).collect())
     }
 
@@ -985,7 +1124,7 @@ mod tests {
     #[test]
     fn reports_each_field_problem_at_its_line() {
         let (fm, problems) = parse(
-            "---\ntitle: \"\"\nkind: persn\ndate: 2023-02-30\ntags: lachin\nsources:\n  - id: x\n---\n",
+            "---\ntitle: \"\"\nkind: persn\ndate: 2023-02-30\ntags: 12\nsources:\n  - id: x\n---\n",
         );
         assert!(fm.is_none());
         assert_eq!(problems.len(), 5, "{problems:#?}");
@@ -1015,11 +1154,44 @@ mod tests {
     }
 
     #[test]
-    fn events_need_dates() {
-        let (fm, problems) = parse("---\ntitle: Talks\nkind: event\n---\n");
+    fn a_missing_title_or_date_is_left_to_the_entry() {
+        let (fm, problems) = parse("---\nkind: event\n---\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        assert_eq!(fm.title, "");
+        assert_eq!((fm.date, fm.date_from), (None, DateFrom::Nowhere));
+        let (fm, problems) = parse("---\ntitle: \"\"\n---\n");
+        assert!(fm.is_none());
+        assert!(problems[0].starts_with("content/a.md:2:1: `title` is empty"));
+    }
+
+    #[test]
+    fn names_as_one_string_and_keys_of_other_tools() {
+        let (fm, problems) = parse(
+            "---\ntags: Lachin road, peace\naliases: Lachin corridor, The road\ncategories: news travel\n\
+             description: What it is.\nlastmod: 2014-12-17 11:16:21 -0800\npublish: false\n\
+             cssclasses: wide\nlayout: post\n---\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        let tags: Vec<&str> = fm.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tags, ["Lachin road", "peace", "news", "travel"]);
+        assert_eq!(fm.aliases, ["Lachin corridor", "The road"]);
+        assert_eq!(fm.summary.as_deref(), Some("What it is."));
+        assert_eq!(fm.updated.unwrap().rfc3339(), "2014-12-17T11:16:21-08:00");
+        assert!(fm.draft);
+        assert_eq!(fm.extra["cssclasses"], "wide");
+        let (fm, _) = parse("---\ntags: \"a b #c\"\naliases: Baku\npublished: true\n---\n");
+        let fm = fm.unwrap();
+        let tags: Vec<&str> = fm.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tags, ["a", "b", "c"]);
+        assert_eq!(fm.aliases, ["Baku"]);
+        assert!(!fm.draft);
+        // A wrong type is still an error at its value.
+        let (fm, problems) = parse("---\ntags: {a: 1}\n---\n");
         assert!(fm.is_none());
         assert!(
-            problems[0].starts_with("content/a.md:3:1: `date` is missing"),
+            problems[0].starts_with("content/a.md:2:7: `tags`"),
             "{problems:?}"
         );
     }

@@ -5,6 +5,7 @@ pub mod date;
 pub mod entry;
 pub mod files;
 pub mod front_matter;
+pub mod title;
 pub mod walk;
 
 use std::path::Path;
@@ -139,10 +140,71 @@ pub fn assemble(
         sections.push(section);
     }
 
-    Content {
+    let mut content = Content {
         entries,
         sections,
         assets: found.assets,
         diagnostics,
+    };
+    settle(&mut content, config);
+    content
+}
+
+/// Gives each entry whose kind needs a date and that has none the `date` of its section's
+/// `_index.md` (or of the nearest folder above it that has one); an entry that finds none
+/// is an error and left out. Runs on every rebuild, also over entries kept from the last
+/// one, so that an edited `_index.md` reaches them.
+pub fn settle(content: &mut Content, config: &Config) {
+    use front_matter::DateFrom;
+    let section_date = |dir: &str| {
+        let mut dir = dir;
+        loop {
+            let date = content
+                .sections
+                .iter()
+                .find(|s| s.dir == dir)
+                .and_then(|s| s.front.date);
+            if date.is_some() || dir.is_empty() {
+                return date;
+            }
+            dir = walk::parent_dir(dir);
+        }
+    };
+    let mut problems = Vec::new();
+    let mut keep = Vec::with_capacity(content.entries.len());
+    for entry in content.entries.drain(..) {
+        let front = &entry.front;
+        let open = front.date.is_none() || front.date_from == DateFrom::Section;
+        if !open || !config.kinds.needs_date(front.kind) {
+            keep.push(entry);
+            continue;
+        }
+        match section_date(&entry.dir) {
+            Some(date) if front.date == Some(date) => keep.push(entry),
+            Some(date) => {
+                let mut inherited = Entry::clone(&entry);
+                inherited.front.date = Some(date);
+                inherited.front.date_from = DateFrom::Section;
+                keep.push(Arc::new(inherited));
+            }
+            None => {
+                let pos = match front_matter::key_pos(&entry.source, "kind") {
+                    p if p.line > 1 => p,
+                    _ => crate::diagnostics::Pos::new(1, 1),
+                };
+                problems.push(
+                    Diagnostic::error(format!(
+                        "`date` is missing: every {} needs a date (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known)",
+                        config.kinds.get(front.kind).name
+                    ))
+                    .kind(crate::diagnostics::Kind::FrontMatter)
+                    .in_file(&entry.file)
+                    .at(&entry.source, pos)
+                    .help("write `date:` in the front matter, start the file name with it (`2023-02-28-name.md`), or give the folder's `_index.md` a `date`"),
+                );
+            }
+        }
     }
+    content.entries = keep;
+    content.diagnostics.extend(problems);
 }

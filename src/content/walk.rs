@@ -31,6 +31,40 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with("~$")
 }
 
+/// The endings of Markdown files: `.md`, and Jekyll's `.markdown`.
+pub const MARKDOWN_EXTENSIONS: [&str; 2] = [".md", ".markdown"];
+
+/// Whether `name` is a Markdown file's.
+pub fn is_markdown(name: &str) -> bool {
+    MARKDOWN_EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+}
+
+/// Whether `rel` is a section's `_index.md` (or `_index.markdown`).
+pub fn is_section_index(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|ext| name.strip_suffix(ext) == Some("_index"))
+}
+
+/// The file name of `rel` without its folder and its Markdown ending:
+/// `places/Lachin Road.markdown` → `Lachin Road`.
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(name)
+}
+
+/// `places/baku.markdown` → `places/baku`: the path without its Markdown ending.
+pub fn without_extension(rel: &str) -> &str {
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .find_map(|ext| rel.strip_suffix(ext))
+        .unwrap_or(rel)
+}
+
 /// `places/baku.md` → `places`; `baku.md` → ``.
 pub fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
@@ -93,9 +127,9 @@ pub fn walk(content: &Path) -> Found {
                 Diagnostic::warning("not a regular file (a pipe, socket or device); it is skipped")
                     .in_file(format!("content/{rel}")),
             );
-        } else if rel.ends_with("/_index.md") || rel == "_index.md" {
+        } else if is_section_index(&rel) {
             found.sections.push(rel);
-        } else if rel.ends_with(".md") {
+        } else if is_markdown(&rel) {
             found.entries.push(rel);
         } else {
             found.assets.push(rel);
@@ -138,6 +172,16 @@ mod tests {
         }
         assert!(!is_ignored("a.md"));
         assert!(!is_ignored("_index.md"));
+    }
+
+    #[test]
+    fn markdown_files_and_their_names() {
+        assert!(is_markdown("a/b.md") && is_markdown("_posts/x.markdown"));
+        assert!(!is_markdown("a/b.mdx") && !is_markdown("notes.txt"));
+        assert!(is_section_index("_index.md") && is_section_index("a/_index.markdown"));
+        assert!(!is_section_index("a/my_index.md"));
+        assert_eq!(stem("places/Lachin Road.markdown"), "Lachin Road");
+        assert_eq!(stem("a.md"), "a");
     }
 
     #[test]

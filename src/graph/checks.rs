@@ -249,7 +249,8 @@ fn report(
         let mut d = severity(&problem.message)
             .in_file(file)
             .at(source, pos)
-            .width(width);
+            .width(width)
+            .kind(problem.kind);
         d.help = problem.help.clone();
         out.push(d);
     }
@@ -325,6 +326,7 @@ fn anchor_problems(
                 return None;
             }
             Some(Problem {
+                kind: crate::diagnostics::Kind::MissingHeading,
                 range: link.offset..link.offset + 1,
                 message: format!("`{file}` has no heading with the id `#{fragment}`"),
                 help: markdown::nearest_id(fragment, &target.headings),
@@ -475,6 +477,7 @@ impl<'a> SitePages<'a> {
                     let mut candidates: Vec<&str> = self.files.content_files().collect();
                     candidates.extend(self.files.static_files());
                     problems.push(Problem {
+                        kind: crate::diagnostics::Kind::MissingFile,
                         range: at,
                         message: format!(
                             "link to `/{path}`: there is no file `{path}` in `content/` or `static/`, and Dossier writes none"
@@ -487,6 +490,7 @@ impl<'a> SitePages<'a> {
             }
             if !self.is_page(path) {
                 problems.push(Problem {
+                    kind: crate::diagnostics::Kind::MissingPage,
                     range: at,
                     message: format!("link to `/{path}`: the site has no such page"),
                     help: crate::text::suggestion(path, self.pages.iter().map(String::as_str)),
@@ -497,6 +501,7 @@ impl<'a> SitePages<'a> {
                 && let Some((message, help)) = self.fragment_problem(path, fragment)
             {
                 problems.push(Problem {
+                    kind: crate::diagnostics::Kind::MissingHeading,
                     range: at,
                     message,
                     help,

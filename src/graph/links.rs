@@ -174,6 +174,7 @@ impl PageLinks<'_> {
             return match fragment {
                 Some(fragment) => Resolved::SamePage { fragment },
                 None => Resolved::Broken {
+                    kind: crate::diagnostics::Kind::BrokenLink,
                     message: "empty wikilink `[[]]`".into(),
                     help: None,
                 },
@@ -192,11 +193,13 @@ impl PageLinks<'_> {
                 }
                 if image {
                     return Resolved::Broken {
+                        kind: crate::diagnostics::Kind::MissingFile,
                         message: format!("image `![[{dest}]]`: no file has this name or path"),
                         help: self.nearby(&join(self.from_dir, name), false, false),
                     };
                 }
                 Resolved::Broken {
+                    kind: crate::diagnostics::Kind::MissingNote,
                     message: format!(
                         "wikilink `[[{dest}]]`: no entry has this title, alias or slug"
                     ),
@@ -212,6 +215,7 @@ impl PageLinks<'_> {
                     .map(|id| self.entries.entry(id.index()).file)
                     .collect();
                 Resolved::Broken {
+                    kind: crate::diagnostics::Kind::AmbiguousLink,
                     message: format!(
                         "wikilink `[[{dest}]]` is ambiguous: it could mean {}",
                         candidates.join(", ")
@@ -267,11 +271,12 @@ impl PageLinks<'_> {
             None => join(self.from_dir, &decoded),
         }) else {
             return Resolved::Broken {
+                kind: crate::diagnostics::Kind::BrokenLink,
                 message: format!("{what} `{dest}` points outside `content/`"),
                 help: None,
             };
         };
-        if decoded.ends_with(".md") {
+        if crate::content::walk::is_markdown(&decoded) {
             if let Some(id) = self.index.by_rel.get(&rel) {
                 return self.entry(*id, fragment);
             }
@@ -279,6 +284,7 @@ impl PageLinks<'_> {
                 return self.section(section_path, fragment);
             }
             return Resolved::Broken {
+                kind: crate::diagnostics::Kind::MissingNote,
                 message: format!("{what} `{dest}`: there is no entry `content/{rel}`"),
                 help: suggestion(&rel, self.index.by_rel.keys().map(String::as_str)),
             };
@@ -296,6 +302,7 @@ impl PageLinks<'_> {
         if image && from_root.is_some() {
             // Dossier writes no pictures: an image is a file of `content/` or `static/`.
             return Resolved::Broken {
+                kind: crate::diagnostics::Kind::MissingFile,
                 message: format!(
                     "image `{dest}`: there is no file `{rel}` in `content/` or `static/`"
                 ),
@@ -318,6 +325,7 @@ impl PageLinks<'_> {
             rel.clone()
         };
         Resolved::Broken {
+            kind: crate::diagnostics::Kind::MissingFile,
             message: format!(
                 "{what} `{dest}`: there is no {} `content/{shown}`",
                 if folder { "folder" } else { "file" }
@@ -585,7 +593,7 @@ mod tests {
 
     fn broken(r: Resolved) -> (String, Option<String>) {
         match r {
-            Resolved::Broken { message, help } => (message, help),
+            Resolved::Broken { message, help, .. } => (message, help),
             other => panic!("{other:?}"),
         }
     }
@@ -680,7 +688,7 @@ mod tests {
     #[test]
     fn broken_and_ambiguous_links_say_why() {
         match resolve("../places/lachin-raod.md", false) {
-            Resolved::Broken { message, help } => {
+            Resolved::Broken { message, help, .. } => {
                 assert_eq!(
                     message,
                     "link `../places/lachin-raod.md`: there is no entry `content/places/lachin-raod.md`"
@@ -693,7 +701,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match resolve("Sergei Lavrov", true) {
-            Resolved::Broken { message, help } => {
+            Resolved::Broken { message, help, .. } => {
                 assert!(message.contains("no entry has this title"));
                 assert_eq!(help.as_deref(), Some("did you mean `Sergey Lavrov`?"));
             }

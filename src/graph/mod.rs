@@ -593,6 +593,7 @@ pub fn build(
         routes,
         route_entries,
     };
+    crate::diagnostics::apply_link_policy(&mut diagnostics, site.config.links);
     (site, diagnostics)
 }
 
@@ -703,7 +704,7 @@ fn name_index(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> NameIndex {
     let mut names = NameIndex::default();
     for (i, entry) in entries.iter().enumerate() {
         let front = &entry.front;
-        let stem = entry.rel.trim_end_matches(".md").to_string();
+        let stem = crate::content::walk::without_extension(&entry.rel).to_string();
         let names_of = [entry.slug.clone(), front.title.clone(), stem]
             .into_iter()
             .chain(front.aliases.iter().cloned());
@@ -871,8 +872,12 @@ fn resolve_image(
             size: None,
             variants: Arc::from([]),
         }),
-        markdown::Resolved::Broken { message, help } => {
-            let mut d = at(message);
+        markdown::Resolved::Broken {
+            message,
+            help,
+            kind,
+        } => {
+            let mut d = at(message).kind(kind);
             d.help = help;
             problems.push(d);
             None

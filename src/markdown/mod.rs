@@ -75,6 +75,8 @@ pub enum Resolved {
     Broken {
         message: String,
         help: Option<String>,
+        /// What kind of link problem it is (for `links: warn` and the summary).
+        kind: crate::diagnostics::Kind,
     },
 }
 
@@ -192,6 +194,7 @@ pub struct Problem {
     pub range: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    pub kind: crate::diagnostics::Kind,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -446,6 +449,7 @@ fn script_url_problem(range: &Range<usize>, what: &str, raw_html: RawHtml) -> Pr
         ),
     };
     Problem {
+        kind: crate::diagnostics::Kind::Other,
         range: range.clone(),
         message,
         help,
@@ -966,6 +970,7 @@ mod tests {
                 "missing.md" => Resolved::Broken {
                     message: "no entry".into(),
                     help: None,
+                    kind: crate::diagnostics::Kind::MissingNote,
                 },
                 _ => Resolved::Keep,
             }

@@ -816,6 +816,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 let picture = image.then(|| self.pictures.sizes.size(&file)).flatten();
                 if let Some(Err(message)) = &picture {
                     self.out.problems.push(Problem {
+                        kind: crate::diagnostics::Kind::Other,
                         range: range.clone(),
                         message: format!(
                             "cannot tell the size of the picture `{}`: {message}",
@@ -838,11 +839,16 @@ impl<'t, 'r> Pass<'t, 'r> {
                 self.same_page.push((fragment, range));
                 url.into()
             }
-            Resolved::Broken { message, help } => {
+            Resolved::Broken {
+                message,
+                help,
+                kind,
+            } => {
                 self.out.problems.push(Problem {
                     range,
                     message,
                     help,
+                    kind,
                 });
                 dest_url
             }
@@ -1060,6 +1066,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 }
             } else if !out.has_id(&fragment) {
                 out.problems.push(Problem {
+                    kind: crate::diagnostics::Kind::MissingHeading,
                     range,
                     message: format!("no heading on this page has the id `#{fragment}`"),
                     help: super::nearest_id(&fragment, &out.headings),

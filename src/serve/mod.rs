@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Log the time of each stage of every rebuild.
     pub verbose: bool,
+    /// `--links`, over `links:` of `site.yaml`.
+    pub links: Option<crate::diagnostics::LinkPolicy>,
 }
 
 /// Where the server reports what it does.
@@ -144,6 +146,7 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         .map_err(|e| ServeError(format!("cannot watch the site: {e}")))?;
     let started = Instant::now();
     let mut project = Project::new(&opts.root, &url, opts.drafts);
+    project.set_links(opts.links);
     // Pages first: the sitemap and the search index follow right after the reload event.
     project.defer_data(true);
     let state = Arc::new(State::new(opts.bind));

@@ -130,6 +130,8 @@ pub struct Project {
     root: PathBuf,
     base_url: String,
     drafts: bool,
+    /// `--links`, over `links:` of `site.yaml`.
+    links: Option<crate::diagnostics::LinkPolicy>,
     highlighter: Highlighter,
     built: Option<Built>,
     /// Paths under `content/` changed since the last good build: read again on the next
@@ -190,6 +192,7 @@ impl Project {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
             drafts,
+            links: None,
             highlighter: Highlighter::new(),
             built: None,
             dirty: BTreeSet::new(),
@@ -199,6 +202,11 @@ impl Project {
             laps: Laps::default(),
             retired: Retired::default(),
         }
+    }
+
+    /// `--links`: what link problems are, over `links:` of `site.yaml`.
+    pub fn set_links(&mut self, links: Option<crate::diagnostics::LinkPolicy>) {
+        self.links = links;
     }
 
     /// Lets content rebuilds return before the sitemap and the search index are written
@@ -352,6 +360,7 @@ impl Project {
         let mut diagnostics = Diagnostics::new();
         let overrides = Overrides {
             base_url: Some(self.base_url.clone()),
+            links: self.links,
         };
         let report = Config::load(&self.root, &overrides);
         diagnostics.extend(report.diagnostics);
@@ -725,12 +734,14 @@ impl Project {
                 dropped.binary_search(&(i - 1)).is_err()
             });
         }
-        Content {
+        let mut content = Content {
             entries,
             sections,
             assets: old.assets.clone(),
             diagnostics,
-        }
+        };
+        content::settle(&mut content, config);
+        content
     }
 
     /// Copies the static files again (the theme's and the site's).
