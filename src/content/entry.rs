@@ -71,7 +71,10 @@ impl Entry {
         let Some(front) = front.filter(|_| !out.has_errors()) else {
             return (None, out.diagnostics);
         };
-        let path = format!("{}{slug}/", dir_path(&dir));
+        let path = match &front.permalink {
+            Some(permalink) => permalink.clone(),
+            None => format!("{}{slug}/", dir_path(&dir)),
+        };
         let diagnostics = out.diagnostics;
         let entry = Entry {
             file,
