@@ -121,7 +121,11 @@ pub fn old_url(url: &str) -> Result<String, String> {
         Some(folder) => (folder, ""),
         None => path.rsplit_once('/').unwrap_or(("", path)),
     };
-    for segment in folders.split('/').filter(|_| !folders.is_empty()).chain([last]) {
+    for segment in folders
+        .split('/')
+        .filter(|_| !folders.is_empty())
+        .chain([last])
+    {
         if matches!(segment, "." | "..") {
             return Err("an old URL may not hold `.` or `..` folders".into());
         }
@@ -377,9 +381,23 @@ mod tests {
 
     #[test]
     fn permalinks_are_folders_of_url_safe_names() {
-        assert_eq!(permalink("/notes/old-name/").as_deref(), Ok("notes/old-name/"));
-        assert_eq!(permalink("/notes/old-name").as_deref(), Ok("notes/old-name/"));
-        for bad in ["notes/x/", "/", "/Notes/x/", "/a b/", "/x.html", "/../x/", "/a//b/"] {
+        assert_eq!(
+            permalink("/notes/old-name/").as_deref(),
+            Ok("notes/old-name/")
+        );
+        assert_eq!(
+            permalink("/notes/old-name").as_deref(),
+            Ok("notes/old-name/")
+        );
+        for bad in [
+            "notes/x/",
+            "/",
+            "/Notes/x/",
+            "/a b/",
+            "/x.html",
+            "/../x/",
+            "/a//b/",
+        ] {
             assert!(permalink(bad).is_err(), "{bad}");
         }
     }
@@ -397,7 +415,14 @@ mod tests {
             assert_eq!(old_url(url).as_deref(), Ok(path), "{url}");
         }
         for bad in [
-            "old/x/", "/", "/index.html", "/a/../b/", "/a b/", "/x?p=1", "/feed.xml", "/a//b/",
+            "old/x/",
+            "/",
+            "/index.html",
+            "/a/../b/",
+            "/a b/",
+            "/x?p=1",
+            "/feed.xml",
+            "/a//b/",
             "/a%20b/",
         ] {
             assert!(old_url(bad).is_err(), "{bad}");

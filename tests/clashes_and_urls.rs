@@ -243,7 +243,10 @@ fn a_section_folder_cannot_take_a_page_of_dossier() {
 #[test]
 fn an_index_file_in_the_tags_folder_is_not_shown() {
     let site = good_site(CONFIG);
-    site.write("content/tags/_index.md", "---\ntitle: Not the tags\n---\nx\n");
+    site.write(
+        "content/tags/_index.md",
+        "---\ntitle: Not the tags\n---\nx\n",
+    );
     let run = site.build();
     run.assert_ok().assert_reports(
         "warning: content/tags/_index.md: the tag index is Dossier's own page: this file is not shown",
@@ -256,7 +259,10 @@ fn an_entry_cannot_take_the_page_of_a_tag() {
     let site = good_site(CONFIG);
     let reports = same_errors_every_time(
         &site,
-        &[("content/r.md", "---\ntitle: R\npermalink: /tags/city/\n---\nx\n")],
+        &[(
+            "content/r.md",
+            "---\ntitle: R\npermalink: /tags/city/\n---\nx\n",
+        )],
     );
     assert_eq!(
         reports,
@@ -322,7 +328,10 @@ fn a_clash_while_serving_is_an_error_and_the_last_good_site_stays() {
     assert_eq!(status, 200);
     assert!(tags.contains("City"), "{tags}");
 
-    site.write("content/r.md", "---\ntitle: Not the tags\nslug: tags\n---\nx\n");
+    site.write(
+        "content/r.md",
+        "---\ntitle: Not the tags\nslug: tags\n---\nx\n",
+    );
     server.wait_for(
         "error: content/r.md:3:1: two pages have the URL /tags/: the tag index and the entry content/r.md",
     );

@@ -66,7 +66,10 @@ fn permalink_sets_the_url_of_the_entry() {
     assert!(files.contains_key("2014/12/moved-post/index.html"));
     assert!(!files.contains_key("posts/moved/index.html"));
     let tag = site.output("tags/water/index.html");
-    assert!(tag.contains("href=\"/garden/2014/12/moved-post/\""), "{tag}");
+    assert!(
+        tag.contains("href=\"/garden/2014/12/moved-post/\""),
+        "{tag}"
+    );
 }
 
 #[test]
@@ -87,7 +90,13 @@ fn redirect_pages_are_in_no_sitemap_and_no_search_index() {
     let site = built();
     let sitemap = site.output("sitemap.xml");
     let search = site.output("search-index.js");
-    for old in ["old/plugins", "plugins.html", "hugo/plugins", "blog/moved", "tags/power"] {
+    for old in [
+        "old/plugins",
+        "plugins.html",
+        "hugo/plugins",
+        "blog/moved",
+        "tags/power",
+    ] {
         assert!(!sitemap.contains(old), "{old} in the sitemap");
         assert!(!search.contains(old), "{old} in the search index");
     }
@@ -220,7 +229,11 @@ fn a_description_of_a_tag_no_entry_carries_is_an_error() {
     run.assert_reports(
         "error: content/tags/enrgy.md: `content/tags/enrgy.md` describes the tag `enrgy`, which no entry carries",
     );
-    assert!(run.stderr.contains("did you mean `energy`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `energy`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The old URLs of the bundled dossier, each with the page it now leads to.
@@ -267,12 +280,15 @@ fn the_bundled_dossier_answers_every_old_url_from_front_matter() {
     )
     .assert_ok();
     // No hand-written redirect page is left under `static/`.
-    let statics = common::files_of(&root.join("static"));
-    assert!(
-        !statics.keys().any(|f| f.ends_with("index.html")),
-        "{:?}",
-        statics.keys()
-    );
+    let statics = root.join("static");
+    if statics.is_dir() {
+        let files = common::files_of(&statics);
+        assert!(
+            !files.keys().any(|f| f.ends_with(".html")),
+            "{:?}",
+            files.keys()
+        );
+    }
     let rules = std::fs::read_to_string(public.join("_redirects")).unwrap();
     for (old, new) in BUNDLED_OLD_URLS {
         let html = std::fs::read_to_string(public.join(old).join("index.html"))

@@ -451,8 +451,24 @@ pub struct FrontMatter {
 }
 
 pub const ENTRY_KEYS: &[&str] = &[
-    "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
-    "image", "location", "route", "draft", "weight", "extra", "permalink", "redirect_from",
+    "title",
+    "kind",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "aliases",
+    "slug",
+    "speaker",
+    "sources",
+    "image",
+    "location",
+    "route",
+    "draft",
+    "weight",
+    "extra",
+    "permalink",
+    "redirect_from",
 ];
 
 /// An old URL of an entry, redirected to it: its site path (`old/x/`, `old/x.html`, see
@@ -470,16 +486,19 @@ fn urls(
     out: &mut FileReporter<'_>,
     aliases: Vec<String>,
 ) -> (Option<String>, Vec<OldUrl>, Vec<String>) {
-    let permalink = out.get::<String>(map, "permalink").and_then(|p| {
-        match crate::pages::permalink(p.trim()) {
-            Ok(path) => Some(path),
-            Err(why) => {
-                let d = out.error(map.value_pos("permalink"), format!("`permalink` `{p}`: {why}"));
-                d.width = p.chars().count().max(1);
-                None
-            }
-        }
-    });
+    let permalink =
+        out.get::<String>(map, "permalink")
+            .and_then(|p| match crate::pages::permalink(p.trim()) {
+                Ok(path) => Some(path),
+                Err(why) => {
+                    let d = out.error(
+                        map.value_pos("permalink"),
+                        format!("`permalink` `{p}`: {why}"),
+                    );
+                    d.width = p.chars().count().max(1);
+                    None
+                }
+            });
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {

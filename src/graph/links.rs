@@ -28,7 +28,11 @@ impl NameIndex {
     pub fn add_entry(&mut self, id: EntryId, rel: &str, names: impl IntoIterator<Item = String>) {
         self.by_rel.insert(rel.to_string(), id);
         self.rel_of.insert(id, rel.to_string());
-        let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".md");
         let ids = self.by_file.entry(file_key(stem)).or_default();
         if !ids.contains(&id) {
             ids.push(id);
@@ -63,13 +67,21 @@ impl NameIndex {
             [id] => Some(id),
             _ => None,
         };
-        let here: Vec<EntryId> = many.iter().copied().filter(|id| dir(id) == from_dir).collect();
+        let here: Vec<EntryId> = many
+            .iter()
+            .copied()
+            .filter(|id| dir(id) == from_dir)
+            .collect();
         if !here.is_empty() {
             return one(here);
         }
         let depth = |id: &EntryId| rel(id).matches('/').count();
         let least = many.iter().map(depth).min()?;
-        one(many.iter().copied().filter(|id| depth(id) == least).collect())
+        one(many
+            .iter()
+            .copied()
+            .filter(|id| depth(id) == least)
+            .collect())
     }
 }
 
@@ -719,7 +731,11 @@ mod tests {
     #[test]
     fn wikilinks_find_file_names_with_spaces_and_dashes_alike() {
         let mut index = NameIndex::default();
-        index.add_entry(EntryId(0), "notes/making-plugins.md", ["Writing plugins".into()]);
+        index.add_entry(
+            EntryId(0),
+            "notes/making-plugins.md",
+            ["Writing plugins".into()],
+        );
         assert_eq!(index.lookup("making plugins"), [EntryId(0)]);
         assert_eq!(index.lookup("Making_Plugins"), [EntryId(0)]);
         assert_eq!(index.lookup("writing plugins"), [EntryId(0)]);

@@ -537,11 +537,29 @@ pub fn build(
         (&sections, &section_rendered),
         &sources,
     )));
-    let tag_note_rendered =
-        render_tag_notes(&config, &entries, &tag_notes, &names, &files, (highlighter, pictures));
+    let tag_note_rendered = render_tag_notes(
+        &config,
+        &entries,
+        &tag_notes,
+        &names,
+        &files,
+        (highlighter, pictures),
+    );
     for (note, r) in tag_notes.iter().zip(&tag_note_rendered) {
-        checks::report_warnings(&note.file, &note.source, note.body_offset, &r.warnings, &mut diagnostics);
-        checks::report_problems(&note.file, &note.source, note.body_offset, &r.problems, &mut diagnostics);
+        checks::report_warnings(
+            &note.file,
+            &note.source,
+            note.body_offset,
+            &r.warnings,
+            &mut diagnostics,
+        );
+        checks::report_problems(
+            &note.file,
+            &note.source,
+            note.body_offset,
+            &r.problems,
+            &mut diagnostics,
+        );
     }
     let (entry_images, problems) = resolve_images(&config, &entries, &names, &files, pictures);
     diagnostics.extend(problems);

@@ -38,7 +38,11 @@ pub fn owner_file<'a>(
 
 /// Every redirect of the entries and of the tag descriptions that describe a tag, sorted
 /// by the URL redirected from (then by who wrote it).
-pub fn collect(entries: &[Arc<Entry>], notes: &[Arc<Entry>], note_tags: &[Option<u32>]) -> Vec<Redirect> {
+pub fn collect(
+    entries: &[Arc<Entry>],
+    notes: &[Arc<Entry>],
+    note_tags: &[Option<u32>],
+) -> Vec<Redirect> {
     let of = |owner: Owner, e: &Entry| {
         e.front
             .redirect_from

@@ -17,8 +17,8 @@ pub use crate::pages::Page;
 use crate::pages::{page_count, page_of, page_range};
 use reads::{
     DateOf, Deps, EntryData, KindPageOf, KindValue, List, ListOf, Newest, PageList, Reads,
-    SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagId, TagName, TagNote,
-    TagNeighbours, TagRef, TagValue, TopTags, View, YearIndex,
+    SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagId, TagName,
+    TagNeighbours, TagNote, TagRef, TagValue, TopTags, View, YearIndex,
 };
 pub use theme::Theme;
 use views::{Shared, obj, text};

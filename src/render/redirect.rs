@@ -2,7 +2,7 @@
 //! place (a refresh at once, with a link for readers and tools that do not follow it),
 //! names that page as the canonical one, and asks search engines not to index it.
 
-use super::reads::{Label, Reads, TagStat, TagId};
+use super::reads::{Label, Reads, TagId, TagStat};
 use crate::graph::EntryId;
 
 /// The page a redirect leads to.
@@ -18,7 +18,11 @@ pub fn page(reads: &Reads<'_>, to: To) -> String {
     let (title, path, what) = match to {
         To::Entry(e) => {
             let (title, path, _, _) = reads.get(Label(e));
-            (title.to_string(), path.to_string(), "The entry now lives at")
+            (
+                title.to_string(),
+                path.to_string(),
+                "The entry now lives at",
+            )
         }
         To::Tag(t) => {
             let (name, slug, _) = reads.get(TagStat(t));
