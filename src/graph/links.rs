@@ -210,6 +210,9 @@ impl PageLinks<'_> {
                 if let Some(file) = self.wiki_file(name) {
                     return self.file(file);
                 }
+                if !image && let Some(page) = self.wiki_page(name) {
+                    return self.section(&page, fragment);
+                }
                 if image {
                     return Resolved::Broken {
                         message: format!("image `![[{dest}]]`: no file has this name or path"),
@@ -239,6 +242,21 @@ impl PageLinks<'_> {
                 }
             }
         }
+    }
+
+    /// The page of a folder (`[[advanced]]`, `[[advanced/]]`: its section) or of a tag
+    /// (`[[tags/energy]]`, checked with the site paths once the tags are known) that a
+    /// wikilink names when no entry has the name.
+    fn wiki_page(&self, name: &str) -> Option<String> {
+        let folder = name.trim_end_matches('/');
+        if let Some(path) = self.index.sections.get(&section_key(folder)) {
+            return Some(path.clone());
+        }
+        let tag = folder
+            .strip_prefix("tags/")
+            .or_else(|| folder.strip_prefix("Tags/"))?;
+        let slug = slugify(tag);
+        (!slug.is_empty()).then(|| crate::pages::tag(&slug))
     }
 
     /// A file named in a wikilink (`[[scan.pdf]]`, `![[map.png]]`): a path relative to
@@ -755,6 +773,20 @@ mod tests {
         // Two at the least depth: still ambiguous.
         assert_eq!(index.nearest(&all, "e"), None);
         assert_eq!(index.nearest(&all[..2], "e"), Some(EntryId(1)));
+    }
+
+    #[test]
+    fn wikilinks_name_folder_and_tag_pages() {
+        assert_eq!(url(resolve("places", true)), "/dossier/places/");
+        assert_eq!(url(resolve("Old Maps/", true)), "/dossier/old-maps/");
+        assert_eq!(
+            resolve("tags/Lachin road#x", true),
+            Resolved::SitePath {
+                url: "/dossier/tags/lachin-road/#x".into(),
+                path: "tags/lachin-road/".into(),
+                fragment: Some("x".into()),
+            }
+        );
     }
 
     #[test]
