@@ -307,3 +307,85 @@ fn the_bundled_dossier_answers_every_old_url_from_front_matter() {
         );
     }
 }
+
+/// Notes of one name in several folders, linked by file name, folder and tag.
+fn names_site() -> TestSite {
+    let site = TestSite::with_files(&[
+        (
+            "content/advanced/making-plugins.md",
+            "---\ntitle: Making your own plugins\ntags: [Plugin]\n---\nx\n",
+        ),
+        (
+            "content/a/setup.md",
+            "---\ntitle: Setup of A\n---\n[[setup]]\n",
+        ),
+        ("content/b/setup.md", "---\ntitle: Setup of B\n---\nx\n"),
+        ("content/setup.md", "---\ntitle: Setup at the top\n---\nx\n"),
+        ("content/c/d/other.md", "---\ntitle: Other\n---\nx\n"),
+        (
+            "content/c/links.md",
+            "---\ntitle: Links\n---\n[[making plugins]], [[Making_Plugins|again]], [[setup]], \
+             [[advanced]], [[tags/plugin]]\n",
+        ),
+    ]);
+    site.build().assert_ok();
+    site
+}
+
+#[test]
+fn wikilinks_find_notes_by_file_name_with_spaces_and_dashes_alike() {
+    let site = names_site();
+    let links = common::links(&site.output("c/links/index.html"));
+    assert!(
+        links.contains(&"/advanced/making-plugins/".to_string()),
+        "{links:?}"
+    );
+    let html = site.output("c/links/index.html");
+    assert!(
+        html.contains("<a href=\"/advanced/making-plugins/\">again</a>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn of_one_name_the_note_in_the_same_folder_then_the_shortest_path_is_meant() {
+    let site = names_site();
+    // From a/: the one beside it.
+    let a = common::links(&site.output("a/setup/index.html"));
+    assert!(a.contains(&"/a/setup/".to_string()), "{a:?}");
+    // From c/, where none is: the one with the fewest folders.
+    let c = common::links(&site.output("c/links/index.html"));
+    assert!(c.contains(&"/setup/".to_string()), "{c:?}");
+}
+
+#[test]
+fn of_one_name_at_one_depth_elsewhere_the_link_is_an_error_with_the_candidates() {
+    let site = names_site();
+    site.remove("content/setup.md");
+    let run = site.build();
+    run.assert_code(1);
+    let headlines = run.headlines();
+    assert_eq!(headlines.len(), 1, "{headlines:?}");
+    assert!(
+        headlines[0].starts_with("error: content/c/links.md:4:")
+            && headlines[0].ends_with(
+                "wikilink `[[setup]]` is ambiguous: it could mean content/a/setup.md, content/b/setup.md"
+            ),
+        "{headlines:?}"
+    );
+}
+
+#[test]
+fn wikilinks_lead_to_folder_and_tag_pages() {
+    let site = names_site();
+    let links = common::links(&site.output("c/links/index.html"));
+    assert!(links.contains(&"/advanced/".to_string()), "{links:?}");
+    assert!(links.contains(&"/tags/plugin/".to_string()), "{links:?}");
+    site.write(
+        "content/c/links.md",
+        "---\ntitle: Links\n---\n[[tags/plugins]]\n",
+    );
+    site.build()
+        .assert_code(1)
+        .assert_reports("error: content/c/links.md:4:1:");
+}
