@@ -205,7 +205,7 @@ fn broken_and_ambiguous_links_and_anchors() {
             "content/topics/a.md",
             b"---\ntitle: A\naliases: [Baku]\n---\nx\n",
         )],
-        "error: content/people/anna.md:4:10: wikilink `[[Baku]]` is ambiguous",
+        "error: content/people/anna.md:5:10: wikilink `[[Baku]]` is ambiguous: it could mean content/places/baku.md, content/topics/a.md",
     );
     rejects(
         &[(
