@@ -16,7 +16,8 @@ use crate::images::{Images, Shown};
 use crate::markdown::highlight;
 use crate::output::{Sink, feed, search, sitemap};
 use crate::pages::{self, Page};
-use crate::render::reads::{Deps, Maps, Reads, View};
+use crate::render::reads::{Deps, Maps, Reads, TagId, View};
+use crate::render::redirect::To;
 use crate::render::theme::StaticSource;
 use crate::render::{Renderer, Theme};
 
@@ -38,6 +39,10 @@ pub enum Output {
     Asset(usize),
     /// The smaller copies of a picture that pages show (an index into the pictures).
     Variants(usize),
+    /// The page at an old URL (an index into the site's redirects).
+    Redirect(usize),
+    /// `_redirects`: every old URL and where it leads, for hosts that read the file.
+    RedirectRules,
 }
 
 /// What the outputs are made from.
@@ -79,7 +84,36 @@ pub fn plan(
     plan.extend((0..theme.statics.len()).map(Output::Static));
     plan.extend((0..assets.len()).map(Output::Asset));
     plan.extend((0..pictures.len()).map(Output::Variants));
+    plan.extend((0..site.redirects.len()).map(Output::Redirect));
+    if !site.redirects.is_empty() {
+        plan.push(Output::RedirectRules);
+    }
     plan
+}
+
+/// Where redirect `i` of `site` leads (none past the last).
+fn redirect_to(site: &Site, i: usize) -> Option<To> {
+    use crate::graph::redirects::Owner;
+    Some(match site.redirects.get(i)?.owner {
+        Owner::Entry(e) => To::Entry(crate::graph::EntryId(e)),
+        Owner::TagNote(n) => To::Tag(TagId(site.note_tags[n as usize]?)),
+    })
+}
+
+/// The lines of `_redirects`: `FROM TO 301`, both root-relative under the base path.
+fn redirect_rules(site: &Site) -> String {
+    let config = &site.config;
+    let mut rules = String::new();
+    for i in 0..site.redirects.len() {
+        let to = match redirect_to(site, i) {
+            Some(To::Entry(e)) => site.entry(e).path.clone(),
+            Some(To::Tag(t)) => pages::tag(&site.tags[t.0 as usize].slug),
+            None => continue,
+        };
+        let from = config.url(&site.redirects[i].from);
+        rules.push_str(&format!("{from} {} 301\n", config.url(&to)));
+    }
+    rules
 }
 
 impl Output {
@@ -101,6 +135,13 @@ impl Output {
                 .iter()
                 .map(|v| v.rel.clone())
                 .collect(),
+            Output::Redirect(i) => site
+                .redirects
+                .get(i)
+                .map(|r| pages::redirect_file(&r.from))
+                .into_iter()
+                .collect(),
+            Output::RedirectRules => vec![pages::REDIRECTS.into()],
         }
     }
 
@@ -119,6 +160,17 @@ impl Output {
             (Output::Page(a), Output::Page(b)) => a.same_place(old, b, new_site),
             (Output::Feed(Some(a)), Output::Feed(Some(b))) => {
                 old.tags[a].slug == new_site.tags[b].slug
+            }
+            // The same old URL, to the page of the same file (or tag).
+            (Output::Redirect(a), Output::Redirect(b)) => {
+                let target = |site: &Site, i: usize| match redirect_to(site, i)? {
+                    To::Entry(e) => Some(site.entry(e).rel.clone()),
+                    To::Tag(t) => Some(format!("tag {}", site.tags[t.0 as usize].slug)),
+                };
+                let from = |site: &Site, i: usize| site.redirects.get(i).map(|r| r.from.clone());
+                from(old, a).is_some()
+                    && from(old, a) == from(new_site, b)
+                    && target(old, a) == target(new_site, b)
             }
             (a, b) => a == b,
         }
@@ -235,6 +287,17 @@ fn write(
                 .write_variants(&shown.source, &shown.variants, sink)
                 .diagnostics
         }
+        Output::Redirect(i) => {
+            let Some(to) = redirect_to(site, i) else {
+                return (None, Vec::new());
+            };
+            let (html, deps) = ctx.renderer.redirect(site, to, ctx.record);
+            let problem = put(&pages::redirect_file(&site.redirects[i].from), &html);
+            return (ctx.record.then_some(deps), problem.into_iter().collect());
+        }
+        Output::RedirectRules => put(pages::REDIRECTS, &redirect_rules(site))
+            .into_iter()
+            .collect(),
     };
     (None, problems)
 }

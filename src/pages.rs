@@ -18,6 +18,8 @@ pub const ROBOTS: &str = "robots.txt";
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
 pub const SEARCH_INDEX: &str = "search-index.js";
 pub const SITEMAP: &str = "sitemap.xml";
+/// The redirects of the site in the format Netlify and Cloudflare Pages read (`FROM TO 301`).
+pub const REDIRECTS: &str = "_redirects";
 
 /// Site paths that Dossier writes itself, and what it writes there; no entry or section
 /// may take them.
@@ -66,6 +68,108 @@ pub fn index_file(path: &str) -> String {
 /// `sitemap-N.xml`: a part of the sitemap of a site too large for one file.
 pub fn sitemap_part(n: usize) -> String {
     format!("sitemap-{n}.xml")
+}
+
+/// The site path an entry's `permalink` sets (`/notes/old-name/` → `notes/old-name/`):
+/// a path from the root whose every folder is URL-safe like a slug, ending in `/`
+/// (added when missing). Why not, when it may not be one.
+pub fn permalink(url: &str) -> Result<String, String> {
+    let path = url
+        .strip_prefix('/')
+        .ok_or("a `permalink` starts with `/`: write it from the site's root")?;
+    if path.is_empty() {
+        return Err("`/` is the home page: a `permalink` names a page of its own".into());
+    }
+    let path = path.strip_suffix('/').unwrap_or(path);
+    for segment in path.split('/') {
+        if segment.is_empty() {
+            return Err("a `permalink` may not hold an empty folder (`//`)".into());
+        }
+        if segment.ends_with(".html") || segment.ends_with(".htm") {
+            return Err(format!(
+                "Dossier's pages are folders: write `/{}/`",
+                path.trim_end_matches(".html").trim_end_matches(".htm")
+            ));
+        }
+        let clean = crate::text::slugify(segment);
+        if clean != segment {
+            return Err(format!(
+                "`{segment}` is not URL-safe: use lowercase letters, digits and hyphens{}",
+                if clean.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (`{clean}`)")
+                }
+            ));
+        }
+    }
+    Ok(format!("{path}/"))
+}
+
+/// The site path an old URL (`redirect_from`, a URL-shaped alias) is redirected from:
+/// `/old/x/` and `/old/x` → `old/x/` (a folder whose `index.html` redirects),
+/// `/old/x.html` → `old/x.html` (that file), `/old/index.html` → `old/`. Why not, when
+/// it cannot be one: a redirect page is an HTML file Dossier writes.
+pub fn old_url(url: &str) -> Result<String, String> {
+    let path = url
+        .strip_prefix('/')
+        .ok_or("an old URL starts with `/`: write it from the site's root")?;
+    if path.contains(['?', '#']) {
+        return Err("an old URL is a path: leave out the `?` query or `#` fragment".into());
+    }
+    let (folders, last) = match path.strip_suffix('/') {
+        Some(folder) => (folder, ""),
+        None => path.rsplit_once('/').unwrap_or(("", path)),
+    };
+    for segment in folders
+        .split('/')
+        .filter(|_| !folders.is_empty())
+        .chain([last])
+    {
+        if matches!(segment, "." | "..") {
+            return Err("an old URL may not hold `.` or `..` folders".into());
+        }
+        if let Some(c) = segment
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+        {
+            return Err(format!(
+                "`{c}` may not stand in an old URL: letters, digits, `-`, `_`, `.` and `~` may"
+            ));
+        }
+    }
+    if folders.split('/').any(str::is_empty) && !folders.is_empty() {
+        return Err("an old URL may not hold an empty folder (`//`)".into());
+    }
+    let folder = |f: &str| {
+        if f.is_empty() {
+            String::new()
+        } else {
+            format!("{f}/")
+        }
+    };
+    match last {
+        "" if folders.is_empty() => Err("`/` is the home page: it cannot move".into()),
+        "" => Ok(folder(folders)),
+        "index.html" | "index.htm" => match folders {
+            "" => Err("`/` is the home page: it cannot move".into()),
+            f => Ok(folder(f)),
+        },
+        l if l.ends_with(".html") || l.ends_with(".htm") => Ok(format!("{}{l}", folder(folders))),
+        l if l.contains('.') => Err(format!(
+            "`{l}` is not a page: only pages (`/x/`, `/x.html`) can be redirected"
+        )),
+        l => Ok(format!("{}{l}/", folder(folders))),
+    }
+}
+
+/// The file that a redirect from the site path `from` is written to.
+pub fn redirect_file(from: &str) -> String {
+    if from.ends_with('/') {
+        index_file(from)
+    } else {
+        from.to_string()
+    }
 }
 
 /// One page of the site. A list (a section, a kind, a tag, the timeline) is paginated: its
@@ -288,4 +392,61 @@ pub(crate) fn page_of(index: usize, per: usize) -> u32 {
 /// The page of `/sources/` that lists source `index`.
 pub fn source_page(site: &Site, index: usize) -> Page {
     Page::Sources(page_of(index, site.config.paginate_by))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permalinks_are_folders_of_url_safe_names() {
+        assert_eq!(
+            permalink("/notes/old-name/").as_deref(),
+            Ok("notes/old-name/")
+        );
+        assert_eq!(
+            permalink("/notes/old-name").as_deref(),
+            Ok("notes/old-name/")
+        );
+        for bad in [
+            "notes/x/",
+            "/",
+            "/Notes/x/",
+            "/a b/",
+            "/x.html",
+            "/../x/",
+            "/a//b/",
+        ] {
+            assert!(permalink(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn old_urls_are_pages_of_the_site() {
+        for (url, path) in [
+            ("/old/x/", "old/x/"),
+            ("/old/x", "old/x/"),
+            ("/old/x.html", "old/x.html"),
+            ("/old/index.html", "old/"),
+            ("/2014/12/17/Post_Title.html", "2014/12/17/Post_Title.html"),
+            ("/v1.2/", "v1.2/"),
+        ] {
+            assert_eq!(old_url(url).as_deref(), Ok(path), "{url}");
+        }
+        for bad in [
+            "old/x/",
+            "/",
+            "/index.html",
+            "/a/../b/",
+            "/a b/",
+            "/x?p=1",
+            "/feed.xml",
+            "/a//b/",
+            "/a%20b/",
+        ] {
+            assert!(old_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(redirect_file("old/x/"), "old/x/index.html");
+        assert_eq!(redirect_file("old/x.html"), "old/x.html");
+    }
 }

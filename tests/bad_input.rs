@@ -200,12 +200,13 @@ fn broken_and_ambiguous_links_and_anchors() {
         &[("content/a.md", b"---\ntitle: A\n---\n[[Nowhere]]\n")],
         "error: content/a.md:4:1: wikilink `[[Nowhere]]`",
     );
+    // Two entries of one name, neither in the linking file's folder, at one depth.
     rejects(
         &[(
-            "content/a.md",
-            b"---\ntitle: A\naliases: [Baku]\n---\n[[Baku]]\n",
+            "content/topics/a.md",
+            b"---\ntitle: A\naliases: [Baku]\n---\nx\n",
         )],
-        "error: content/a.md:5:1: wikilink `[[Baku]]` is ambiguous",
+        "error: content/people/anna.md:5:10: wikilink `[[Baku]]` is ambiguous: it could mean content/places/baku.md, content/topics/a.md",
     );
     rejects(
         &[(

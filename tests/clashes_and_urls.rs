@@ -216,8 +216,8 @@ fn assert_has(reports: &[String], expected: &str) {
 
 #[test]
 fn a_section_folder_cannot_take_a_page_of_dossier() {
+    // `content/tags/` is not a section: its files describe tags (tests/redirects_and_names.rs).
     for (folder, page) in [
-        ("tags", "the tag index"),
         ("sources", "the list of sources"),
         ("timeline", "the timeline"),
         ("search", "the search page"),
@@ -241,18 +241,17 @@ fn a_section_folder_cannot_take_a_page_of_dossier() {
 }
 
 #[test]
-fn an_index_file_cannot_take_the_tag_index() {
+fn an_index_file_in_the_tags_folder_is_not_shown() {
     let site = good_site(CONFIG);
-    let reports = same_errors_every_time(
-        &site,
-        &[("content/tags/_index.md", "---\ntitle: Tags\n---\nx\n")],
+    site.write(
+        "content/tags/_index.md",
+        "---\ntitle: Not the tags\n---\nx\n",
     );
-    assert_eq!(
-        reports,
-        [
-            "error: content/tags/_index.md: two pages have the URL /tags/: the tag index and the section content/tags/"
-        ]
+    let run = site.build();
+    run.assert_ok().assert_reports(
+        "warning: content/tags/_index.md: the tag index is Dossier's own page: this file is not shown",
     );
+    assert!(!site.output("tags/index.html").contains("Not the tags"));
 }
 
 #[test]
@@ -260,13 +259,15 @@ fn an_entry_cannot_take_the_page_of_a_tag() {
     let site = good_site(CONFIG);
     let reports = same_errors_every_time(
         &site,
-        &[("content/tags/city.md", "---\ntitle: City\n---\nx\n")],
+        &[(
+            "content/r.md",
+            "---\ntitle: R\npermalink: /tags/city/\n---\nx\n",
+        )],
     );
     assert_eq!(
         reports,
         [
-            "error: content/tags/: two pages have the URL /tags/: the tag index and the section content/tags/",
-            "error: content/tags/city.md: two pages have the URL /tags/city/: the tag page of `City` and the entry content/tags/city.md",
+            "error: content/r.md:3:1: two pages have the URL /tags/city/: the tag page of `City` and the entry content/r.md",
         ]
     );
 }
@@ -328,11 +329,11 @@ fn a_clash_while_serving_is_an_error_and_the_last_good_site_stays() {
     assert!(tags.contains("City"), "{tags}");
 
     site.write(
-        "content/tags/_index.md",
-        "---\ntitle: Not the tags\n---\nx\n",
+        "content/r.md",
+        "---\ntitle: Not the tags\nslug: tags\n---\nx\n",
     );
     server.wait_for(
-        "error: content/tags/_index.md: two pages have the URL /tags/: the tag index and the section content/tags/",
+        "error: content/r.md:3:1: two pages have the URL /tags/: the tag index and the entry content/r.md",
     );
     let (_, _, after) = server.get("/tags/");
     assert!(!after.contains("Not the tags"), "{after}");

@@ -949,3 +949,90 @@ fn notes_without_front_matter_follow_their_sections_and_headings() {
     rebuilt(&mut project, &[content("reading/Broken.md")]);
     assert_same(&project, &site, "a mended link");
 }
+
+#[test]
+fn redirect_pages_and_tag_descriptions_follow_their_edits() {
+    let site = TestSite::with_files(&[
+        (
+            "content/notes/a.md",
+            "---\ntitle: Alpha\ntags: [T]\nredirect_from: [/old-a/]\n---\nText.\n",
+        ),
+        (
+            "content/notes/b.md",
+            "---\ntitle: Beta\ntags: [T]\n---\nText.\n",
+        ),
+        (
+            "content/tags/t.md",
+            "---\ntitle: About T\nredirect_from: /old-t/\n---\nT is for [[a]].\n",
+        ),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // The title of the entry an old URL leads to: its redirect page shows the new one.
+    edit(
+        &site,
+        "content/notes/a.md",
+        "title: Alpha",
+        "title: Alpha two",
+    );
+    let changed = rebuilt(&mut project, &[content("notes/a.md")]);
+    assert!(
+        changed.contains(&"old-a/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"old-t/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a retitled entry");
+
+    // Another old URL: the last one's page goes.
+    edit(&site, "content/notes/a.md", "/old-a/", "/older-a/");
+    rebuilt(&mut project, &[content("notes/a.md")]);
+    assert!(!common::served(&project).contains_key("old-a/index.html"));
+    assert_same(&project, &site, "a moved old URL");
+
+    // A permalink moves the entry: its redirect pages lead to the new URL.
+    edit(
+        &site,
+        "content/notes/a.md",
+        "title: Alpha two\n",
+        "title: Alpha two\npermalink: /alpha/\n",
+    );
+    rebuilt(&mut project, &[content("notes/a.md")]);
+    assert_same(&project, &site, "a permalink");
+
+    // The tag's description: its page shows the new text.
+    edit(&site, "content/tags/t.md", "T is for", "T stands for");
+    let changed = rebuilt(&mut project, &[content("tags/t.md")]);
+    assert!(
+        changed.contains(&"tags/t/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a description edited");
+
+    // Its link leads elsewhere, and the entry it led to is renamed.
+    edit(
+        &site,
+        "content/notes/a.md",
+        "title: Alpha two",
+        "title: Gamma",
+    );
+    edit(&site, "content/tags/t.md", "[[a]]", "[[b]]");
+    rebuilt(&mut project, &[content("notes/a.md"), content("tags/t.md")]);
+    assert_same(&project, &site, "a description's link changed");
+
+    // No old URL left: the redirects file goes too.
+    edit(
+        &site,
+        "content/notes/a.md",
+        "redirect_from: [/older-a/]\n",
+        "",
+    );
+    edit(&site, "content/tags/t.md", "redirect_from: /old-t/\n", "");
+    rebuilt(&mut project, &[content("notes/a.md"), content("tags/t.md")]);
+    assert!(!common::served(&project).contains_key("_redirects"));
+    assert_same(&project, &site, "every redirect removed");
+}

@@ -96,7 +96,10 @@ impl Entry {
                 None => front.title = dated.map_or(stem, |(_, rest)| rest).to_string(),
             }
         }
-        let path = format!("{}{slug}/", dir_path(&dir));
+        let path = match &front.permalink {
+            Some(permalink) => permalink.clone(),
+            None => format!("{}{slug}/", dir_path(&dir)),
+        };
         let diagnostics = out.diagnostics;
         let entry = Entry {
             file,

@@ -504,6 +504,10 @@ pub struct FrontMatter {
     pub tags: Vec<Tag>,
     pub aliases: Vec<String>,
     pub slug: Option<String>,
+    /// The site path `permalink` sets (`notes/old-name/`), instead of folder and slug.
+    pub permalink: Option<String>,
+    /// The old URLs that redirect here: `redirect_from`, and `aliases` that start with `/`.
+    pub redirect_from: Vec<OldUrl>,
     pub speaker: Option<String>,
     pub sources: Vec<Source>,
     pub image: Option<Image>,
@@ -531,8 +535,24 @@ pub enum DateFrom {
 }
 
 pub const ENTRY_KEYS: &[&str] = &[
-    "title", "kind", "date", "updated", "summary", "tags", "aliases", "slug", "speaker", "sources",
-    "image", "location", "route", "draft", "weight", "extra",
+    "title",
+    "kind",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "aliases",
+    "slug",
+    "speaker",
+    "sources",
+    "image",
+    "location",
+    "route",
+    "draft",
+    "weight",
+    "extra",
+    "permalink",
+    "redirect_from",
 ];
 
 /// Keys of Obsidian, Quartz, Jekyll and Hugo that an entry understands (the first few)
@@ -561,6 +581,73 @@ pub const IMPORTED_KEYS: &[&str] = &[
     "created",
     "modified",
 ];
+
+/// An old URL of an entry, redirected to it: its site path (`old/x/`, `old/x.html`, see
+/// [`crate::pages::old_url`]) and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OldUrl {
+    pub path: String,
+    pub pos: Pos,
+}
+
+/// `permalink` and the old URLs (`redirect_from`, as a list or one string, and the
+/// `aliases` that start with `/`, Hugo's way), checked; the aliases left are names.
+fn urls(
+    map: &YamlMap<'_>,
+    out: &mut FileReporter<'_>,
+    aliases: Vec<String>,
+) -> (Option<String>, Vec<OldUrl>, Vec<String>) {
+    let permalink =
+        out.get::<String>(map, "permalink")
+            .and_then(|p| match crate::pages::permalink(p.trim()) {
+                Ok(path) => Some(path),
+                Err(why) => {
+                    let d = out.error(
+                        map.value_pos("permalink"),
+                        format!("`permalink` `{p}`: {why}"),
+                    );
+                    d.width = p.chars().count().max(1);
+                    None
+                }
+            });
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let redirect_from = match map.get::<OneOrMany>("redirect_from") {
+        None => Vec::new(),
+        Some(Ok(OneOrMany::One(url))) => vec![url],
+        Some(Ok(OneOrMany::Many(urls))) => urls,
+        Some(Err(_)) => {
+            out.error(
+                map.value_pos("redirect_from"),
+                "`redirect_from` is an old URL or a list of them (`/old/path/`)",
+            );
+            Vec::new()
+        }
+    };
+    let (url_aliases, names): (Vec<String>, Vec<String>) =
+        aliases.into_iter().partition(|a| a.starts_with('/'));
+    let written = redirect_from
+        .into_iter()
+        .map(|u| ("redirect_from", u))
+        .chain(url_aliases.into_iter().map(|u| ("aliases", u)));
+    let mut old = Vec::new();
+    for (key, url) in written {
+        let url = url.trim().to_string();
+        let pos = item_pos(out.source, key, &url).unwrap_or(map.value_pos(key));
+        match crate::pages::old_url(&url) {
+            Ok(path) => old.push(OldUrl { path, pos }),
+            Err(why) => {
+                let d = out.error(pos, format!("old URL `{url}` in `{key}`: {why}"));
+                d.width = url.chars().count().max(1);
+            }
+        }
+    }
+    (permalink, old, names)
+}
 
 /// Reports problems of one file as diagnostics at positions of that file.
 pub struct FileReporter<'a> {
@@ -766,6 +853,8 @@ pub fn parse_entry_front_matter(
         }
     }
 
+    let (permalink, redirect_from, aliases) = urls(&map, out, aliases);
+
     let speaker = out
         .get::<String>(&map, "speaker")
         .map(|s| s.trim().to_string())
@@ -816,6 +905,8 @@ pub fn parse_entry_front_matter(
         tags,
         aliases,
         slug,
+        permalink,
+        redirect_from,
         speaker,
         sources,
         image,

@@ -24,9 +24,20 @@ use crate::diagnostics::Diagnostic;
 pub struct Content {
     pub entries: Vec<Arc<Entry>>,
     pub sections: Vec<Arc<Section>>,
+    /// The files of `content/tags/`: each describes the tag of its slug (its title and
+    /// text shown on the tag's page); they are not entries.
+    pub tag_notes: Vec<Arc<Entry>>,
     /// Other files under `content/` (images and the like), copied beside their entries.
     pub assets: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The folder of `content/` whose files describe tags.
+pub const TAG_NOTES: &str = "tags";
+
+/// Whether `content/REL` describes a tag (`tags/energy.md`) rather than being an entry.
+pub fn is_tag_note(rel: &str) -> bool {
+    walk::parent_dir(rel) == TAG_NOTES
 }
 
 /// Reads and parses the entry `content/REL`; a draft is dropped unless `drafts` is set
@@ -118,9 +129,13 @@ pub fn assemble(
         })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
+    let mut tag_notes = Vec::new();
     for (entry, problems) in parsed {
         diagnostics.extend(problems);
-        entries.extend(entry);
+        match entry {
+            Some(e) if is_tag_note(&e.rel) => tag_notes.push(e),
+            e => entries.extend(e),
+        }
     }
 
     let mut sections = Vec::with_capacity(found.dirs.len());
@@ -129,6 +144,19 @@ pub fn assemble(
             .sections
             .iter()
             .find(|rel| walk::parent_dir(rel) == dir);
+        // `content/tags/` holds the tags' descriptions: the tag index is Dossier's page.
+        if dir == TAG_NOTES {
+            if let Some(rel) = index {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "the tag index is Dossier's own page: this file is not shown",
+                    )
+                    .in_file(format!("content/{rel}"))
+                    .help("describe a tag in `content/tags/<tag>.md`"),
+                );
+            }
+            continue;
+        }
         let section = match reuse.section(dir, index) {
             Some(section) => section,
             None => {
@@ -143,6 +171,7 @@ pub fn assemble(
     let mut content = Content {
         entries,
         sections,
+        tag_notes,
         assets: found.assets,
         diagnostics,
     };

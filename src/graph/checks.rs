@@ -30,6 +30,8 @@ enum Claim {
     /// An entry, by index; those whose URL comes from their file name (no `slug`) first,
     /// so that of two entries the one whose `slug` takes the URL is reported.
     Entry { slug: bool, index: usize },
+    /// An old URL redirected to a page, by index into the redirects: a page keeps its URL.
+    Redirect(usize),
 }
 
 /// What a build needs to know every URL it will write.
@@ -41,6 +43,8 @@ pub(super) struct Pages<'a> {
     pub kind_pages: &'a [KindPage],
     /// Whether the site has a map page (some entry has a location).
     pub map: bool,
+    pub tag_notes: &'a [Arc<Entry>],
+    pub redirects: &'a [super::redirects::Redirect],
 }
 
 impl Pages<'_> {
@@ -54,6 +58,11 @@ impl Pages<'_> {
             Claim::Tag(t) => format!("the tag page of `{}`", self.tags[t].name),
             Claim::Section(i) => format!("the section {}", section_folder(&self.sections[i])),
             Claim::Entry { index, .. } => format!("the entry {}", self.entries[index].file),
+            Claim::Redirect(r) => {
+                let r = &self.redirects[r];
+                let owner = super::redirects::owner_file(r.owner, self.entries, self.tag_notes);
+                format!("the redirect from /{} in {}", r.from, owner.file)
+            }
         }
     }
 
@@ -63,7 +72,11 @@ impl Pages<'_> {
             Claim::Entry { index, .. } => {
                 let entry = &self.entries[index];
                 let d = Diagnostic::error(message).in_file(&entry.file);
-                if entry.front.slug.is_some() {
+                if entry.front.permalink.is_some() {
+                    let pos = crate::content::front_matter::key_pos(&entry.source, "permalink");
+                    d.at(&entry.source, pos)
+                        .help("give the entry another `permalink`")
+                } else if entry.front.slug.is_some() {
                     let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
                     d.at(&entry.source, pos)
                         .help("give the entry another `slug`")
@@ -87,6 +100,16 @@ impl Pages<'_> {
                 .help("give the kind another `plural`"),
             Claim::Tag(_) | Claim::Dossier(_) => {
                 Diagnostic::error(message).in_file(crate::config::CONFIG_FILE)
+            }
+            Claim::Redirect(r) => {
+                let r = &self.redirects[r];
+                let owner = super::redirects::owner_file(r.owner, self.entries, self.tag_notes);
+                let url = &owner.front.redirect_from[r.n];
+                Diagnostic::error(message)
+                    .in_file(&owner.file)
+                    .at(&owner.source, url.pos)
+                    .width(url.path.chars().count() + 1)
+                    .help("a redirect needs a URL that no page and no other redirect has")
             }
         }
     }
@@ -113,6 +136,11 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
     if pages.map {
         claims.push((Cow::Borrowed(crate::pages::MAP), Claim::Dossier("the map")));
     }
+    // A redirect may be a file (`old.html`): not the one Dossier writes for missing pages.
+    claims.push((
+        Cow::Borrowed(crate::pages::NOT_FOUND),
+        Claim::Dossier("the page for missing pages"),
+    ));
     claims.extend(
         pages
             .kind_pages
@@ -140,10 +168,13 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
     }
     for (i, entry) in pages.entries.iter().enumerate() {
         let claim = Claim::Entry {
-            slug: entry.front.slug.is_some(),
+            slug: entry.front.slug.is_some() || entry.front.permalink.is_some(),
             index: i,
         };
         claims.push((Cow::Borrowed(entry.path.as_str()), claim));
+    }
+    for (r, redirect) in pages.redirects.iter().enumerate() {
+        claims.push((Cow::Borrowed(redirect.from.as_str()), Claim::Redirect(r)));
     }
 
     let mut diagnostics_of_reserved = |path: &str, claim: Claim| {

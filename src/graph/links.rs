@@ -17,11 +17,26 @@ pub struct NameIndex {
     pub by_name: HashMap<String, Vec<EntryId>>,
     /// `places/_index.md` → the section's page path.
     pub sections: HashMap<String, String>,
+    /// The file name without `.md`, with spaces, `-` and `_` alike (`making plugins` for
+    /// `making-plugins.md`) → entries: looked up when no slug, title or alias matches.
+    pub by_file: HashMap<String, Vec<EntryId>>,
+    /// Each entry's file under `content/`, for choosing among entries of one name.
+    pub rel_of: HashMap<EntryId, String>,
 }
 
 impl NameIndex {
     pub fn add_entry(&mut self, id: EntryId, rel: &str, names: impl IntoIterator<Item = String>) {
         self.by_rel.insert(rel.to_string(), id);
+        self.rel_of.insert(id, rel.to_string());
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".md");
+        let ids = self.by_file.entry(file_key(stem)).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
         for name in names {
             let key = name_key(&name);
             if key.is_empty() {
@@ -34,9 +49,46 @@ impl NameIndex {
         }
     }
 
+    /// The entries a name means: by slug, title, alias or path, else by file name.
     pub fn lookup(&self, name: &str) -> &[EntryId] {
-        self.by_name.get(&name_key(name)).map_or(&[], Vec::as_slice)
+        match self.by_name.get(&name_key(name)) {
+            Some(ids) => ids,
+            None => self.by_file.get(&file_key(name)).map_or(&[], Vec::as_slice),
+        }
     }
+
+    /// Of several entries of one name, the one a link from a file in the folder `from_dir`
+    /// means, the way Obsidian chooses: the one in that folder, else the one with the
+    /// shortest path (fewest folders); none when that still leaves more than one.
+    pub fn nearest(&self, many: &[EntryId], from_dir: &str) -> Option<EntryId> {
+        let rel = |id: &EntryId| self.rel_of.get(id).map_or("", String::as_str);
+        let dir = |id: &EntryId| rel(id).rsplit_once('/').map_or("", |(d, _)| d);
+        let one = |ids: Vec<EntryId>| match ids[..] {
+            [id] => Some(id),
+            _ => None,
+        };
+        let here: Vec<EntryId> = many
+            .iter()
+            .copied()
+            .filter(|id| dir(id) == from_dir)
+            .collect();
+        if !here.is_empty() {
+            return one(here);
+        }
+        let depth = |id: &EntryId| rel(id).matches('/').count();
+        let least = many.iter().map(depth).min()?;
+        one(many
+            .iter()
+            .copied()
+            .filter(|id| depth(id) == least)
+            .collect())
+    }
+}
+
+/// How file names compare in wikilinks: as names ([`name_key`]), with `-` and `_` read
+/// as spaces.
+pub fn file_key(name: &str) -> String {
+    name_key(&name.replace(['-', '_', '–', '—'], " "))
 }
 
 /// How names compare in wikilinks: in NFC (a `Café` typed with a combining accent is the
@@ -185,11 +237,19 @@ impl PageLinks<'_> {
         } else {
             self.index.lookup(name)
         };
+        if entries.len() > 1
+            && let Some(id) = self.index.nearest(entries, self.from_dir)
+        {
+            return self.entry(id, fragment);
+        }
         match entries {
             [id] => self.entry(*id, fragment),
             [] => {
                 if let Some(file) = self.wiki_file(name) {
                     return self.file(file);
+                }
+                if !image && let Some(page) = self.wiki_page(name) {
+                    return self.section(&page, fragment);
                 }
                 if image {
                     return Resolved::Broken {
@@ -226,6 +286,21 @@ impl PageLinks<'_> {
                 }
             }
         }
+    }
+
+    /// The page of a folder (`[[advanced]]`, `[[advanced/]]`: its section) or of a tag
+    /// (`[[tags/energy]]`, checked with the site paths once the tags are known) that a
+    /// wikilink names when no entry has the name.
+    fn wiki_page(&self, name: &str) -> Option<String> {
+        let folder = name.trim_end_matches('/');
+        if let Some(path) = self.index.sections.get(&section_key(folder)) {
+            return Some(path.clone());
+        }
+        let tag = folder
+            .strip_prefix("tags/")
+            .or_else(|| folder.strip_prefix("Tags/"))?;
+        let slug = slugify(tag);
+        (!slug.is_empty()).then(|| crate::pages::tag(&slug))
     }
 
     /// A file named in a wikilink (`[[scan.pdf]]`, `![[map.png]]`): a path relative to
@@ -721,6 +796,49 @@ mod tests {
             resolve("../../x.md", false),
             Resolved::Broken { .. }
         ));
+    }
+
+    #[test]
+    fn wikilinks_find_file_names_with_spaces_and_dashes_alike() {
+        let mut index = NameIndex::default();
+        index.add_entry(
+            EntryId(0),
+            "notes/making-plugins.md",
+            ["Writing plugins".into()],
+        );
+        assert_eq!(index.lookup("making plugins"), [EntryId(0)]);
+        assert_eq!(index.lookup("Making_Plugins"), [EntryId(0)]);
+        assert_eq!(index.lookup("writing plugins"), [EntryId(0)]);
+        assert!(index.lookup("making").is_empty());
+    }
+
+    #[test]
+    fn of_one_name_the_note_in_the_same_folder_then_the_shortest_path_wins() {
+        let mut index = NameIndex::default();
+        index.add_entry(EntryId(0), "a/b/setup.md", ["Setup".into()]);
+        index.add_entry(EntryId(1), "c/setup.md", ["Setup".into()]);
+        index.add_entry(EntryId(2), "d/setup.md", ["Setup".into()]);
+        let all = index.lookup("setup").to_vec();
+        assert_eq!(all.len(), 3);
+        assert_eq!(index.nearest(&all, "a/b"), Some(EntryId(0)));
+        assert_eq!(index.nearest(&all, "d"), Some(EntryId(2)));
+        // Two at the least depth: still ambiguous.
+        assert_eq!(index.nearest(&all, "e"), None);
+        assert_eq!(index.nearest(&all[..2], "e"), Some(EntryId(1)));
+    }
+
+    #[test]
+    fn wikilinks_name_folder_and_tag_pages() {
+        assert_eq!(url(resolve("places", true)), "/dossier/places/");
+        assert_eq!(url(resolve("Old Maps/", true)), "/dossier/old-maps/");
+        assert_eq!(
+            resolve("tags/Lachin road#x", true),
+            Resolved::SitePath {
+                url: "/dossier/tags/lachin-road/#x".into(),
+                path: "tags/lachin-road/".into(),
+                fragment: Some("x".into()),
+            }
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod checks;
 pub mod index;
 pub mod links;
 pub mod places;
+pub mod redirects;
 pub mod related;
 pub mod sources;
 
@@ -118,6 +119,15 @@ pub struct Site {
     pub routes: Arc<Vec<Vec<EntryId>>>,
     /// The entries with a route, in file order.
     pub route_entries: Arc<Vec<EntryId>>,
+    /// The files of `content/tags/` (sorted by file), each the description of a tag.
+    pub tag_notes: Arc<Vec<Arc<Entry>>>,
+    pub tag_note_rendered: Arc<Vec<Arc<Rendered>>>,
+    /// For each tag, its description (an index into `tag_notes`), if it has one.
+    pub tag_note_of: Arc<Vec<Option<u32>>>,
+    /// For each description, the tag it describes (none: it describes no tag).
+    pub note_tags: Arc<Vec<Option<u32>>>,
+    /// Every old URL redirected to a page, sorted by that URL.
+    pub redirects: Arc<Vec<redirects::Redirect>>,
 }
 
 impl Site {
@@ -192,9 +202,11 @@ pub fn build(
     let Content {
         mut entries,
         mut sections,
+        mut tag_notes,
         diagnostics: mut content_diagnostics,
         ..
     } = content;
+    tag_notes.sort_by(|a, b| a.rel.cmp(&b.rel));
     // The last site's entries were in file order: the same files in the same order (most
     // of them the very same entries, known without reading them) need no sorting.
     if !previous.is_some_and(|p| same_files(&p.entries, &entries, |e| &e.rel)) {
@@ -293,7 +305,12 @@ pub fn build(
         None => Arc::new(places::located(&entries)),
     };
     let map_same = previous.is_some_and(|p| p.located.is_empty() == located.is_empty());
-    let paths_same = names_same && tags_same && kinds_same && map_same;
+    let (note_tags, tag_note_of, problems) =
+        redirects::tag_notes(&tag_notes, &tag_index, tags.len());
+    diagnostics.extend(problems);
+    let redirects = redirects::collect(&entries, &tag_notes, &note_tags);
+    let redirects_same = previous.is_some_and(|p| *p.redirects == redirects);
+    let paths_same = names_same && tags_same && kinds_same && map_same && redirects_same;
     // Clashing paths are errors, and the previous site had none: with the same paths of
     // every page, there are none.
     if keep(paths_same).is_none() {
@@ -304,6 +321,8 @@ pub fn build(
             tags: &tags,
             kind_pages: &kind_pages,
             map: !located.is_empty(),
+            tag_notes: &tag_notes,
+            redirects: &redirects,
         }));
     }
     let page_paths = match keep(paths_same) {
@@ -314,6 +333,7 @@ pub fn build(
             &tags,
             &kind_pages,
             !located.is_empty(),
+            &redirects,
         )),
     };
     let noisy = entries_whose(
@@ -528,6 +548,30 @@ pub fn build(
         (&sections, &section_rendered),
         &sources,
     )));
+    let tag_note_rendered = render_tag_notes(
+        &config,
+        &entries,
+        &tag_notes,
+        &names,
+        &files,
+        (highlighter, pictures),
+    );
+    for (note, r) in tag_notes.iter().zip(&tag_note_rendered) {
+        checks::report_warnings(
+            &note.file,
+            &note.source,
+            note.body_offset,
+            &r.warnings,
+            &mut diagnostics,
+        );
+        checks::report_problems(
+            &note.file,
+            &note.source,
+            note.body_offset,
+            &r.problems,
+            &mut diagnostics,
+        );
+    }
     let (entry_images, imaged, problems) =
         entry_images(&config, &entries, &names, &files, pictures, delta.as_ref());
     diagnostics.extend(problems);
@@ -592,6 +636,11 @@ pub fn build(
         located,
         routes,
         route_entries,
+        tag_notes: Arc::new(tag_notes),
+        tag_note_rendered: Arc::new(tag_note_rendered),
+        tag_note_of: Arc::new(tag_note_of),
+        note_tags: Arc::new(note_tags),
+        redirects: Arc::new(redirects),
     };
     crate::diagnostics::apply_link_policy(&mut diagnostics, site.config.links);
     (site, diagnostics)
@@ -963,6 +1012,42 @@ fn render_markdown(
     (rendered, section_rendered)
 }
 
+/// The Markdown of every tag description, links resolved from `content/tags/`. They are
+/// few: each rebuild renders them again.
+fn render_tag_notes(
+    config: &Config,
+    entries: &[Arc<Entry>],
+    notes: &[Arc<Entry>],
+    names: &NameIndex,
+    files: &SiteFiles,
+    (highlighter, pictures): (&Highlighter, &dyn PictureSizes),
+) -> Vec<Arc<Rendered>> {
+    let refs = entry_refs(entries);
+    notes
+        .par_iter()
+        .map(|note| {
+            let links = PageLinks {
+                index: names,
+                entries: &refs,
+                files,
+                from_dir: &note.dir,
+                base_path: &config.base_path,
+            };
+            let options = markdown::PictureOptions {
+                sizes: pictures,
+                first_above_fold: true,
+            };
+            Arc::new(markdown::render_with(
+                note.body(),
+                &config.markdown,
+                &links,
+                highlighter,
+                options,
+            ))
+        })
+        .collect()
+}
+
 /// Every entry, newest first (undated last), then by title.
 fn newest_first(entries: &[Arc<Entry>]) -> Vec<EntryId> {
     let mut newest: Vec<EntryId> = (0..entries.len() as u32).map(EntryId).collect();
@@ -1031,6 +1116,7 @@ fn page_paths(
     tags: &[TagInfo],
     kind_pages: &[KindPage],
     map: bool,
+    redirects: &[redirects::Redirect],
 ) -> HashSet<String> {
     let mut paths: HashSet<String> = RESERVED_PATHS
         .iter()
@@ -1045,5 +1131,7 @@ fn page_paths(
     paths.extend(sections.iter().map(|s| s.path.clone()));
     paths.extend(tags.iter().map(|t| crate::pages::tag(&t.slug)));
     paths.extend(kind_pages.iter().map(|k| k.path.clone()));
+    // An old URL leads to its page.
+    paths.extend(redirects.iter().map(|r| r.from.clone()));
     paths
 }

@@ -2,6 +2,7 @@
 
 pub mod map;
 pub mod reads;
+pub mod redirect;
 pub mod svg;
 pub mod theme;
 pub mod views;
@@ -18,7 +19,7 @@ use crate::pages::{page_count, page_of, page_range};
 use reads::{
     DateOf, Deps, EntryData, KindPageOf, KindValue, List, ListOf, Newest, PageList, Reads,
     SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagId, TagName,
-    TagNeighbours, TagRef, TagValue, TopTags, View, YearIndex,
+    TagNeighbours, TagNote, TagRef, TagValue, TopTags, View, YearIndex,
 };
 pub use theme::Theme;
 use views::{Shared, obj, text};
@@ -112,6 +113,13 @@ impl Renderer {
         let reads = Reads::new(View::new(site, &self.shared), record);
         let html = self.render_from(&reads, page)?;
         Ok((html, reads.into_keys()))
+    }
+
+    /// The page at an old URL that leads to `to`, with what it read when `record` is set.
+    pub fn redirect(&self, site: &Site, to: redirect::To, record: bool) -> (String, Deps) {
+        let reads = Reads::new(View::new(site, &self.shared), record);
+        let html = redirect::page(&reads, to);
+        (html, reads.into_keys())
     }
 
     fn render_from(&self, reads: &Reads<'_>, page: Page) -> Result<String, Diagnostic> {
@@ -287,6 +295,13 @@ impl Renderer {
                     })),
                 );
                 let name = reads.get(TagName(t));
+                let note = reads.get(TagNote(t));
+                ctx.insert_value(
+                    "description",
+                    note.map_or_else(Value::none, |(title, html)| {
+                        obj([("title", text(title)), ("content", views::html(html))])
+                    }),
+                );
                 (
                     format!("Tag: {name}"),
                     format!("Entries tagged “{name}”"),

@@ -816,6 +816,7 @@ keys!(
     TagName,
     TagStat,
     TagNeighbours,
+    TagNote,
     TopTags,
     KindValue,
     KindRef,
@@ -1097,6 +1098,14 @@ tag_key!(
 tag_key!(
     /// The tags most often beside a tag, with how often.
     TagNeighbours -> Vec<(TagId, usize)>, |v, t| v.site.tag_neighbours[t].iter().map(|&(o, n)| (TagId(o as u32), n)).collect()
+);
+
+tag_key!(
+    /// A tag's description from `content/tags/`: its title and the HTML of its text.
+    TagNote -> Option<(&'a str, &'a str)>, |v, t| v.site.tag_note_of[t].map(|n| {
+        let n = n as usize;
+        (v.site.tag_notes[n].front.title.as_str(), v.site.tag_note_rendered[n].html.as_str())
+    })
 );
 
 plain_key!(

@@ -549,7 +549,9 @@ impl Project {
             .iter()
             .copied()
             .filter(|o| match o {
-                Output::Page(_) | Output::Feed(_) => !is_kept(o),
+                Output::Page(_) | Output::Feed(_) | Output::Redirect(_) => !is_kept(o),
+                // A few lines, from every entry's old URLs: written again on each edit.
+                Output::RedirectRules => true,
                 Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
                 Output::Variants(i) => !old_pictures.contains(&pictures[*i]),
                 // From the configuration alone, which rebuilds everything when it changes.
@@ -737,6 +739,7 @@ impl Project {
         let mut content = Content {
             entries,
             sections,
+            tag_notes: old.site.tag_notes.to_vec(),
             assets: old.assets.clone(),
             diagnostics,
         };
