@@ -351,6 +351,7 @@ fn anchor_problems(
                     range: link.offset..link.offset + 1,
                     message,
                     help,
+                    kind: crate::diagnostics::Kind::MissingHeading,
                 });
             }
             if target.has_id(fragment) {

@@ -1022,13 +1022,12 @@ fn render_tag_notes(
     files: &SiteFiles,
     (highlighter, pictures): (&Highlighter, &dyn PictureSizes),
 ) -> Vec<Arc<Rendered>> {
-    let refs = entry_refs(entries);
     notes
         .par_iter()
         .map(|note| {
             let links = PageLinks {
                 index: names,
-                entries: &refs,
+                entries: &entries,
                 files,
                 from_dir: &note.dir,
                 base_path: &config.base_path,

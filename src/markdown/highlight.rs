@@ -122,6 +122,7 @@ pub(super) fn no_mermaid_script(range: std::ops::Range<usize>) -> super::Problem
         help: Some(format!(
             "put Mermaid's `dist/{MERMAID_SCRIPT}` (the npm package `mermaid`) in `static/`"
         )),
+        kind: crate::diagnostics::Kind::Other,
     }
 }
 

@@ -417,6 +417,7 @@ fn map_offsets(out: &mut Rendered, u: &obsidian::Uncommented) {
                       out"
             .to_string(),
             help: Some("close the comment with another `%%`".to_string()),
+            kind: crate::diagnostics::Kind::Other,
         });
     }
 }

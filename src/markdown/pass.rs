@@ -547,6 +547,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                     range: at,
                     message: format!("this formula is not LaTeX that Dossier can show: {error}"),
                     help: Some("it is shown as written".to_string()),
+                    kind: crate::diagnostics::Kind::Other,
                 });
                 let mut html = String::with_capacity(source.len() + 32);
                 html.push_str("<code class=\"math-error\">");
@@ -628,6 +629,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 range: id_range.start.saturating_sub(1)..id_range.end,
                 message: format!("the block id `{id}` is used twice on this page"),
                 help: Some("give one of the blocks another id".to_string()),
+                kind: crate::diagnostics::Kind::Other,
             });
             return None;
         }
@@ -1062,6 +1064,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                         range,
                         message,
                         help,
+                        kind: crate::diagnostics::Kind::MissingHeading,
                     });
                 }
             } else if !out.has_id(&fragment) {
