@@ -104,7 +104,7 @@ pub struct Site {
     /// The files beside the entries and the static files: what references resolve to.
     pub files: Arc<SiteFiles>,
     /// Each entry's `image`, resolved (none when it has none).
-    pub entry_images: Arc<Vec<Option<EntryImage>>>,
+    pub entry_images: EntryImages,
     /// The entries with an `image`, by index.
     pub imaged: Arc<Vec<u32>>,
     /// The entries whose Markdown gave warnings or problems, by index.
@@ -827,7 +827,7 @@ fn entry_images(
     files: &Arc<SiteFiles>,
     pictures: &dyn PictureSizes,
     delta: Option<&Delta<'_>>,
-) -> (Arc<Vec<Option<EntryImage>>>, Arc<Vec<u32>>, Vec<Diagnostic>) {
+) -> (EntryImages, Arc<Vec<u32>>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut resolve =
         |e: &Entry| resolve_image(config, e, entries, names, files, pictures, &mut problems);
@@ -864,6 +864,9 @@ fn entry_images(
     let images = patched.map_or_else(|| Arc::clone(&p.entry_images), Arc::new);
     (images, imaged, problems)
 }
+
+/// Each entry's `image`, resolved (none when it has none).
+type EntryImages = Arc<Vec<Option<EntryImage>>>;
 
 /// An entry's `image`, resolved like an image in its text.
 fn resolve_image(

@@ -492,8 +492,9 @@ impl Project {
             View::new(&site, renderer.shared()),
         );
         let checker = Checker::new(old_view, new_view, &maps);
-        // The same lists and as many entries: the same pages, and with as many assets and
-        // pictures, the same plan, without making them again.
+        // The same lists and as many entries: the same pages, without making them again.
+        // The plan is made again (one step per output, nothing read per output): what it
+        // holds beside the pages is the graph's to say.
         let pages_same = Page::same_lists(&old.site, &site)
             && old.site.entries.len() == site.entries.len()
             && old.site.located.is_empty() == site.located.is_empty();
@@ -501,13 +502,7 @@ impl Project {
             true => built.pages.clone(),
             false => Page::all(&site),
         };
-        let plan = match pages_same
-            && found_assets.len() == old.assets.len()
-            && pictures.len() == old.pictures.len()
-        {
-            true => built.plan.clone(),
-            false => emit::plan(&site, &old.theme, &found_assets, &pages, &pictures),
-        };
+        let plan = emit::plan(&site, &old.theme, &found_assets, &pages, &pictures);
         self.laps.lap("maps and plan");
         // The pages and feeds of the last build whose every read gives the same in the new
         // site, at the same place: their files stay. With every index the same in both
