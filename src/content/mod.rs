@@ -184,12 +184,31 @@ pub fn assemble(
 /// is an error and left out. Runs on every rebuild, also over entries kept from the last
 /// one, so that an edited `_index.md` reaches them.
 pub fn settle(content: &mut Content, config: &Config) {
+    let mut problems = Vec::new();
+    let entries = std::mem::take(&mut content.entries);
+    content.entries = entries
+        .into_iter()
+        .filter_map(|entry| {
+            settle_entry(entry, &content.sections, config)
+                .map_err(|d| problems.push(d))
+                .ok()
+        })
+        .collect();
+    content.diagnostics.extend(problems);
+}
+
+/// [`settle`] for one entry: the entry, with its section's date where it takes it, or
+/// the error when it needs a date and none is found.
+pub fn settle_entry(
+    entry: Arc<Entry>,
+    sections: &[Arc<Section>],
+    config: &Config,
+) -> Result<Arc<Entry>, Diagnostic> {
     use front_matter::DateFrom;
     let section_date = |dir: &str| {
         let mut dir = dir;
         loop {
-            let date = content
-                .sections
+            let date = sections
                 .iter()
                 .find(|s| s.dir == dir)
                 .and_then(|s| s.front.date);
@@ -199,41 +218,32 @@ pub fn settle(content: &mut Content, config: &Config) {
             dir = walk::parent_dir(dir);
         }
     };
-    let mut problems = Vec::new();
-    let mut keep = Vec::with_capacity(content.entries.len());
-    for entry in content.entries.drain(..) {
-        let front = &entry.front;
-        let open = front.date.is_none() || front.date_from == DateFrom::Section;
-        if !open || !config.kinds.needs_date(front.kind) {
-            keep.push(entry);
-            continue;
+    let front = &entry.front;
+    let open = front.date.is_none() || front.date_from == DateFrom::Section;
+    if !open || !config.kinds.needs_date(front.kind) {
+        return Ok(entry);
+    }
+    match section_date(&entry.dir) {
+        Some(date) if front.date == Some(date) => Ok(entry),
+        Some(date) => {
+            let mut inherited = Entry::clone(&entry);
+            inherited.front.date = Some(date);
+            inherited.front.date_from = DateFrom::Section;
+            Ok(Arc::new(inherited))
         }
-        match section_date(&entry.dir) {
-            Some(date) if front.date == Some(date) => keep.push(entry),
-            Some(date) => {
-                let mut inherited = Entry::clone(&entry);
-                inherited.front.date = Some(date);
-                inherited.front.date_from = DateFrom::Section;
-                keep.push(Arc::new(inherited));
-            }
-            None => {
-                let pos = match front_matter::key_pos(&entry.source, "kind") {
-                    p if p.line > 1 => p,
-                    _ => crate::diagnostics::Pos::new(1, 1),
-                };
-                problems.push(
-                    Diagnostic::error(format!(
-                        "`date` is missing: every {} needs a date (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known)",
-                        config.kinds.get(front.kind).name
-                    ))
-                    .kind(crate::diagnostics::Kind::FrontMatter)
-                    .in_file(&entry.file)
-                    .at(&entry.source, pos)
-                    .help("write `date:` in the front matter, start the file name with it (`2023-02-28-name.md`), or give the folder's `_index.md` a `date`"),
-                );
-            }
+        None => {
+            let pos = match front_matter::key_pos(&entry.source, "kind") {
+                p if p.line > 1 => p,
+                _ => crate::diagnostics::Pos::new(1, 1),
+            };
+            Err(Diagnostic::error(format!(
+                "`date` is missing: every {} needs a date (YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known)",
+                config.kinds.get(front.kind).name
+            ))
+            .kind(crate::diagnostics::Kind::FrontMatter)
+            .in_file(&entry.file)
+            .at(&entry.source, pos)
+            .help("write `date:` in the front matter, start the file name with it (`2023-02-28-name.md`), or give the folder's `_index.md` a `date`"))
         }
     }
-    content.entries = keep;
-    content.diagnostics.extend(problems);
 }

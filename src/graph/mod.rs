@@ -308,8 +308,24 @@ pub fn build(
     let (note_tags, tag_note_of, problems) =
         redirects::tag_notes(&tag_notes, &tag_index, tags.len());
     diagnostics.extend(problems);
-    let redirects = redirects::collect(&entries, &tag_notes, &note_tags);
-    let redirects_same = previous.is_some_and(|p| *p.redirects == redirects);
+    // Old URLs come from each entry's and tag description's `redirect_from`: with the very
+    // same descriptions, given to the same tags, and no changed entry's old URLs changed,
+    // they are the last site's.
+    let redirects = match keep(delta.as_ref().is_some_and(|d| {
+        let p = d.previous;
+        d.all(&entries, |a, b| {
+            a.front.redirect_from == b.front.redirect_from
+        }) && p.tag_notes.len() == tag_notes.len()
+            && p.tag_notes
+                .iter()
+                .zip(&tag_notes)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+            && *p.note_tags == note_tags
+    })) {
+        Some(p) => Arc::clone(&p.redirects),
+        None => Arc::new(redirects::collect(&entries, &tag_notes, &note_tags)),
+    };
+    let redirects_same = previous.is_some_and(|p| *p.redirects == *redirects);
     let paths_same = names_same && tags_same && kinds_same && map_same && redirects_same;
     // Clashing paths are errors, and the previous site had none: with the same paths of
     // every page, there are none.
@@ -640,7 +656,7 @@ pub fn build(
         tag_note_rendered: Arc::new(tag_note_rendered),
         tag_note_of: Arc::new(tag_note_of),
         note_tags: Arc::new(note_tags),
-        redirects: Arc::new(redirects),
+        redirects,
     };
     crate::diagnostics::apply_link_policy(&mut diagnostics, site.config.links);
     (site, diagnostics)

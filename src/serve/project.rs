@@ -707,10 +707,19 @@ impl Project {
         let mut sections = old.site.sections.clone();
         let mut diagnostics = Vec::new();
         let mut dropped = Vec::new();
+        // The entries kept took their sections' dates in the last build: with no section
+        // changed, only those read again take theirs.
+        let sections_same = !self.dirty.iter().any(|d| section_of(d).is_some());
         for d in &self.dirty {
             if let Some(id) = old.site.names.by_rel.get(d) {
                 let (entry, problems) = content::read_entry(&self.root, d, config, self.drafts);
                 diagnostics.extend(problems);
+                let entry = match entry {
+                    Some(entry) if sections_same => content::settle_entry(entry, &sections, config)
+                        .map_err(|d| diagnostics.push(d))
+                        .ok(),
+                    entry => entry,
+                };
                 match entry {
                     Some(entry) => entries[id.index()] = entry,
                     // A draft now, or a file that no longer parses.
@@ -738,7 +747,9 @@ impl Project {
             assets: old.assets.clone(),
             diagnostics,
         };
-        content::settle(&mut content, config);
+        if !sections_same {
+            content::settle(&mut content, config);
+        }
         content
     }
 
