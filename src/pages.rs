@@ -241,11 +241,7 @@ impl Page {
             && Arc::ptr_eq(&a.kind_pages, &b.kind_pages)
             && Arc::ptr_eq(&a.tags, &b.tags)
             && Arc::ptr_eq(&a.section_entries, &b.section_entries)
-            && a.sections.len() == b.sections.len()
-            && a.sections
-                .iter()
-                .zip(&b.sections)
-                .all(|(x, y)| Arc::ptr_eq(x, y))
+            && crate::graph::same_items(&a.sections, &b.sections)
     }
 
     /// The entries of the list this page is a page of, in their order.

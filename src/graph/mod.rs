@@ -315,11 +315,7 @@ pub fn build(
         let p = d.previous;
         d.all(&entries, |a, b| {
             a.front.redirect_from == b.front.redirect_from
-        }) && p.tag_notes.len() == tag_notes.len()
-            && p.tag_notes
-                .iter()
-                .zip(&tag_notes)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
+        }) && same_items(&p.tag_notes, &tag_notes)
             && *p.note_tags == note_tags
     })) {
         Some(p) => Arc::clone(&p.redirects),
@@ -716,12 +712,7 @@ impl<'p> Delta<'p> {
         sections: &[Arc<Section>],
     ) -> Option<Delta<'p>> {
         let same_files = same_files(&previous.entries, entries, |e| &e.rel)
-            && previous.sections.len() == sections.len()
-            && previous
-                .sections
-                .iter()
-                .zip(sections)
-                .all(|(a, b)| Arc::ptr_eq(a, b));
+            && same_items(&previous.sections, sections);
         if !same_files {
             return None;
         }
@@ -752,6 +743,11 @@ impl<'p> Delta<'p> {
                 == (b.front.date, &b.sort_title, b.front.weight)
         })
     }
+}
+
+/// Whether two lists hold the very same items in the same order, known by address.
+pub fn same_items<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
 }
 
 /// Whether `old` and `new` hold the same files in the same order: an item shared by both

@@ -730,12 +730,7 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
         }
         s if s == Slot::SectionOf as usize => {
             Arc::ptr_eq(&old.entry_section, &new.entry_section)
-                && old.sections.len() == new.sections.len()
-                && old
-                    .sections
-                    .iter()
-                    .zip(&new.sections)
-                    .all(|(a, b)| Arc::ptr_eq(a, b))
+                && crate::graph::same_items(&old.sections, &new.sections)
         }
         s if s == Slot::EntryImageOf as usize => Arc::ptr_eq(&old.entry_images, &new.entry_images),
         s if s == Slot::Located as usize => Arc::ptr_eq(&old.located, &new.located),
