@@ -26,19 +26,6 @@ fn good_site(config: &str) -> TestSite {
     site
 }
 
-/// Adds `files` to a site that built and builds again: exit 1, nothing written.
-#[track_caller]
-fn fails_unchanged(site: &TestSite, files: &[(&str, &str)]) -> Run {
-    let before = site.output_files();
-    for (rel, text) in files {
-        site.write(rel, text);
-    }
-    let run = site.build();
-    run.assert_code(1);
-    assert_eq!(site.output_files(), before, "the output is unchanged");
-    run
-}
-
 fn entry_with_source_url(value: &str) -> String {
     format!("---\ntitle: X\nsources:\n  - title: S\n    url: {value}\n---\nText.\n")
 }
@@ -56,10 +43,7 @@ fn script_urls_of_sources_are_errors_at_the_value() {
         "javascript:alert(1)",
     ] {
         let site = good_site(CONFIG);
-        let run = fails_unchanged(
-            &site,
-            &[("content/topics/x.md", &entry_with_source_url(value))],
-        );
+        let run = site.fails_unchanged(&[("content/topics/x.md", &entry_with_source_url(value))]);
         let scheme = if value.contains("data:") {
             "data"
         } else if value.contains("vbscript") {
@@ -197,10 +181,10 @@ fn markdown_script_urls_are_warned_about_in_keep_mode() {
 /// Builds five times, each failing the same way, and returns the reports.
 #[track_caller]
 fn same_errors_every_time(site: &TestSite, files: &[(&str, &str)]) -> Vec<String> {
-    let first = fails_unchanged(site, files);
+    let first = site.fails_unchanged(files);
     let reports: Vec<String> = first.headlines().iter().map(|h| h.to_string()).collect();
     for _ in 0..4 {
-        let again = fails_unchanged(site, &[]);
+        let again = site.fails_unchanged(&[]);
         assert_eq!(again.headlines(), reports, "the same errors in every build");
     }
     reports

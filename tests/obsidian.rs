@@ -346,21 +346,6 @@ fn an_unclosed_comment_is_a_warning_and_offsets_after_comments_stay_right() {
     );
 }
 
-/// `dossier --root SITE build`, stopped after 20 s (exit 124) should it hang: a guard, not
-/// a measure (`cargo bench --bench pathological` shows how the pass grows).
-fn build_guarded(site: &TestSite) -> common::Run {
-    let output = std::process::Command::new("timeout")
-        .arg("20")
-        .arg(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--root")
-        .arg(site.root())
-        .arg("build")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dossier under timeout");
-    common::Run::from(output)
-}
-
 #[test]
 fn fifty_thousand_highlights_or_comment_marks_in_one_paragraph_build() {
     let marks = format!("---\ntitle: Marks\n---\n{}\n", "==a== ".repeat(50_000));
@@ -374,7 +359,7 @@ fn fifty_thousand_highlights_or_comment_marks_in_one_paragraph_build() {
         ("content/open.md", &unclosed),
         ("content/comments.md", &comments),
     ]);
-    build_guarded(&site).assert_ok();
+    site.build_guarded().assert_ok();
     let html = site.output("marks/index.html");
     assert_eq!(html.matches("<mark>").count(), 50_000);
     assert_eq!(html.matches("</mark>").count(), 50_000);

@@ -8,20 +8,6 @@ use std::process::Command;
 
 use common::{Run, TestSite};
 
-/// `dossier --root SITE build`, stopped after 20 s (exit 124) should it hang.
-fn build_guarded(site: &TestSite) -> Run {
-    let output = Command::new("timeout")
-        .arg("20")
-        .arg(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--root")
-        .arg(site.root())
-        .arg("build")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dossier under timeout");
-    Run::from(output)
-}
-
 /// `a: &a [x, x, …]` and `b: [*a, *a, …]`, `k` of each: 5 bytes of text per `k` expanding
 /// to `k²` values (R7).
 fn flat_alias_bomb(indent: &str, k: usize) -> String {
@@ -41,7 +27,7 @@ fn a_flat_alias_bomb_in_front_matter_is_refused_at_its_aliases() {
             flat_alias_bomb("  ", 3000)
         ),
     )]);
-    let run = build_guarded(&site);
+    let run = site.build_guarded();
     run.assert_code(1)
         .assert_reports("error: content/topics/q.md:5:7: YAML aliases `*a` expand");
     assert!(!site.path("public").exists(), "nothing was written");
@@ -57,7 +43,7 @@ fn a_flat_alias_bomb_in_site_yaml_is_refused_at_its_aliases() {
             flat_alias_bomb("  ", 3000)
         ),
     );
-    let run = build_guarded(&site);
+    let run = site.build_guarded();
     run.assert_code(1)
         .assert_reports("error: site.yaml:5:7: YAML aliases `*a` expand");
 }
@@ -75,7 +61,7 @@ fn a_nested_alias_bomb_is_still_refused() {
         "content/topics/q.md",
         &format!("---\ntitle: Q\nextra:\n{bomb}---\nx\n"),
     )]);
-    build_guarded(&site)
+    site.build_guarded()
         .assert_code(1)
         .assert_reports("error: content/topics/q.md:");
 }
@@ -90,7 +76,7 @@ fn control_characters_in_shown_text_are_refused_at_their_value() {
             "---\ntitle: E\ntags:\n  - fine\n  - \"x\\ey\"\nsummary: \"a\\vb\"\n---\nx\n",
         ),
     ]);
-    let run = build_guarded(&site);
+    let run = site.build_guarded();
     run.assert_code(1)
         .assert_reports(
             "error: content/topics/nul.md:2:8: `title` contains the control character U+0000",
@@ -122,7 +108,7 @@ fn names_typed_in_nfc_and_nfd_are_one_name() {
             &format!("---\ntitle: C\n---\n[[{nfc}]] and [[{nfd}]]\n"),
         ),
     ]);
-    let run = build_guarded(&site);
+    let run = site.build_guarded();
     run.assert_code(1);
     let ambiguous: Vec<&str> = run
         .headlines()
@@ -133,7 +119,7 @@ fn names_typed_in_nfc_and_nfd_are_one_name() {
 
     // With one of the two titles, both spellings of the link reach it.
     site.remove("content/topics/b.md");
-    build_guarded(&site).assert_ok();
+    site.build_guarded().assert_ok();
     let page = site.output("topics/c/index.html");
     for typed in [nfc, nfd] {
         assert!(
@@ -160,7 +146,7 @@ fn tags_that_share_a_slug_are_warned_about_and_keep_their_spelling() {
             "---\ntitle: D\ntags:\n  - C\n  - c\n  - \"c#\"\n---\nx\n",
         ),
     ]);
-    let run = build_guarded(&site);
+    let run = site.build_guarded();
     run.assert_ok()
         .assert_reports(
             "warning: content/topics/a.md:3:9: tag `C++` has the URL /tags/c/ of tag `C` (as on content/topics/",

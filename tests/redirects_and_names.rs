@@ -133,15 +133,7 @@ fn a_file_in_content_tags_describes_its_tag_page() {
 /// The fixture with `rel` written as `text`: the build fails, nothing is written.
 #[track_caller]
 fn fails_with(files: &[(&str, &str)]) -> Run {
-    let site = built();
-    let before = site.output_files();
-    for (rel, text) in files {
-        site.write(rel, text);
-    }
-    let run = site.build();
-    run.assert_code(1);
-    assert_eq!(site.output_files(), before, "the output is unchanged");
-    run
+    built().fails_unchanged(files)
 }
 
 #[test]

@@ -77,6 +77,35 @@ impl TestSite {
         self.run(&["build"])
     }
 
+    /// `dossier --root SITE build`, stopped after 20 s (exit 124) should it hang: a guard
+    /// against a hang, not a measure of speed.
+    pub fn build_guarded(&self) -> Run {
+        let output = Command::new("timeout")
+            .arg("20")
+            .arg(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--root")
+            .arg(self.root())
+            .arg("build")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run dossier under timeout");
+        Run::from(output)
+    }
+
+    /// Writes `files`, builds, and checks that the build fails and leaves the output as it
+    /// was.
+    #[track_caller]
+    pub fn fails_unchanged(&self, files: &[(&str, &str)]) -> Run {
+        let before = self.output_files();
+        for (rel, text) in files {
+            self.write(rel, text);
+        }
+        let run = self.build();
+        run.assert_code(1);
+        assert_eq!(self.output_files(), before, "the output is unchanged");
+        run
+    }
+
     /// A file of the output folder `public/`.
     pub fn output(&self, rel: &str) -> String {
         let path = self.path("public").join(rel);
