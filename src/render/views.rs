@@ -367,12 +367,7 @@ impl Shared {
     fn keep_equal(&mut self, old: &Shared) {
         fn keep(new: &mut Value, old: &Value) {
             // Values taken from `old` already are its own: no need to compare them.
-            let shared = match (new.as_map(), old.as_map(), new.as_array(), old.as_array()) {
-                (Some(a), Some(b), ..) => std::ptr::eq(a, b),
-                (_, _, Some(a), Some(b)) => std::ptr::eq(a, b),
-                _ => false,
-            };
-            if !shared && new == old {
+            if !same_value(new, old) && new == old {
                 *new = old.clone();
             }
         }
