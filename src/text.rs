@@ -9,6 +9,23 @@ pub fn slugify(text: &str) -> String {
     slug::slugify(text)
 }
 
+/// The slug of a tag, which may be nested: `Energy/Oil and gas` → `energy/oil-and-gas`,
+/// each level slugified on its own (Obsidian's and Quartz's nested tags); levels that
+/// give nothing (`a//b`, a trailing `/`) are left out.
+pub fn tag_slug(name: &str) -> String {
+    let mut out = String::new();
+    for level in name.split('/') {
+        let slug = slugify(level);
+        if !slug.is_empty() {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(&slug);
+        }
+    }
+    out
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,

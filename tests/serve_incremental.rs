@@ -1036,3 +1036,60 @@ fn redirect_pages_and_tag_descriptions_follow_their_edits() {
     assert!(!common::served(&project).contains_key("_redirects"));
     assert_same(&project, &site, "every redirect removed");
 }
+
+#[test]
+fn nested_tags_follow_their_edits_up_to_their_parents() {
+    let site = TestSite::with_files(&[
+        (
+            "content/a.md",
+            "---\ntitle: Alpha\ntags: [energy/oil]\ndate: 2024-01-01\n---\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: Beta\ntags: [energy/hydro]\ndate: 2023-01-01\n---\nText.\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: Gamma\ntags: [water]\n---\nText.\n",
+        ),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // A third tag under `energy`: the parent's page lists it and its entry.
+    edit(
+        &site,
+        "content/c.md",
+        "tags: [water]",
+        "tags: [water, energy/wind]",
+    );
+    let changed = rebuilt(&mut project, &[content("c.md")]);
+    assert!(
+        changed.contains(&"tags/energy/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"tags/energy/oil/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a new nested tag");
+
+    // The last entry of `energy/hydro` leaves it: its page goes, the parent's list shrinks.
+    edit(&site, "content/b.md", "[energy/hydro]", "[water]");
+    rebuilt(&mut project, &[content("b.md")]);
+    assert!(!common::served(&project).contains_key("tags/energy/hydro/index.html"));
+    assert_same(&project, &site, "a nested tag gone");
+
+    // Retitling an entry under a nested tag: the parent's cards follow.
+    edit(&site, "content/a.md", "title: Alpha", "title: Alpha two");
+    rebuilt(&mut project, &[content("a.md")]);
+    assert_same(&project, &site, "a retitled entry");
+
+    // No nested tag left: `energy` goes with them.
+    edit(&site, "content/a.md", "[energy/oil]", "[water]");
+    edit(&site, "content/c.md", "water, energy/wind", "water");
+    rebuilt(&mut project, &[content("a.md"), content("c.md")]);
+    assert!(!common::served(&project).contains_key("tags/energy/index.html"));
+    assert_same(&project, &site, "every nested tag gone");
+}

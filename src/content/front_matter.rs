@@ -951,7 +951,7 @@ fn tags(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<Tag> {
             check_text(out, pos, &format!("tag `{}`", name.escape_debug()), &name);
             continue;
         }
-        let slug = slugify(&name);
+        let slug = crate::text::tag_slug(&name);
         if slug.is_empty() {
             out.error(
                 map.value_pos("tags"),

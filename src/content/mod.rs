@@ -35,9 +35,23 @@ pub struct Content {
 /// The folder of `content/` whose files describe tags.
 pub const TAG_NOTES: &str = "tags";
 
-/// Whether `content/REL` describes a tag (`tags/energy.md`) rather than being an entry.
+/// Whether `content/REL` describes a tag (`tags/energy.md`, or `tags/energy/oil.md` for
+/// the nested tag `energy/oil`) rather than being an entry.
 pub fn is_tag_note(rel: &str) -> bool {
-    walk::parent_dir(rel) == TAG_NOTES
+    in_tag_notes(walk::parent_dir(rel))
+}
+
+/// Whether the folder `content/DIR` is `content/tags/` or a folder in it.
+fn in_tag_notes(dir: &str) -> bool {
+    dir.strip_prefix(TAG_NOTES)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The slug of the tag that `content/REL` describes: `tags/Energy/Oil and gas.md` →
+/// `energy/oil-and-gas`.
+pub fn tag_note_slug(rel: &str) -> String {
+    let path = walk::without_extension(rel);
+    crate::text::tag_slug(path.strip_prefix("tags/").unwrap_or(path))
 }
 
 /// Reads and parses the entry `content/REL`; a draft is dropped unless `drafts` is set
@@ -144,8 +158,9 @@ pub fn assemble(
             .sections
             .iter()
             .find(|rel| walk::parent_dir(rel) == dir);
-        // `content/tags/` holds the tags' descriptions: the tag index is Dossier's page.
-        if dir == TAG_NOTES {
+        // `content/tags/` holds the tags' descriptions: the tag index is Dossier's page,
+        // and the pages of nested tags are the tags' own.
+        if in_tag_notes(dir) {
             if let Some(rel) = index {
                 diagnostics.push(
                     Diagnostic::warning(

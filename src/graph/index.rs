@@ -11,17 +11,23 @@ use crate::content::{Entry, Section};
 use crate::diagnostics::Diagnostic;
 
 /// Every tag with its entries (newest first), sorted by slug, and a slug → index map.
+///
+/// A nested tag (`energy/oil`) makes its parents tags too (`energy`): a parent has the
+/// entries of its own and of every tag under it, each once, as in Obsidian's tag pane
+/// and Quartz's tag pages.
 pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
     let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     let mut members: HashMap<&str, Vec<EntryId>> = HashMap::new();
     for &id in newest {
         for tag in &entries[id.index()].front.tags {
-            *spellings
-                .entry(&tag.slug)
-                .or_default()
-                .entry(&tag.name)
-                .or_default() += 1;
-            members.entry(&tag.slug).or_default().push(id);
+            for (slug, name) in tag_and_parents(&tag.slug, &tag.name) {
+                *spellings.entry(slug).or_default().entry(name).or_default() += 1;
+                let list = members.entry(slug).or_default();
+                // An entry tagged `a` and `a/b`, or `a/b` and `a/c`, is listed once.
+                if list.last() != Some(&id) {
+                    list.push(id);
+                }
+            }
         }
     }
     let mut tags: Vec<TagInfo> = members
@@ -36,16 +42,46 @@ pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMa
                 slug: slug.to_string(),
                 name: name.to_string(),
                 entries,
+                parent: None,
+                children: Vec::new(),
             }
         })
         .collect();
     tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let index = tags
+    let index: HashMap<String, usize> = tags
         .iter()
         .enumerate()
         .map(|(i, t)| (t.slug.clone(), i))
         .collect();
+    for i in 0..tags.len() {
+        if let Some((parent, _)) = tags[i].slug.rsplit_once('/') {
+            let p = index[parent];
+            tags[i].parent = Some(p as u32);
+            tags[p].children.push(i as u32);
+        }
+    }
     (tags, index)
+}
+
+/// A tag's slug and name, then those of each tag above it, nearest first:
+/// `a/b/c` → `a/b/c`, `a/b`, `a`. The name's levels are cut where the slug's are, when
+/// they match one to one (else the parents take the slug as their name).
+fn tag_and_parents<'a>(slug: &'a str, name: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let levels = slug.matches('/').count();
+    let names_match = name.matches('/').count() == levels;
+    let mut cut = Some((slug, name));
+    std::iter::from_fn(move || {
+        let (slug, name) = cut?;
+        cut = slug.rsplit_once('/').map(|(parent, _)| {
+            let parent_name = if names_match {
+                name.rsplit_once('/').map_or(parent, |(n, _)| n.trim())
+            } else {
+                parent
+            };
+            (parent, parent_name)
+        });
+        Some((slug, name))
+    })
 }
 
 /// A warning on every entry whose tag is spelt unlike the tag's name, though only its

@@ -299,7 +299,7 @@ impl PageLinks<'_> {
         let tag = folder
             .strip_prefix("tags/")
             .or_else(|| folder.strip_prefix("Tags/"))?;
-        let slug = crate::text::slugify(tag);
+        let slug = crate::text::tag_slug(tag);
         (!slug.is_empty()).then(|| crate::pages::tag(&slug))
     }
 

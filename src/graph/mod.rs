@@ -48,8 +48,13 @@ pub struct TagInfo {
     pub slug: String,
     /// The spelling most entries use.
     pub name: String,
-    /// Newest first, then by title.
+    /// Newest first, then by title; for a tag with tags under it (`energy` above
+    /// `energy/oil`), their entries too.
     pub entries: Vec<EntryId>,
+    /// The tag this one is under (`energy` for `energy/oil`), an index into the tags.
+    pub parent: Option<u32>,
+    /// The tags right under this one, by slug.
+    pub children: Vec<u32>,
 }
 
 use crate::pages::RESERVED_PATHS;

@@ -83,7 +83,8 @@ pub fn tag_notes(
     let mut of_tag = vec![None; tags];
     let mut problems = Vec::new();
     for (i, note) in notes.iter().enumerate() {
-        match tag_index.get(&note.slug) {
+        let slug = crate::content::tag_note_slug(&note.rel);
+        match tag_index.get(&slug) {
             Some(&t) => {
                 note_tags.push(Some(t as u32));
                 of_tag[t] = Some(i as u32);
@@ -91,11 +92,11 @@ pub fn tag_notes(
             None => {
                 note_tags.push(None);
                 let mut d = Diagnostic::error(format!(
-                    "`{}` describes the tag `{}`, which no entry carries",
-                    note.file, note.slug
+                    "`{}` describes the tag `{slug}`, which no entry carries",
+                    note.file
                 ))
                 .in_file(&note.file);
-                d.help = crate::text::suggestion(&note.slug, tag_index.keys().map(String::as_str))
+                d.help = crate::text::suggestion(&slug, tag_index.keys().map(String::as_str))
                     .or_else(|| Some("tag an entry with it, or remove the file".into()));
                 problems.push(d);
             }

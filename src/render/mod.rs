@@ -18,8 +18,8 @@ pub use crate::pages::Page;
 use crate::pages::{page_count, page_of, page_range};
 use reads::{
     DateOf, Deps, EntryData, KindPageOf, KindValue, List, ListOf, Newest, PageList, Reads,
-    SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagId, TagName,
-    TagNeighbours, TagNote, TagRef, TagValue, TopTags, View, YearIndex,
+    SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagFamily, TagId,
+    TagName, TagNeighbours, TagNote, TagRef, TagValue, TopTags, View, YearIndex,
 };
 pub use theme::Theme;
 use views::{Shared, obj, text};
@@ -293,6 +293,15 @@ impl Renderer {
                             ("count", Value::from(count)),
                         ])
                     })),
+                );
+                let (parent, children) = reads.get(TagFamily(t));
+                ctx.insert_value(
+                    "parent",
+                    parent.map_or_else(Value::none, |p| reads.get(TagRef(p)).clone()),
+                );
+                ctx.insert_value(
+                    "children",
+                    views::list(children.into_iter().map(|c| reads.get(TagValue(c)).clone())),
                 );
                 let name = reads.get(TagName(t));
                 let note = reads.get(TagNote(t));

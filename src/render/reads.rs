@@ -811,6 +811,7 @@ keys!(
     TagName,
     TagStat,
     TagNeighbours,
+    TagFamily,
     TagNote,
     TopTags,
     KindValue,
@@ -1093,6 +1094,14 @@ tag_key!(
 tag_key!(
     /// The tags most often beside a tag, with how often.
     TagNeighbours -> Vec<(TagId, usize)>, |v, t| v.site.tag_neighbours[t].iter().map(|&(o, n)| (TagId(o as u32), n)).collect()
+);
+
+tag_key!(
+    /// The tag a nested tag is under, and the tags right under it.
+    TagFamily -> (Option<TagId>, Vec<TagId>), |v, t| {
+        let tag = &v.site.tags[t];
+        (tag.parent.map(TagId), tag.children.iter().map(|&c| TagId(c)).collect())
+    }
 );
 
 tag_key!(

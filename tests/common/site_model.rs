@@ -59,9 +59,20 @@ pub const DATES: [&str; 7] = [
     "2023-01-15",
     "2024-05-01",
 ];
-/// `Common` is on most entries; `common` is another spelling of it (a warning).
+/// `Common` is on most entries; `common` is another spelling of it (a warning);
+/// `Energy/Oil` and `Energy/Oil/Offshore` are nested tags under `Energy`, which entries
+/// also carry on its own.
 pub const TAGS: [&str; 10] = [
-    "Common", "Energy", "Border", "Trade", "Water", "Rail", "Culture", "Oil", "Rare", "common",
+    "Common",
+    "Energy",
+    "Border",
+    "Trade",
+    "Water",
+    "Rail",
+    "Culture",
+    "Energy/Oil",
+    "Energy/Oil/Offshore",
+    "common",
 ];
 pub const WORDS: [&str; 8] = [
     "Old", "New", "Upper", "Lower", "North", "South", "Inner", "Outer",
