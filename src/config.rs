@@ -130,6 +130,8 @@ pub struct Config {
     pub images: ImagesConfig,
     /// `links: warn` makes link problems warnings while a site moves over.
     pub links: LinkPolicy,
+    /// Which note of a folder is the folder's page besides `_index.md`.
+    pub folder_notes: FolderNotes,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -280,8 +282,49 @@ const KEYS: &[&str] = &[
     "paginate_by",
     "images",
     "links",
+    "folder_notes",
     "extra",
 ];
+
+/// Which note of a folder, besides `_index.md`, is the folder's own page (its title, text
+/// and description), as the tools people come from have it: `index.md` (Quartz, Hugo's
+/// leaf bundles aside), or the note named like its folder (Obsidian's folder-note
+/// plugins: `Trips/Trips.md`). `none`: every note is an entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum FolderNotes {
+    #[default]
+    None,
+    Index,
+    FolderName,
+}
+
+impl FolderNotes {
+    pub const NAMES: [&str; 3] = ["none", "index", "folder_name"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim() {
+            "none" => Some(FolderNotes::None),
+            "index" => Some(FolderNotes::Index),
+            "folder_name" | "folder-name" => Some(FolderNotes::FolderName),
+            _ => None,
+        }
+    }
+
+    /// Whether `content/REL` is its folder's page under this rule (not `_index.md`,
+    /// which always is).
+    pub fn is_folder_note(self, rel: &str) -> bool {
+        use crate::content::walk;
+        let stem = walk::stem(rel);
+        match self {
+            FolderNotes::None => false,
+            FolderNotes::Index => stem == "index",
+            FolderNotes::FolderName => {
+                let dir = walk::parent_dir(rel);
+                !dir.is_empty() && dir.rsplit('/').next() == Some(stem)
+            }
+        }
+    }
+}
 
 /// syntect's bundled themes, offered when `highlight` names another.
 pub const HIGHLIGHT_THEMES: &[&str] = &[
@@ -409,6 +452,7 @@ impl Config {
         };
         let images = out.images(&map);
         let links = out.links(&map, overrides);
+        let folder_notes = out.folder_notes(&map);
         let extra = match map.get_json("extra") {
             None => serde_json::Map::new(),
             Some(Ok(serde_json::Value::Object(m))) => m,
@@ -441,6 +485,7 @@ impl Config {
             paginate_by,
             images,
             links,
+            folder_notes,
             extra,
         };
         out.finish(Some(config))
@@ -523,6 +568,28 @@ impl Reader<'_> {
             policy
         });
         overrides.links.or(written).unwrap_or_default()
+    }
+
+    /// `folder_notes:`: `none` (the default), `index` or `folder_name`.
+    fn folder_notes(&mut self, map: &YamlMap<'_>) -> FolderNotes {
+        let Some(name) = self.string(map, "folder_notes") else {
+            return FolderNotes::None;
+        };
+        FolderNotes::parse(&name).unwrap_or_else(|| {
+            let d = Diagnostic::error(format!(
+                "`folder_notes` is `none`, `index` or `folder_name`, not `{}`",
+                name.trim()
+            ))
+            .in_file(CONFIG_FILE)
+            .at(self.source, map.value_pos("folder_notes"))
+            .width(name.trim().chars().count());
+            self.diagnostics
+                .push(match crate::text::suggestion(&name, FolderNotes::NAMES) {
+                    Some(help) => d.help(help),
+                    None => d,
+                });
+            FolderNotes::None
+        })
     }
 
     fn unknown_key<'k>(

@@ -1093,3 +1093,61 @@ fn nested_tags_follow_their_edits_up_to_their_parents() {
     assert!(!common::served(&project).contains_key("tags/energy/index.html"));
     assert_same(&project, &site, "every nested tag gone");
 }
+
+#[test]
+fn folder_notes_follow_their_edits_as_folder_pages() {
+    let site = TestSite::with_files(&[
+        ("content/trips/index.md", "# Journeys\n\nEvery trip.\n"),
+        ("content/trips/rome.md", "# Rome\n\nBack to [[index]].\n"),
+        (
+            "content/walks/paris.md",
+            "# Paris\n\nSee [[walks/index]].\n",
+        ),
+    ]);
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}folder_notes: index\n"));
+    // `[[walks/index]]` is broken until the note is written: start without that link.
+    edit(
+        &site,
+        "content/walks/paris.md",
+        "See [[walks/index]].",
+        "Text.",
+    );
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    edit(&site, "content/trips/index.md", "# Journeys", "# Voyages");
+    let changed = rebuilt(&mut project, &[content("trips/index.md")]);
+    assert!(
+        changed.contains(&"trips/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a retitled folder note");
+
+    site.write("content/walks/index.md", "# Walks\n\nOn foot.\n");
+    edit(
+        &site,
+        "content/walks/paris.md",
+        "Text.",
+        "See [[walks/index]].",
+    );
+    rebuilt(
+        &mut project,
+        &[content("walks/index.md"), content("walks/paris.md")],
+    );
+    assert_same(&project, &site, "a new folder note, linked to");
+
+    edit(
+        &site,
+        "content/walks/paris.md",
+        "See [[walks/index]].",
+        "Text.",
+    );
+    site.remove("content/walks/index.md");
+    rebuilt(
+        &mut project,
+        &[content("walks/index.md"), content("walks/paris.md")],
+    );
+    assert_same(&project, &site, "a folder note removed");
+}

@@ -97,7 +97,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
         root,
         config,
         drafts,
-        walk::walk(&root.join("content")),
+        walk::walk(&root.join("content"), config.folder_notes),
         &Fresh,
     )
 }
@@ -154,10 +154,25 @@ pub fn assemble(
 
     let mut sections = Vec::with_capacity(found.dirs.len());
     for dir in &found.dirs {
-        let index = found
+        let mut pages: Vec<&String> = found
             .sections
             .iter()
-            .find(|rel| walk::parent_dir(rel) == dir);
+            .filter(|rel| walk::parent_dir(rel) == dir)
+            .collect();
+        // `_index.md` wins over a folder note, and the other is an error.
+        pages.sort_by_key(|rel| !walk::is_section_index(rel));
+        let mut pages = pages.into_iter();
+        let index = pages.next();
+        for other in pages {
+            let first = index.map(String::as_str).unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the folder `content/{dir}` has two pages: `content/{first}` and this one"
+                ))
+                .in_file(format!("content/{other}"))
+                .help("keep one of them (`folder_notes` in `site.yaml` names which notes are folder pages)"),
+            );
+        }
         // `content/tags/` holds the tags' descriptions: the tag index is Dossier's page,
         // and the pages of nested tags are the tags' own.
         if in_tag_notes(dir) {

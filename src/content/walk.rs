@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 pub struct Found {
     /// Markdown entries.
     pub entries: Vec<String>,
-    /// `_index.md` files of sections.
+    /// `_index.md` files of sections (and the folder notes that `folder_notes` names).
     pub sections: Vec<String>,
     /// Every folder, the content folder itself as `""`.
     pub dirs: Vec<String>,
@@ -70,7 +70,9 @@ pub fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-pub fn walk(content: &Path) -> Found {
+/// The files of `content/`; a folder's page is its `_index.md`, or the note that
+/// `folder_notes` names.
+pub fn walk(content: &Path, folder_notes: crate::config::FolderNotes) -> Found {
     let mut found = Found::default();
     if !content.is_dir() {
         found.problems.push(
@@ -127,7 +129,8 @@ pub fn walk(content: &Path) -> Found {
                 Diagnostic::warning("not a regular file (a pipe, socket or device); it is skipped")
                     .in_file(format!("content/{rel}")),
             );
-        } else if is_section_index(&rel) {
+        } else if is_section_index(&rel) || (is_markdown(&rel) && folder_notes.is_folder_note(&rel))
+        {
             found.sections.push(rel);
         } else if is_markdown(&rel) {
             found.entries.push(rel);

@@ -15,8 +15,12 @@ pub struct NameIndex {
     pub by_rel: HashMap<String, EntryId>,
     /// Lowercased slug, title and aliases → entries (more than one: ambiguous).
     pub by_name: HashMap<String, Vec<EntryId>>,
-    /// `places/_index.md` → the section's page path.
+    /// `places/_index.md` → the section's page path; also the folder note that is a
+    /// folder's page (`places/index.md`), by its own path.
     pub sections: HashMap<String, String>,
+    /// A folder note's path without its ending, lowercased (`trips/index`,
+    /// `trips/trips`) → its folder's page path: what a wikilink to it names.
+    pub folder_notes: HashMap<String, String>,
     /// The file name without `.md`, with spaces, `-` and `_` alike (`making plugins` for
     /// `making-plugins.md`) → entries: looked up when no slug, title or alias matches.
     pub by_file: HashMap<String, Vec<EntryId>>,
@@ -293,6 +297,15 @@ impl PageLinks<'_> {
     /// wikilink names when no entry has the name.
     fn wiki_page(&self, name: &str) -> Option<String> {
         let folder = name.trim_end_matches('/');
+        // A folder note by its path (`[[trips/index]]`), or by its name from a note of
+        // its folder, then at the top (`[[index]]`), as for notes of one name.
+        let note = folder.to_lowercase();
+        let here = join(self.from_dir, &note).to_lowercase();
+        for key in [&here, &note] {
+            if let Some(path) = self.index.folder_notes.get(key) {
+                return Some(path.clone());
+            }
+        }
         if let Some(path) = self.index.sections.get(&section_key(folder)) {
             return Some(path.clone());
         }

@@ -784,6 +784,15 @@ fn name_index(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> NameIndex {
             format!("{}/_index.md", section.dir)
         };
         names.sections.insert(rel, section.path.clone());
+        // A folder note (`places/index.md`) is linked to by its own path too.
+        if let Some(file) = &section.file
+            && let Some(rel) = file.strip_prefix("content/")
+            && !crate::content::walk::is_section_index(rel)
+        {
+            names.sections.insert(rel.to_string(), section.path.clone());
+            let note = crate::content::walk::without_extension(rel).to_lowercase();
+            names.folder_notes.insert(note, section.path.clone());
+        }
     }
     names
 }
@@ -804,7 +813,7 @@ fn names_key(config: &Config, entries: &[Arc<Entry>], sections: &[Arc<Section>])
             (&e.rel, &e.path, &e.slug, &e.front.title, &e.front.aliases).hash(h);
         }
         for s in sections {
-            (&s.dir, &s.path).hash(h);
+            (&s.dir, &s.path, &s.file).hash(h);
         }
     })
 }

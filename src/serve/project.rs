@@ -696,7 +696,7 @@ impl Project {
                 &self.root,
                 config,
                 self.drafts,
-                walk::walk(&self.root.join("content")),
+                walk::walk(&self.root.join("content"), config.folder_notes),
                 &Unchanged {
                     site: &old.site,
                     dirty: &self.dirty,
