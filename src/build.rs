@@ -159,7 +159,7 @@ pub fn run(opts: &BuildOptions) -> Outcome {
     let strict = opts.strict.then_some(config.links);
     let output = opts.output_dir();
     if opts.mode == Mode::Build
-        && let Err(d) = check_output_dir(&opts.root, &output)
+        && let Err(d) = check_output_dir(&opts.root, &output, &config.content)
     {
         diagnostics.push(d);
         return finish(outcome, diagnostics, strict, start, timer);
@@ -282,9 +282,12 @@ pub fn prepare_with(
     diagnostics: &mut Diagnostics,
     lap: &mut dyn FnMut(&'static str),
 ) -> Option<Prepared> {
+    let content_dir = config.content_dir(root);
     let images = images
-        .filter(|i| *i.config() == config.images)
-        .unwrap_or_else(|| Arc::new(Images::new(root, &config.images)));
+        .filter(|i| *i.config() == config.images && i.content_dir() == content_dir)
+        .unwrap_or_else(|| {
+            Arc::new(Images::new(root, &config.images).reading_content_from(content_dir))
+        });
     let content = content::load(root, &config, drafts);
     let assets = content.assets.clone();
     lap("read and parse");
@@ -399,7 +402,7 @@ fn finish(
 /// The output folder must not be the site, hold it or the home folder, or sit inside the
 /// folders the editor writes: the swap replaces the whole folder, and not even --force
 /// may move those aside.
-fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+fn check_output_dir(root: &Path, output: &Path, content: &str) -> Result<(), Diagnostic> {
     let root = fs::absolute(root);
     let output = fs::absolute(output);
     let refuse = |why: &str| {
@@ -419,7 +422,17 @@ fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     {
         return refuse("it holds the home folder");
     }
-    for own in ["content", "themes", "static", crate::config::CONFIG_FILE] {
+    if content == "." {
+        // The notes are the root's files: only `public/` is left out of them.
+        if output.starts_with(&root) && !output.starts_with(root.join("public")) {
+            return refuse(
+                "it is inside the content folder (`content: .`), which only `public/` is not part of",
+            );
+        }
+    } else if output.starts_with(root.join(content)) {
+        return refuse(&format!("it is inside `{content}`"));
+    }
+    for own in ["themes", "static", crate::config::CONFIG_FILE] {
         if output.starts_with(root.join(own)) {
             return refuse(&format!("it is inside `{own}`"));
         }
@@ -436,13 +449,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
-        assert!(check_output_dir(&root, &root.join("public")).is_ok());
-        assert!(check_output_dir(&root, &tmp.path().join("elsewhere")).is_ok());
-        assert!(check_output_dir(&root, &root).is_err());
-        assert!(check_output_dir(&root, tmp.path()).is_err());
-        assert!(check_output_dir(&root, &root.join("content")).is_err());
-        assert!(check_output_dir(&root, &root.join("content/out")).is_err());
-        assert!(check_output_dir(&root, &root.join("static")).is_err());
-        assert!(check_output_dir(&root, &root.join("public/../content")).is_err());
+        assert!(check_output_dir(&root, &root.join("public"), "content").is_ok());
+        assert!(check_output_dir(&root, &tmp.path().join("elsewhere"), "content").is_ok());
+        assert!(check_output_dir(&root, &root, "content").is_err());
+        assert!(check_output_dir(&root, tmp.path(), "content").is_err());
+        assert!(check_output_dir(&root, &root.join("content"), "content").is_err());
+        assert!(check_output_dir(&root, &root.join("content/out"), "content").is_err());
+        assert!(check_output_dir(&root, &root.join("static"), "content").is_err());
+        assert!(check_output_dir(&root, &root.join("public/../content"), "content").is_err());
+        // Notes at the root: only `public/` is not one of them.
+        assert!(check_output_dir(&root, &root.join("public"), ".").is_ok());
+        assert!(check_output_dir(&root, &root.join("site-out"), ".").is_err());
+        assert!(check_output_dir(&root, &root.join("content"), "notes").is_ok());
+        assert!(check_output_dir(&root, &root.join("notes/out"), "notes").is_err());
     }
 }

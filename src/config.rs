@@ -1,6 +1,6 @@
 //! `site.yaml` → a typed [`Config`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -132,6 +132,15 @@ pub struct Config {
     pub links: LinkPolicy,
     /// Which note of a folder is the folder's page besides `_index.md`.
     pub folder_notes: FolderNotes,
+    /// The folder of the entries, relative to the site's root: `content`, or `.` for a
+    /// vault whose notes are the folder itself (`/`-separated, no `..`).
+    pub content: String,
+    /// `content/`, or nothing when the content folder is the root: see
+    /// [`Config::content_file`].
+    content_prefix: String,
+    /// Paths under the content folder that are not part of the site (`_layouts`,
+    /// `Gemfile*`, `templates/*.md`): a pattern without `/` matches a name at any depth.
+    pub ignore: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -283,6 +292,8 @@ const KEYS: &[&str] = &[
     "images",
     "links",
     "folder_notes",
+    "content",
+    "ignore",
     "extra",
 ];
 
@@ -453,6 +464,8 @@ impl Config {
         let images = out.images(&map);
         let links = out.links(&map, overrides);
         let folder_notes = out.folder_notes(&map);
+        let content = out.content(&map);
+        let ignore = out.ignore(&map);
         let extra = match map.get_json("extra") {
             None => serde_json::Map::new(),
             Some(Ok(serde_json::Value::Object(m))) => m,
@@ -486,9 +499,50 @@ impl Config {
             images,
             links,
             folder_notes,
+            content_prefix: if content == "." {
+                String::new()
+            } else {
+                format!("{content}/")
+            },
+            content,
+            ignore,
             extra,
         };
         out.finish(Some(config))
+    }
+
+    /// The folder of the entries.
+    pub fn content_dir(&self, root: &Path) -> PathBuf {
+        if self.content == "." {
+            root.to_path_buf()
+        } else {
+            root.join(&self.content)
+        }
+    }
+
+    /// A file of the content folder as the editor knows it, from the site's root:
+    /// `content/places/baku.md` (or `places/baku.md` when the content is the root).
+    pub fn content_file(&self, rel: &str) -> String {
+        format!("{}{rel}", self.content_prefix)
+    }
+
+    /// What [`Config::content_file`] puts before a path: `content/`, or nothing.
+    pub fn content_prefix(&self) -> &str {
+        &self.content_prefix
+    }
+
+    /// Whether `content/REL` is left out of the site by `ignore` (or, when the content
+    /// folder is the site's root, is one of the site's own files or folders).
+    pub fn is_ignored_content(&self, rel: &str) -> bool {
+        if self.content == "." {
+            let top = rel.split('/').next().unwrap_or(rel);
+            if [CONFIG_FILE, "themes", "static", "public", "node_modules"].contains(&top) {
+                return true;
+            }
+        }
+        self.ignore
+            .iter()
+            .any(|pattern| ignore_matches(pattern, rel))
     }
 
     /// The absolute URL of a site path such as `places/baku/`.
@@ -499,6 +553,37 @@ impl Config {
     /// The root-relative URL of a site path, under the base path: `/dossier/places/baku/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// The content folder unless `site.yaml` names another.
+pub const DEFAULT_CONTENT: &str = "content";
+
+/// Whether an `ignore` pattern matches `rel` or a folder above it: a pattern with a `/`
+/// is a path from the content folder, one without a name at any depth; `*` stands for any
+/// run of characters within a name.
+fn ignore_matches(pattern: &str, rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if pattern.contains('/') {
+        let wanted: Vec<&str> = pattern.split('/').collect();
+        wanted.len() <= parts.len() && wanted.iter().zip(&parts).all(|(w, p)| name_matches(w, p))
+    } else {
+        parts.iter().any(|p| name_matches(pattern, p))
+    }
+}
+
+/// `*` matches any run of characters (none too); everything else matches itself.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => {
+            let Some(rest) = name.strip_prefix(head) else {
+                return false;
+            };
+            (0..=rest.len())
+                .filter(|&i| rest.is_char_boundary(i))
+                .any(|i| name_matches(tail, &rest[i..]))
+        }
     }
 }
 
@@ -568,6 +653,59 @@ impl Reader<'_> {
             policy
         });
         overrides.links.or(written).unwrap_or_default()
+    }
+
+    /// `content:`: a folder under the site's root, `content` unless given.
+    fn content(&mut self, map: &YamlMap<'_>) -> String {
+        let Some(written) = self.string(map, "content") else {
+            return DEFAULT_CONTENT.to_string();
+        };
+        let trimmed = written.trim().trim_end_matches('/');
+        let parts: Vec<&str> = trimmed
+            .split('/')
+            .filter(|p| *p != "." && !p.is_empty())
+            .collect();
+        let bad = trimmed.starts_with('/')
+            || trimmed.contains('\\')
+            || parts
+                .iter()
+                .any(|p| *p == ".." || crate::content::walk::is_ignored(p))
+            || parts
+                .first()
+                .is_some_and(|p| ["themes", "static"].contains(p));
+        if bad {
+            self.error(
+                map.value_pos("content"),
+                format!(
+                    "`content` is a folder inside the site's folder (such as `content`, `notes` or `.`), not `{written}`"
+                ),
+            );
+            return DEFAULT_CONTENT.to_string();
+        }
+        if parts.is_empty() {
+            ".".to_string()
+        } else {
+            parts.join("/")
+        }
+    }
+
+    /// `ignore:`: a list of path patterns under the content folder.
+    fn ignore(&mut self, map: &YamlMap<'_>) -> Vec<String> {
+        match map.get::<Vec<String>>("ignore") {
+            None => Vec::new(),
+            Some(Ok(list)) => list
+                .into_iter()
+                .map(|p| p.trim().trim_matches('/').to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            Some(Err(e)) => {
+                self.error(
+                    e.pos,
+                    "`ignore` is a list of paths or file names, such as `[_layouts, Gemfile*]`",
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// `folder_notes:`: `none` (the default), `index` or `folder_name`.

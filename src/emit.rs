@@ -272,11 +272,12 @@ fn write(
         }
         Output::Asset(i) => {
             let rel = &ctx.assets[i];
-            let source = StaticSource::Disk(ctx.root.join("content").join(rel));
+            let config = &ctx.site.config;
+            let source = StaticSource::Disk(config.content_dir(ctx.root).join(rel));
             copy(
                 &asset_path(rel),
                 &source,
-                &format!("content/{rel}"),
+                &config.content_file(rel),
                 generated,
                 sink,
             )

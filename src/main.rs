@@ -144,7 +144,12 @@ struct NewArgs {
 #[derive(Args)]
 struct InitArgs {
     /// The folder for the new site (created if missing; must be empty).
-    dir: PathBuf,
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    dir: Option<PathBuf>,
+    /// Instead, write a site.yaml into this folder of notes made with Obsidian, Quartz,
+    /// Jekyll or Hugo, so that it builds as it is.
+    #[arg(long, value_name = "SRC")]
+    from: Option<PathBuf>,
 }
 
 /// Where messages go: diagnostics and notes on stderr, results on stdout.
@@ -323,13 +328,34 @@ fn run_new(reporter: &Reporter, root: &std::path::Path, args: &NewArgs) -> ExitC
 }
 
 fn run_init(reporter: &Reporter, args: &InitArgs) -> ExitCode {
-    match scaffold::init(&args.dir) {
+    if let Some(src) = &args.from {
+        return match scaffold::from::init_from(src) {
+            Ok(adopted) => {
+                reporter.info(&format!(
+                    "{} is {}: wrote {}/site.yaml; check it with: dossier --root {} check",
+                    src.display(),
+                    adopted.tool.name(),
+                    src.display(),
+                    src.display()
+                ));
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                reporter.diagnostic(&d);
+                ExitCode::from(1)
+            }
+        };
+    }
+    let Some(dir) = &args.dir else {
+        return ExitCode::from(2);
+    };
+    match scaffold::init(dir) {
         Ok(files) => {
             reporter.info(&format!(
                 "wrote a new site of {} files into {}; build it with: dossier --root {} build",
                 files.len(),
-                args.dir.display(),
-                args.dir.display()
+                dir.display(),
+                dir.display()
             ));
             ExitCode::SUCCESS
         }

@@ -72,11 +72,10 @@ pub fn sitemap_part(n: usize) -> String {
 
 /// The site path an entry's `permalink` sets (`/notes/old-name/` → `notes/old-name/`):
 /// a path from the root whose every folder is URL-safe like a slug, ending in `/`
-/// (added when missing). Why not, when it may not be one.
+/// (added when missing). Obsidian Publish writes it without the leading `/`
+/// (`permalink: status-bar`), which is from the root too. Why not, when it may not be one.
 pub fn permalink(url: &str) -> Result<String, String> {
-    let path = url
-        .strip_prefix('/')
-        .ok_or("a `permalink` starts with `/`: write it from the site's root")?;
+    let path = url.strip_prefix('/').unwrap_or(url);
     if path.is_empty() {
         return Err("`/` is the home page: a `permalink` names a page of its own".into());
     }
@@ -404,15 +403,9 @@ mod tests {
             permalink("/notes/old-name").as_deref(),
             Ok("notes/old-name/")
         );
-        for bad in [
-            "notes/x/",
-            "/",
-            "/Notes/x/",
-            "/a b/",
-            "/x.html",
-            "/../x/",
-            "/a//b/",
-        ] {
+        // Obsidian Publish's permalinks leave out the `/`.
+        assert_eq!(permalink("status-bar").as_deref(), Ok("status-bar/"));
+        for bad in ["", "/", "/Notes/x/", "/a b/", "/x.html", "/../x/", "/a//b/"] {
             assert!(permalink(bad).is_err(), "{bad}");
         }
     }

@@ -8,6 +8,8 @@ use crate::diagnostics::Diagnostic;
 use crate::fs;
 use crate::text::{slugify, suggestion};
 
+pub mod from;
+
 /// A YAML double-quoted string.
 fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

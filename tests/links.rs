@@ -325,3 +325,18 @@ fn a_missing_front_matter_image_is_an_error_at_its_src() {
         run.stderr
     );
 }
+
+#[test]
+fn an_email_autolink_is_a_mailto_link_not_a_file() {
+    let site = TestSite::with_files(&[(
+        "content/a.md",
+        "---\ntitle: A\n---\nWrite to <editor@example.org>.\n",
+    )]);
+    site.build().assert_ok();
+    assert!(
+        site.output("a/index.html")
+            .contains("href=\"mailto:editor@example.org\""),
+        "{}",
+        site.output("a/index.html")
+    );
+}

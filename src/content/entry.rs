@@ -39,7 +39,7 @@ impl Entry {
     /// without front matter is an entry too: its title comes from its first `# ` heading,
     /// else from its file name, and its date from the start of its file name.
     pub fn parse(rel: &str, source: String, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
-        let file = format!("content/{rel}");
+        let file = config.content_file(rel);
         let mut out = FileReporter::new(&file, &source);
         let split = match front_matter::split(&source) {
             Ok(split) => split,
@@ -183,7 +183,7 @@ impl Section {
         let Some((rel, source)) = index else {
             return (section, Vec::new());
         };
-        let file = format!("content/{rel}");
+        let file = config.content_file(rel);
         let mut out = FileReporter::new(&file, &source);
         match front_matter::split(&source) {
             Ok(split) => {
@@ -236,9 +236,9 @@ fn default_title(dir: &str, config: &Config) -> String {
 }
 
 /// Reads `content/REL` as UTF-8; invalid UTF-8 is an error at the first bad byte.
-pub fn read_source(root: &Path, rel: &str) -> Result<String, Diagnostic> {
-    let file = format!("content/{rel}");
-    let bytes = fs::read(&root.join("content").join(rel)).map_err(|e| {
+pub fn read_source(root: &Path, rel: &str, config: &Config) -> Result<String, Diagnostic> {
+    let file = config.content_file(rel);
+    let bytes = fs::read(&config.content_dir(root).join(rel)).map_err(|e| {
         Diagnostic::error(format!("cannot read the file: {}", e.source)).in_file(&file)
     })?;
     decode(&file, bytes)

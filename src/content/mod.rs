@@ -62,7 +62,7 @@ pub fn read_entry(
     config: &Config,
     drafts: bool,
 ) -> (Option<Arc<Entry>>, Vec<Diagnostic>) {
-    match entry::read_source(root, rel) {
+    match entry::read_source(root, rel, config) {
         Ok(text) => {
             let (entry, problems) = Entry::parse(rel, text, config);
             (
@@ -82,7 +82,7 @@ pub fn read_section(
     config: &Config,
 ) -> (Section, Vec<Diagnostic>) {
     match index {
-        Some(rel) => match entry::read_source(root, rel) {
+        Some(rel) => match entry::read_source(root, rel, config) {
             Ok(text) => Section::parse(dir, Some((rel, text)), config),
             Err(d) => (Section::parse(dir, None, config).0, vec![d]),
         },
@@ -93,13 +93,7 @@ pub fn read_section(
 /// Reads and parses every file under `ROOT/content/`, in parallel. Drafts are dropped unless
 /// `drafts` is set (they are still checked).
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Content {
-    assemble(
-        root,
-        config,
-        drafts,
-        walk::walk(&root.join("content"), config.folder_notes),
-        &Fresh,
-    )
+    assemble(root, config, drafts, walk::walk(root, config), &Fresh)
 }
 
 /// Parsed entries and sections that a rebuild may keep instead of reading their files
@@ -164,12 +158,13 @@ pub fn assemble(
         let mut pages = pages.into_iter();
         let index = pages.next();
         for other in pages {
-            let first = index.map(String::as_str).unwrap_or_default();
+            let first = config.content_file(index.map(String::as_str).unwrap_or_default());
+            let folder = config.content_file(dir);
             diagnostics.push(
                 Diagnostic::error(format!(
-                    "the folder `content/{dir}` has two pages: `content/{first}` and this one"
+                    "the folder `{folder}` has two pages: `{first}` and this one"
                 ))
-                .in_file(format!("content/{other}"))
+                .in_file(config.content_file(other))
                 .help("keep one of them (`folder_notes` in `site.yaml` names which notes are folder pages)"),
             );
         }
@@ -181,7 +176,7 @@ pub fn assemble(
                     Diagnostic::warning(
                         "the tag index is Dossier's own page: this file is not shown",
                     )
-                    .in_file(format!("content/{rel}"))
+                    .in_file(config.content_file(rel))
                     .help("describe a tag in `content/tags/<tag>.md`"),
                 );
             }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 
 /// The files under `content/`, as paths relative to it with `/` separators, sorted.
@@ -72,20 +73,34 @@ pub fn parent_dir(rel: &str) -> &str {
 
 /// The files of `content/`; a folder's page is its `_index.md`, or the note that
 /// `folder_notes` names.
-pub fn walk(content: &Path, folder_notes: crate::config::FolderNotes) -> Found {
+pub fn walk(root: &Path, config: &Config) -> Found {
     let mut found = Found::default();
+    let content = &config.content_dir(root);
+    let prefix = config.content_prefix();
     if !content.is_dir() {
+        let name = &config.content;
         found.problems.push(
-            Diagnostic::error("there is no `content/` folder: entries live in `content/`")
-                .in_file("content"),
+            Diagnostic::error(format!(
+                "there is no `{name}/` folder: entries live in `{name}/`"
+            ))
+            .in_file(name)
+            .help("make it, or name the folder of the notes with `content:` in `site.yaml`"),
         );
         return found;
     }
+    let ignoring = config.content == "." || !config.ignore.is_empty();
     let mut walker = WalkDir::new(content)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(is_ignored(&e.file_name().to_string_lossy())
+                    || ignoring
+                        && e.path()
+                            .strip_prefix(content)
+                            .is_ok_and(|rel| config.is_ignored_content(&slash_path(rel))))
+        });
     while let Some(item) = walker.next() {
         let item = match item {
             Ok(item) => item,
@@ -93,8 +108,8 @@ pub fn walk(content: &Path, folder_notes: crate::config::FolderNotes) -> Found {
                 let path = err
                     .path()
                     .and_then(|p| p.strip_prefix(content).ok())
-                    .map(|p| format!("content/{}", slash_path(p)))
-                    .unwrap_or_else(|| "content".into());
+                    .map(|p| format!("{prefix}{}", slash_path(p)))
+                    .unwrap_or_else(|| config.content.clone());
                 found
                     .problems
                     .push(Diagnostic::error(format!("cannot read: {err}")).in_file(path));
@@ -104,7 +119,7 @@ pub fn walk(content: &Path, folder_notes: crate::config::FolderNotes) -> Found {
         let Ok(rel) = item.path().strip_prefix(content) else {
             continue;
         };
-        if let Some(problem) = name_problem(&item, Path::new("content").join(rel)) {
+        if let Some(problem) = name_problem(&item, Path::new(&prefix).join(rel)) {
             found.problems.push(problem);
             if item.file_type().is_dir() {
                 walker.skip_current_dir();
@@ -121,15 +136,16 @@ pub fn walk(content: &Path, folder_notes: crate::config::FolderNotes) -> Found {
         } else if file_type.is_symlink() {
             found.problems.push(
                 Diagnostic::warning("symbolic links are not followed; the link is skipped")
-                    .in_file(format!("content/{rel}")),
+                    .in_file(format!("{prefix}{rel}")),
             );
         } else if !file_type.is_file() {
             // A named pipe or a device would block or never end when read.
             found.problems.push(
                 Diagnostic::warning("not a regular file (a pipe, socket or device); it is skipped")
-                    .in_file(format!("content/{rel}")),
+                    .in_file(format!("{prefix}{rel}")),
             );
-        } else if is_section_index(&rel) || (is_markdown(&rel) && folder_notes.is_folder_note(&rel))
+        } else if is_section_index(&rel)
+            || (is_markdown(&rel) && config.folder_notes.is_folder_note(&rel))
         {
             found.sections.push(rel);
         } else if is_markdown(&rel) {

@@ -170,6 +170,9 @@ pub struct PageLinks<'a> {
     pub from_dir: &'a str,
     /// The site's base path (`/` or `/dossier/`).
     pub base_path: &'a str,
+    /// What the editor's paths to content files start with: `content/`, or nothing
+    /// when the content folder is the site's root.
+    pub content_prefix: &'a str,
 }
 
 /// The key of a folder's section in [`NameIndex::sections`]: `places/_index.md`.
@@ -373,7 +376,10 @@ impl PageLinks<'_> {
             }
             return Resolved::Broken {
                 kind: crate::diagnostics::Kind::MissingNote,
-                message: format!("{what} `{dest}`: there is no entry `content/{rel}`"),
+                message: format!(
+                    "{what} `{dest}`: there is no entry `{}{rel}`",
+                    self.content_prefix
+                ),
                 help: suggestion(&rel, self.index.by_rel.keys().map(String::as_str)),
             };
         }
@@ -415,8 +421,9 @@ impl PageLinks<'_> {
         Resolved::Broken {
             kind: crate::diagnostics::Kind::MissingFile,
             message: format!(
-                "{what} `{dest}`: there is no {} `content/{shown}`",
-                if folder { "folder" } else { "file" }
+                "{what} `{dest}`: there is no {} `{}{shown}`",
+                if folder { "folder" } else { "file" },
+                self.content_prefix
             ),
             help: self.nearby(&rel, false, folder),
         }
@@ -626,6 +633,7 @@ mod tests {
             files: &files,
             from_dir: "people",
             base_path: "/dossier/",
+            content_prefix: "content/",
         };
         links.resolve(LinkRef {
             dest,

@@ -229,7 +229,7 @@ pub fn build(
     let (names, names_key) = match keep(delta.as_ref().is_some_and(|d| d.names_same(&entries))) {
         Some(p) => (Arc::clone(&p.names), p.names_key),
         None => (
-            Arc::new(name_index(&entries, &sections)),
+            Arc::new(name_index(&entries, &sections, config.content_prefix())),
             names_key(&config, &entries, &sections),
         ),
     };
@@ -766,7 +766,11 @@ fn same_files<T>(old: &[Arc<T>], new: &[Arc<T>], file: impl Fn(&T) -> &String) -
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.
-fn name_index(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> NameIndex {
+fn name_index(
+    entries: &[Arc<Entry>],
+    sections: &[Arc<Section>],
+    content_prefix: &str,
+) -> NameIndex {
     let mut names = NameIndex::default();
     for (i, entry) in entries.iter().enumerate() {
         let front = &entry.front;
@@ -786,7 +790,7 @@ fn name_index(entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> NameIndex {
         names.sections.insert(rel, section.path.clone());
         // A folder note (`places/index.md`) is linked to by its own path too.
         if let Some(file) = &section.file
-            && let Some(rel) = file.strip_prefix("content/")
+            && let Some(rel) = file.strip_prefix(content_prefix)
             && !crate::content::walk::is_section_index(rel)
         {
             names.sections.insert(rel.to_string(), section.path.clone());
@@ -808,7 +812,7 @@ fn hash_of(parts: impl FnOnce(&mut std::collections::hash_map::DefaultHasher)) -
 fn names_key(config: &Config, entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> u64 {
     use std::hash::Hash;
     hash_of(|h| {
-        config.base_path.hash(h);
+        (&config.base_path, &config.content).hash(h);
         for e in entries {
             (&e.rel, &e.path, &e.slug, &e.front.title, &e.front.aliases).hash(h);
         }
@@ -911,6 +915,7 @@ fn resolve_image(
         files,
         from_dir: &e.dir,
         base_path: &config.base_path,
+        content_prefix: config.content_prefix(),
     };
     let at = |message: String| {
         Diagnostic::error(message)
@@ -990,6 +995,7 @@ fn render_markdown(
             files,
             from_dir: dir,
             base_path: &config.base_path,
+            content_prefix: config.content_prefix(),
         };
         let options = markdown::PictureOptions {
             sizes: pictures,
@@ -1060,6 +1066,7 @@ fn render_tag_notes(
                 files,
                 from_dir: &note.dir,
                 base_path: &config.base_path,
+                content_prefix: config.content_prefix(),
             };
             let options = markdown::PictureOptions {
                 sizes: pictures,

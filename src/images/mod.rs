@@ -168,6 +168,9 @@ type Memo = Mutex<HashMap<String, Arc<OnceLock<Result<Arc<Probe>, Diagnostic>>>>
 /// The pictures of one site, with the settings of its `site.yaml`.
 pub struct Images {
     root: PathBuf,
+    /// The folder that sources named `content/…` are read from (the site's content
+    /// folder, which `site.yaml` may name otherwise).
+    content: PathBuf,
     config: ImagesConfig,
     cache: cache::Cache,
     hashes: index::HashIndex,
@@ -200,10 +203,31 @@ impl Images {
         Images::with_cache(root, config, &root.join(cache::DIR))
     }
 
+    /// The same, with the files of `content/…` read from `dir`.
+    pub fn reading_content_from(mut self, dir: PathBuf) -> Self {
+        self.content = dir;
+        self
+    }
+
+    /// The folder the files of `content/…` are read from.
+    pub fn content_dir(&self) -> &Path {
+        &self.content
+    }
+
+    /// The file a source names: `content/X` in the content folder, any other path
+    /// under the site's root.
+    fn path_of(&self, source: &str) -> PathBuf {
+        match source.strip_prefix("content/") {
+            Some(rel) => self.content.join(rel),
+            None => self.root.join(source),
+        }
+    }
+
     /// The same with the cache in another folder.
     pub fn with_cache(root: &Path, config: &ImagesConfig, cache_dir: &Path) -> Self {
         Images {
             root: root.to_path_buf(),
+            content: root.join(crate::config::DEFAULT_CONTENT),
             config: config.clone(),
             cache: cache::Cache::new(cache_dir),
             hashes: index::HashIndex::new(cache_dir),
@@ -389,7 +413,7 @@ impl Images {
     }
 
     fn read_probe(&self, source: &str) -> Result<Probe, Diagnostic> {
-        let path = self.root.join(source);
+        let path = self.path_of(source);
         let fail = |message: String| Diagnostic::error(message).in_file(source);
         if source.to_ascii_lowercase().ends_with(".svg") {
             let bytes = self.read_source(source)?;
@@ -500,7 +524,7 @@ impl Images {
     }
 
     fn read_source(&self, source: &str) -> Result<Vec<u8>, Diagnostic> {
-        crate::fs::read(&self.root.join(source))
+        crate::fs::read(&self.path_of(source))
             .map_err(|e| Diagnostic::error(e.to_string()).in_file(source))
     }
 }
@@ -532,7 +556,7 @@ impl SiteSizes<'_> {
                 format!("themes/{}/static/{rel}", self.theme),
             ]
             .into_iter()
-            .find(|p| self.images.root.join(p).is_file()),
+            .find(|p| self.images.path_of(p).is_file()),
         }
     }
 }

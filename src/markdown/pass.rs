@@ -773,6 +773,10 @@ impl<'t, 'r> Pass<'t, 'r> {
         range: Range<usize>,
         image: bool,
     ) -> CowStr<'t> {
+        // `<name@example.org>`: pulldown-cmark writes `mailto:` before it; not a file.
+        if link_type == LinkType::Email {
+            return dest_url;
+        }
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         // In a table, `[[Note\|text]]` escapes its pipe: the backslash is not the name's.
         let dest_url = match dest_url {

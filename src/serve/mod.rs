@@ -179,6 +179,9 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
     if let Some(theme) = project.theme_name() {
         watcher.set_theme(theme);
     }
+    if let Some(content) = project.content_folder() {
+        watcher.set_content(content);
+    }
     while !stop.load(Ordering::SeqCst) {
         // The data files of the last rebuild wait while edits keep coming: a page the
         // editor is looking at comes first, and they are written once the editor pauses.
@@ -203,6 +206,9 @@ pub fn run(opts: &ServeOptions, log: &dyn Log, stop: Arc<AtomicBool>) -> Result<
         let outcome = project.rebuild(&changes);
         if let Some(theme) = project.theme_name() {
             watcher.set_theme(theme);
+        }
+        if let Some(content) = project.content_folder() {
+            watcher.set_content(content);
         }
         if project.data_pending() {
             state.set_data_pending(true);

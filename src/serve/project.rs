@@ -283,6 +283,13 @@ impl Project {
     }
 
     /// The theme the site uses now.
+    /// The content folder the last build's `site.yaml` names.
+    pub fn content_folder(&self) -> Option<&str> {
+        self.built
+            .as_ref()
+            .map(|b| b.prepared.site.config.content.as_str())
+    }
+
     pub fn theme_name(&self) -> Option<&str> {
         self.built
             .as_ref()
@@ -681,14 +688,14 @@ impl Project {
         // Only files the last build knew changed, and they are still there: the lists
         // stay, and only the changed files are read and put in their places.
         let section_of = |d: &String| {
-            let file = format!("content/{d}");
+            let file = config.content_file(d);
             old.site
                 .sections
                 .iter()
                 .position(|s| s.file.as_deref() == Some(file.as_str()))
         };
         let known = |d: &String| {
-            self.root.join("content").join(d).is_file()
+            config.content_dir(&self.root).join(d).is_file()
                 && (old.site.names.by_rel.contains_key(d) || section_of(d).is_some())
         };
         if self.dirty.is_empty() || !self.dirty.iter().all(known) {
@@ -696,7 +703,7 @@ impl Project {
                 &self.root,
                 config,
                 self.drafts,
-                walk::walk(&self.root.join("content"), config.folder_notes),
+                walk::walk(&self.root, config),
                 &Unchanged {
                     site: &old.site,
                     dirty: &self.dirty,

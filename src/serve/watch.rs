@@ -27,6 +27,11 @@ pub enum Change {
 /// Classifies a path under the site root. `None` for paths that do not affect the site:
 /// the output, editor temporary files, hidden files, anything else.
 pub fn classify(root: &Path, path: &Path, theme: &str) -> Option<Change> {
+    classify_in(root, path, theme, crate::config::DEFAULT_CONTENT)
+}
+
+/// [`classify`] for a site whose content folder is `content` (`.`: the root itself).
+pub fn classify_in(root: &Path, path: &Path, theme: &str, content: &str) -> Option<Change> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel
         .components()
@@ -40,9 +45,9 @@ pub fn classify(root: &Path, path: &Path, theme: &str) -> Option<Change> {
         return None;
     }
     let joined = |items: &[String]| items.join("/");
+    let content_parts: Vec<&str> = content.split('/').filter(|p| *p != ".").collect();
     match first.as_str() {
         CONFIG_FILE if rest.is_empty() => Some(Change::Config),
-        "content" => Some(Change::Content(joined(rest))),
         // `static/` itself: made or removed; its files are looked at again.
         "static" => Some(Change::Static(joined(rest))),
         "themes" if rest.len() <= 1 => Some(Change::Template(String::new())),
@@ -54,6 +59,16 @@ pub fn classify(root: &Path, path: &Path, theme: &str) -> Option<Change> {
             },
             _ => None,
         },
+        _ if parts.len() >= content_parts.len()
+            && parts.iter().zip(&content_parts).all(|(a, b)| a == b) =>
+        {
+            let inner = &parts[content_parts.len()..];
+            // A vault whose notes are the root: Dossier's output is not one of them.
+            if content_parts.is_empty() && ["public", "node_modules"].contains(&first.as_str()) {
+                return None;
+            }
+            Some(Change::Content(joined(inner)))
+        }
         _ => None,
     }
 }
@@ -145,10 +160,12 @@ impl Settling {
 pub struct Watcher {
     root: PathBuf,
     theme: String,
+    /// The content folder `site.yaml` names (`content`, or `.` for the root).
+    content: String,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     /// Folders watched recursively, by name; re-added when they reappear.
-    watched: BTreeSet<&'static str>,
+    watched: BTreeSet<String>,
 }
 
 const FOLDERS: [&str; 3] = ["content", "themes", "static"];
@@ -166,6 +183,7 @@ impl Watcher {
         let mut w = Watcher {
             root: root.to_path_buf(),
             theme: theme.to_string(),
+            content: crate::config::DEFAULT_CONTENT.to_string(),
             watcher,
             events: rx,
             watched: BTreeSet::new(),
@@ -177,16 +195,57 @@ impl Watcher {
     /// Watches the folders that exist and are not watched yet (a folder deleted and made
     /// again needs a new watch).
     fn rewatch(&mut self) {
-        for folder in FOLDERS {
-            let path = self.root.join(folder);
+        // Notes at the root: the root is watched whole (and the folders within it).
+        let folders: Vec<String> = if self.content == "." {
+            vec![".".to_string()]
+        } else {
+            FOLDERS
+                .iter()
+                .map(|f| f.to_string())
+                .chain([self.content.clone()])
+                .collect()
+        };
+        let stale: Vec<String> = self
+            .watched
+            .iter()
+            .filter(|w| !folders.contains(w))
+            .cloned()
+            .collect();
+        let path_of = |folder: &str| match folder {
+            "." => self.root.clone(),
+            f => self.root.join(f),
+        };
+        for folder in stale {
+            self.watched.remove(&folder);
+            let _ = self.watcher.unwatch(&path_of(&folder));
+        }
+        for folder in folders {
+            let path = path_of(&folder);
             let exists = path.is_dir();
-            if exists && !self.watched.contains(folder) {
+            if exists && !self.watched.contains(&folder) {
+                if folder == "." {
+                    // Watched once, not recursively, when the watcher was made.
+                    let _ = self.watcher.unwatch(&self.root);
+                }
                 if self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
                     self.watched.insert(folder);
                 }
-            } else if !exists && self.watched.remove(folder) {
+            } else if !exists && self.watched.remove(&folder) {
                 let _ = self.watcher.unwatch(&path);
             }
+        }
+    }
+
+    /// The content folder of the last build's `site.yaml`.
+    pub fn set_content(&mut self, content: &str) {
+        if self.content != content {
+            let was_root = self.content == ".";
+            self.content = content.to_string();
+            if was_root && self.watched.remove(".") {
+                let _ = self.watcher.unwatch(&self.root);
+                let _ = self.watcher.watch(&self.root, RecursiveMode::NonRecursive);
+            }
+            self.rewatch();
         }
     }
 
@@ -248,7 +307,7 @@ impl Watcher {
         }
         let mut mine = Vec::with_capacity(event.paths.len());
         for path in &event.paths {
-            if let Some(change) = classify(&self.root, path, &self.theme) {
+            if let Some(change) = classify_in(&self.root, path, &self.theme, &self.content) {
                 // A close says a write is done; it is not a change of its own.
                 if !closed {
                     changes.add(change);
@@ -276,6 +335,22 @@ mod tests {
 
     fn c(path: &str) -> Option<Change> {
         classify(Path::new("/site"), Path::new(path), "default")
+    }
+
+    #[test]
+    fn a_vault_at_the_root_is_content_but_for_the_sites_own_files() {
+        let c = |path: &str| classify_in(Path::new("/v"), Path::new(path), "default", ".");
+        assert_eq!(
+            c("/v/Trips/Rome.md"),
+            Some(Change::Content("Trips/Rome.md".into()))
+        );
+        assert_eq!(c("/v/site.yaml"), Some(Change::Config));
+        assert_eq!(c("/v/static/x.css"), Some(Change::Static("x.css".into())));
+        assert_eq!(c("/v/public/index.html"), None);
+        assert_eq!(c("/v/.obsidian/workspace.json"), None);
+        let notes = |path: &str| classify_in(Path::new("/v"), Path::new(path), "default", "notes");
+        assert_eq!(notes("/v/notes/a.md"), Some(Change::Content("a.md".into())));
+        assert_eq!(notes("/v/content/a.md"), None);
     }
 
     #[test]
