@@ -64,7 +64,7 @@ proptest! {
         let mut index = NameIndex::default();
         index.add_entry(EntryId(0), "places/baku.md", ["baku".to_string(), "Baku".to_string()]);
         let files = SiteFiles::new(&["people/a b.png".to_string()], ["style.css"]);
-        let links = PageLinks { index: &index, entries: &&entries[..], files: &files, from_dir: "people", base_path: "/dossier/" };
+        let links = PageLinks { index: &index, entries: &&entries[..], files: &files, from_dir: "people", base_path: "/dossier/", content_prefix: "content/" };
         match links.resolve(LinkRef { dest: &dest, wiki, image: false }) {
             Resolved::Internal { url, .. } | Resolved::SitePath { url, .. } | Resolved::File { url, .. } => {
                 prop_assert!(url.starts_with("/dossier/"), "{}", url);
