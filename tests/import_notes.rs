@@ -337,3 +337,29 @@ fn a_bad_links_value_is_an_error_with_a_suggestion() {
     );
     site.run(&["check", "--links", "sometimes"]).assert_code(2);
 }
+
+#[test]
+fn obsidian_cssclasses_become_classes_of_the_entry() {
+    let site = TestSite::with_files(&[
+        (
+            "content/a.md",
+            "---\ncssclasses: [wide-page, cards]\n---\n# A\n",
+        ),
+        (
+            "content/b.md",
+            "---\ncssclasses: \"wide-page \\\"><script>\"\n---\n# B\n",
+        ),
+    ]);
+    site.build().assert_ok();
+    let a = site.output("a/index.html");
+    assert!(
+        a.contains("<article class=\"entry h-entry wide-page cards\">"),
+        "{a}"
+    );
+    let b = site.output("b/index.html");
+    assert!(
+        b.contains("<article class=\"entry h-entry wide-page\">"),
+        "{b}"
+    );
+    assert!(!b.contains("<script>"), "{b}");
+}

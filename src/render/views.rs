@@ -666,7 +666,32 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ("draft", Value::from(front.draft)),
         ("weight", front.weight.map_or_else(Value::none, Value::from)),
         ("extra", Value::from_serializable(&front.extra)),
+        (
+            "cssclasses",
+            text(&css_classes(front.extra.get("cssclasses"))),
+        ),
     ])
+}
+
+/// Obsidian's `cssclasses` (a list, or one string of names), as a `class` attribute's
+/// names: only letters, digits, `-` and `_` are kept, so that no name can close the
+/// attribute.
+fn css_classes(value: Option<&serde_json::Value>) -> String {
+    let names: Vec<&str> = match value {
+        Some(serde_json::Value::String(s)) => s.split([' ', ',']).collect(),
+        Some(serde_json::Value::Array(items)) => items.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .map(|n| n.trim())
+        .filter(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
