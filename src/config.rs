@@ -119,6 +119,9 @@ pub struct Config {
     pub theme: String,
     pub author: Option<String>,
     pub kinds: Kinds,
+    /// The types of `relations:` between entries: those built in and those `site.yaml`
+    /// adds.
+    pub relations: RelationTypes,
     pub related: RelatedConfig,
     pub feed: FeedConfig,
     pub highlight: HighlightConfig,
@@ -274,6 +277,122 @@ pub struct Overrides {
     pub links: Option<LinkPolicy>,
 }
 
+/// A type of relation between entries (`member_of`): how it reads on the page of the
+/// entry that states it (`label`, "Member of") and on the page of the other end
+/// (`inverse`, "Members"), and the kinds each end may have (none listed: any).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationType {
+    pub name: String,
+    pub label: String,
+    pub inverse: String,
+    pub from_kinds: Vec<KindId>,
+    pub to_kinds: Vec<KindId>,
+}
+
+/// The relation types of a site, by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationTypes(Vec<RelationType>);
+
+/// Name, label, inverse label, the kinds that may state it, the kinds it may point at.
+type BuiltinRelation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const BUILTIN_RELATIONS: [BuiltinRelation; 9] = [
+    (
+        "member_of",
+        "Member of",
+        "Members",
+        &["person", "organization"],
+        &["organization"],
+    ),
+    ("part_of", "Part of", "Parts", &[], &[]),
+    ("located_in", "Located in", "Places in it", &[], &["place"]),
+    (
+        "leads",
+        "Leads",
+        "Led by",
+        &["person", "organization"],
+        &["organization", "project", "event"],
+    ),
+    (
+        "represents",
+        "Represents",
+        "Represented by",
+        &["person", "organization"],
+        &["organization", "place"],
+    ),
+    (
+        "party_to",
+        "Party to",
+        "Parties",
+        &["person", "organization", "place"],
+        &["document", "event"],
+    ),
+    (
+        "signatory_of",
+        "Signatory of",
+        "Signed by",
+        &["person", "organization", "place"],
+        &["document"],
+    ),
+    (
+        "connects",
+        "Connects",
+        "Connected by",
+        &["project", "place"],
+        &["place"],
+    ),
+    ("successor_of", "Successor of", "Succeeded by", &[], &[]),
+];
+
+impl RelationTypes {
+    fn builtin(kinds: &Kinds) -> RelationTypes {
+        let ids = |names: &[&str]| names.iter().filter_map(|n| kinds.by_name(n)).collect();
+        RelationTypes(
+            BUILTIN_RELATIONS
+                .iter()
+                .map(|&(name, label, inverse, from, to)| RelationType {
+                    name: name.into(),
+                    label: label.into(),
+                    inverse: inverse.into(),
+                    from_kinds: ids(from),
+                    to_kinds: ids(to),
+                })
+                .collect(),
+        )
+    }
+
+    /// Adds `t`, or puts it in the place of the type of its name.
+    fn set(&mut self, t: RelationType) {
+        match self.0.iter_mut().find(|old| old.name == t.name) {
+            Some(old) => *old = t,
+            None => self.0.push(t),
+        }
+    }
+
+    /// The type named `name` and its number.
+    pub fn by_name(&self, name: &str) -> Option<(u16, &RelationType)> {
+        self.0
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.name == name)
+            .map(|(i, t)| (i as u16, t))
+    }
+
+    pub fn get(&self, i: u16) -> &RelationType {
+        &self.0[i as usize]
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|t| t.name.as_str())
+    }
+}
+
 /// The keys `site.yaml` knows; anything else is a warning with a suggestion.
 const KEYS: &[&str] = &[
     "title",
@@ -283,6 +402,7 @@ const KEYS: &[&str] = &[
     "theme",
     "author",
     "kinds",
+    "relations",
     "related",
     "feed",
     "highlight",
@@ -438,6 +558,7 @@ impl Config {
         };
 
         let kinds = out.kinds(&map);
+        let relations = out.relations(&map, &kinds);
         let related = out.block(&map, "related", &["count", "min_score"]);
         let feed = out.block(&map, "feed", &["count"]);
         let highlight = out.highlight(&map);
@@ -490,6 +611,7 @@ impl Config {
             theme,
             author,
             kinds,
+            relations,
             related,
             feed,
             highlight,
@@ -1017,6 +1139,83 @@ impl Reader<'_> {
             });
         }
         kinds
+    }
+
+    /// `relations:` of `site.yaml`: `NAME: {label, inverse, from_kinds, to_kinds}` adds a
+    /// type of relation, or words a built-in one otherwise.
+    fn relations(&mut self, map: &YamlMap<'_>, kinds: &Kinds) -> RelationTypes {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Written {
+            label: String,
+            inverse: String,
+            #[serde(default)]
+            from_kinds: Vec<String>,
+            #[serde(default)]
+            to_kinds: Vec<String>,
+        }
+        let mut types = RelationTypes::builtin(kinds);
+        let written = match map.get::<std::collections::BTreeMap<String, Written>>("relations") {
+            None => return types,
+            Some(Ok(written)) => written,
+            Some(Err(e)) => {
+                self.error(
+                    e.pos,
+                    format!(
+                        "`relations` maps a type's name to `{{label, inverse, from_kinds, to_kinds}}`: {}",
+                        e.message
+                    ),
+                );
+                return types;
+            }
+        };
+        let pos = map.value_pos("relations");
+        for (name, w) in written {
+            let well_named = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !well_named {
+                self.error(
+                    pos,
+                    format!("relation type `{name}`: a name is lowercase letters, digits and `_`"),
+                );
+                continue;
+            }
+            if w.label.trim().is_empty() || w.inverse.trim().is_empty() {
+                self.error(
+                    pos,
+                    format!("relation type `{name}` needs a `label` and an `inverse`"),
+                );
+                continue;
+            }
+            let mut ids = |names: &[String]| -> Vec<KindId> {
+                let mut ids = Vec::new();
+                for kind in names {
+                    match kinds.by_name(kind) {
+                        Some(id) => ids.push(id),
+                        None => {
+                            let help = crate::text::suggestion(kind, kinds.names())
+                                .map_or(String::new(), |h| format!(" ({h})"));
+                            self.error(
+                                pos,
+                                format!("relation type `{name}`: there is no kind `{kind}`{help}"),
+                            );
+                        }
+                    }
+                }
+                ids
+            };
+            let (from_kinds, to_kinds) = (ids(&w.from_kinds), ids(&w.to_kinds));
+            types.set(RelationType {
+                name,
+                label: w.label.trim().to_string(),
+                inverse: w.inverse.trim().to_string(),
+                from_kinds,
+                to_kinds,
+            });
+        }
+        types
     }
 
     fn finish(self, config: Option<Config>) -> ConfigReport {

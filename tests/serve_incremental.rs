@@ -1151,3 +1151,92 @@ fn folder_notes_follow_their_edits_as_folder_pages() {
     );
     assert_same(&project, &site, "a folder note removed");
 }
+
+#[test]
+fn typed_relations_follow_their_edits_at_both_ends() {
+    let site = TestSite::with_files(&[
+        (
+            "content/people/jane.md",
+            "---\ntitle: Jane Doe\nsources:\n  - {id: cv, title: A CV}\nrelations:\n  - {type: member_of, to: \"[[Foreign Ministry]]\", from: 2004}\n---\nJane.\n",
+        ),
+        (
+            "content/organizations/foreign-ministry.md",
+            "---\ntitle: Foreign Ministry\n---\nA ministry.\n",
+        ),
+        ("content/places/baku.md", "---\ntitle: Baku\n---\nA city.\n"),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // The dates and sources of a relation: the other end's page shows them too.
+    edit(
+        &site,
+        "content/people/jane.md",
+        "from: 2004}",
+        "from: 2004-03, until: 2010, sources: [cv]}",
+    );
+    let changed = rebuilt(&mut project, &[content("people/jane.md")]);
+    assert!(
+        changed.contains(&"organizations/foreign-ministry/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "new dates and a source");
+
+    // The other end renamed: the stating entry's page names it anew.
+    edit(
+        &site,
+        "content/organizations/foreign-ministry.md",
+        "title: Foreign Ministry",
+        "title: Foreign Ministry\naliases: [MFA]",
+    );
+    rebuilt(
+        &mut project,
+        &[content("organizations/foreign-ministry.md")],
+    );
+    assert_same(&project, &site, "an alias of the other end");
+    edit(
+        &site,
+        "content/organizations/foreign-ministry.md",
+        "title: Foreign Ministry",
+        "title: Ministry of Foreign Affairs",
+    );
+    edit(
+        &site,
+        "content/people/jane.md",
+        "[[Foreign Ministry]]",
+        "[[MFA]]",
+    );
+    let changed = rebuilt(
+        &mut project,
+        &[
+            content("organizations/foreign-ministry.md"),
+            content("people/jane.md"),
+        ],
+    );
+    assert!(
+        changed.contains(&"people/jane/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "the other end's new title");
+
+    // A second relation, of another type, to a third entry.
+    edit(
+        &site,
+        "content/people/jane.md",
+        "relations:\n",
+        "relations:\n  - {type: located_in, to: Baku}\n",
+    );
+    rebuilt(&mut project, &[content("people/jane.md")]);
+    assert!(
+        common::served(&project)["places/baku/index.html"]
+            .windows(b"Places in it".len())
+            .any(|w| w == b"Places in it")
+    );
+    assert_same(&project, &site, "a relation to a third entry");
+
+    // The stating entry gone: no page shows its relations any more.
+    site.remove("content/people/jane.md");
+    rebuilt(&mut project, &[content("people/jane.md")]);
+    assert_same(&project, &site, "the stating entry deleted");
+}

@@ -514,6 +514,8 @@ pub struct FrontMatter {
     pub location: Option<Location>,
     /// The stops of a road, railway or corridor, in order (empty for most entries).
     pub route: Vec<RouteStop>,
+    /// What the entry is to other entries (`member_of` an organisation, since a date).
+    pub relations: Vec<RelationSpec>,
     pub draft: bool,
     pub weight: Option<i64>,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -548,6 +550,7 @@ pub const ENTRY_KEYS: &[&str] = &[
     "image",
     "location",
     "route",
+    "relations",
     "draft",
     "weight",
     "extra",
@@ -877,6 +880,7 @@ pub fn parse_entry_front_matter(
     let image = image(&map, out);
     let location = out.get::<Location>(&map, "location");
     let route = route(&map, out);
+    let relations = relations(&map, out, config, &sources);
     // Obsidian Publish's `publish: false` and Jekyll's `published: false` hold a note back
     // like `draft: true` (Quartz's `published` is a date: not a draft).
     let held_back = ["publish", "published"]
@@ -912,10 +916,196 @@ pub fn parse_entry_front_matter(
         image,
         location,
         route,
+        relations,
         draft,
         weight,
         extra,
     })
+}
+
+/// One of an entry's `relations:`: what it is to another entry (`type`, `to`), since and
+/// until when, according to which of its sources; each field located in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationSpec {
+    /// The number of its type in the site's [`crate::config::RelationTypes`].
+    pub rtype: u16,
+    /// The other entry, as a wikilink names it (`[[…]]` taken off).
+    pub to: String,
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+    /// Ids of the entry's own sources.
+    pub sources: Vec<String>,
+    /// Where `to` is written, and how wide it is.
+    pub to_pos: Pos,
+    pub to_width: usize,
+}
+
+/// `relations:` of an entry: a list of `{type, to, from, until, sources}`. An unknown
+/// type, an empty `to`, an end before the start or a source id the entry does not have is
+/// an error at its field; `to` is resolved with the other names, in the graph.
+fn relations(
+    map: &YamlMap<'_>,
+    out: &mut FileReporter<'_>,
+    config: &Config,
+    sources: &[Source],
+) -> Vec<RelationSpec> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        One(String),
+        Many(Vec<String>),
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Written {
+        #[serde(rename = "type")]
+        rtype: String,
+        to: String,
+        from: Option<Date>,
+        until: Option<Date>,
+        sources: Option<Ids>,
+    }
+    let Some(written) = out.get::<Vec<Written>>(map, "relations") else {
+        return Vec::new();
+    };
+    let mut specs = Vec::with_capacity(written.len());
+    let source = out.source;
+    for (n, w) in written.into_iter().enumerate() {
+        let at = |field: &str| {
+            relation_field_pos(source, n, field).unwrap_or(map.value_pos("relations"))
+        };
+        let rtype = w.rtype.trim();
+        let Some((rtype, _)) = config.relations.by_name(rtype) else {
+            let pos = at("type");
+            let d = out.error(
+                pos,
+                format!("`relations[{n}]`: there is no relation type `{rtype}`"),
+            );
+            d.width = rtype.chars().count().max(1);
+            d.help = suggestion(rtype, config.relations.names()).or_else(|| {
+                Some(
+                    "add it under `relations:` in site.yaml, with a `label` and an `inverse`"
+                        .into(),
+                )
+            });
+            continue;
+        };
+        let to = w.to.trim();
+        let to = to
+            .strip_prefix("[[")
+            .and_then(|t| t.strip_suffix("]]"))
+            .map_or(to, |t| t.split('|').next().unwrap_or(t).trim());
+        if to.is_empty() {
+            out.error(at("to"), format!("`relations[{n}]`: `to` names no entry"));
+            continue;
+        }
+        if let (Some(from), Some(until)) = (w.from, w.until)
+            && until < from
+        {
+            let d = out.error(
+                at("until"),
+                format!("`relations[{n}]`: it ends ({until}) before it starts ({from})"),
+            );
+            d.width = until.to_string().len();
+            continue;
+        }
+        let ids = match w.sources {
+            None => Vec::new(),
+            Some(Ids::One(id)) => vec![id],
+            Some(Ids::Many(ids)) => ids,
+        };
+        let own: Vec<&str> = sources.iter().filter_map(|s| s.id.as_deref()).collect();
+        let mut known = true;
+        for id in &ids {
+            if !own.contains(&id.as_str()) {
+                let pos = relation_field_pos(source, n, "sources")
+                    .and_then(|p| id_pos(source, p, id))
+                    .unwrap_or_else(|| at("sources"));
+                let d = out.error(
+                    pos,
+                    format!("`relations[{n}]`: the entry has no source with the id `{id}`"),
+                );
+                d.width = id.chars().count().max(1);
+                d.help = suggestion(id, own.iter().copied())
+                    .or_else(|| Some("give one of the entry's `sources` this `id`".into()));
+                known = false;
+            }
+        }
+        if !known {
+            continue;
+        }
+        let to_pos = at("to");
+        specs.push(RelationSpec {
+            rtype,
+            to: to.to_string(),
+            from: w.from,
+            until: w.until,
+            sources: ids,
+            to_pos,
+            to_width: w.to.trim().chars().count().max(1),
+        });
+    }
+    specs
+}
+
+/// Where the value of `field` of item `n` of `relations:` is written in `source`, in
+/// block style (`- type: x` then `  to: y`) or flow style (`- {type: x, to: y}`).
+fn relation_field_pos(source: &str, n: usize, field: &str) -> Option<Pos> {
+    let key_line = key_pos(source, "relations").line;
+    if key_line < 2 {
+        return None;
+    }
+    let mut item: Option<usize> = None;
+    let mut dash_indent = None;
+    for (i, line) in source.lines().enumerate().skip(key_line) {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if indent == 0 && !trimmed.starts_with('-') || trimmed == "---" {
+            break;
+        }
+        if trimmed.starts_with('-') && dash_indent.is_none_or(|d| indent <= d) {
+            dash_indent = Some(indent);
+            item = Some(item.map_or(0, |k| k + 1));
+        }
+        if item != Some(n) {
+            continue;
+        }
+        let bounded = line.match_indices(field).find(|&(at, _)| {
+            let before = line[..at].chars().next_back().unwrap_or(' ');
+            line[at + field.len()..].starts_with(':')
+                && matches!(before, ' ' | '{' | ',' | '-' | '\t')
+        });
+        if let Some((at, _)) = bounded {
+            let value = at + field.len() + 1;
+            let rest = line[value..].trim_start();
+            // A quoted value starts after its quote.
+            let quote = usize::from(rest.starts_with(['"', '\'']));
+            let skip = line[value..].len() - rest.len() + quote;
+            return Some(Pos::new(i + 1, line[..value + skip].chars().count() + 1));
+        }
+    }
+    None
+}
+
+/// Where `id` is written at or after `pos` on its line (or the lines of a block list
+/// after it).
+fn id_pos(source: &str, pos: Pos, id: &str) -> Option<Pos> {
+    for (i, line) in source.lines().enumerate().skip(pos.line - 1).take(8) {
+        let from = if i + 1 == pos.line {
+            line.char_indices()
+                .nth(pos.col - 1)
+                .map_or(line.len(), |(b, _)| b)
+        } else {
+            0
+        };
+        if let Some(at) = line[from..].find(id) {
+            return Some(Pos::new(i + 1, line[..from + at].chars().count() + 1));
+        }
+    }
+    None
 }
 
 /// `tags`, then Jekyll's and Hugo's `categories` (and `category`), which readers coming

@@ -8,6 +8,7 @@ pub mod links;
 pub mod places;
 pub mod redirects;
 pub mod related;
+pub mod relations;
 pub mod sources;
 
 use std::collections::{HashMap, HashSet};
@@ -93,6 +94,8 @@ pub struct Site {
     pub entry_sources: Arc<Vec<Vec<usize>>>,
     /// For each statement, the entry of its speaker.
     pub speakers: Arc<Vec<Option<EntryId>>>,
+    /// Each entry's typed relations, those it states and those stated about it.
+    pub relations: Arc<relations::Relations>,
     /// For each entry, the statements it made.
     pub statements: Arc<Vec<Vec<EntryId>>>,
     pub kind_pages: Arc<Vec<KindPage>>,
@@ -546,6 +549,27 @@ pub fn build(
             (Arc::new(speakers), Arc::new(statements))
         }
     };
+    // Relations resolve by name, and warn by the kinds of both ends: with the same names
+    // and no changed entry's relations, kind or sources changed, they are the last site's.
+    let relations_same = names_same
+        && delta.as_ref().is_some_and(|d| {
+            d.all(&entries, |a, b| {
+                a.front.relations == b.front.relations
+                    && a.front.kind == b.front.kind
+                    && a.front.sources == b.front.sources
+            })
+        });
+    let relations = match keep(relations_same) {
+        Some(p) => {
+            diagnostics.extend(p.relations.warnings.iter().cloned());
+            Arc::clone(&p.relations)
+        }
+        None => {
+            let (relations, problems) = relations::collect(&config, &entries, &names);
+            diagnostics.extend(problems);
+            Arc::new(relations)
+        }
+    };
     let timeline = match keep(order_same && kinds_same) {
         Some(p) => Arc::clone(&p.timeline),
         None => Arc::new(index::timeline(&entries)),
@@ -639,6 +663,7 @@ pub fn build(
         sources,
         entry_sources,
         speakers,
+        relations,
         statements,
         kind_pages,
         timeline,

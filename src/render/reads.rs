@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::content::front_matter::Location;
 use crate::content::{Date, Entry, Section};
 use crate::graph::related::Related;
+use crate::graph::relations::Relation;
 use crate::graph::sources::SourceInfo;
 use crate::graph::{Backlink, EntryId, EntryImage, Site};
 use crate::markdown::{OutLink, Rendered};
@@ -613,6 +614,17 @@ impl Same for Backlink {
     }
 }
 
+impl Same for Relation {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        self.rtype == new.rtype
+            && self.outgoing == new.outgoing
+            && self.other.same(&new.other, maps)
+            && self.stated_by.same(&new.stated_by, maps)
+            && (self.from, self.until) == (new.from, new.until)
+            && self.sources == new.sources
+    }
+}
+
 impl Same for Related {
     fn same(&self, new: &Self, maps: &Maps) -> bool {
         // The score is not shown.
@@ -717,6 +729,7 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
     match slot {
         s if s == Slot::Backlinks as usize => Arc::ptr_eq(&old.backlinks, &new.backlinks),
         s if s == Slot::RelatedTo as usize => Arc::ptr_eq(&old.related, &new.related),
+        s if s == Slot::RelationsOf as usize => Arc::ptr_eq(&old.relations, &new.relations),
         s if s == Slot::Statements as usize => Arc::ptr_eq(&old.statements, &new.statements),
         s if s == Slot::Speaker as usize => Arc::ptr_eq(&old.speakers, &new.speakers),
         s if s == Slot::TagNeighbours as usize => {
@@ -797,6 +810,7 @@ keys!(
     DateOf,
     Links,
     Backlinks,
+    RelationsOf,
     RelatedTo,
     Statements,
     Speaker,
@@ -918,6 +932,10 @@ entry_key!(
 entry_key!(
     /// The entries linking to an entry, with the sentence of each link.
     Backlinks -> &'a [Backlink], |v, i| &v.site.backlinks[i]
+);
+entry_key!(
+    /// An entry's typed relations, those it states and those stated about it by others.
+    RelationsOf -> &'a [Relation], |v, i| &v.site.relations.of[i]
 );
 entry_key!(
     /// An entry's related entries and the tags they share.

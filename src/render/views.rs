@@ -11,8 +11,8 @@ use tera::Value;
 
 use super::reads::{
     Backlinks, Card, Citers, EntryData, EntryImageOf, EntrySources, KindRef, Label, LocationOf,
-    Neighbours, Reads, RelatedTo, SectionOf, Source, SourceData, SourceId, Speaker, Statements,
-    TagId, TagName, TagRef,
+    Neighbours, Reads, RelatedTo, RelationsOf, SectionOf, Source, SourceData, SourceId, Speaker,
+    Statements, TagId, TagName, TagRef,
 };
 use crate::content::{Date, Entry};
 use crate::graph::{EntryId, Site};
@@ -641,6 +641,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
             })),
         ),
         ("statements", cards(reads, reads.get(Statements(id)))),
+        ("relations", relations(reads, id)),
         ("relations_svg", html(&super::svg::neighbourhood(reads, id))),
         ("map_svg", html(&super::map::entry_map(reads, id))),
         (
@@ -671,6 +672,59 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
             text(&css_classes(front.extra.get("cssclasses"))),
         ),
     ])
+}
+
+/// An entry's typed relations, grouped as they read from this entry: by the type's label
+/// for those it states ("Member of"), by its inverse for those stated about it by others
+/// ("Members"). Each names the other entry, when it held (`dates`), and links to the
+/// sources it rests on, numbered as the stating entry's page lists them.
+fn relations(reads: &Reads<'_>, id: EntryId) -> Value {
+    let config = reads.config();
+    let mut groups: Vec<(&str, Vec<Value>)> = Vec::new();
+    for r in reads.get(RelationsOf(id)) {
+        let t = config.relations.get(r.rtype);
+        let label = if r.outgoing { &t.label } else { &t.inverse };
+        let (title, path, kind, _) = reads.get(Label(r.other));
+        let url = config.url(path);
+        // The sources are listed on the page of the entry that states the relation.
+        let stated_on = if r.outgoing { "" } else { url.as_str() };
+        let sources = list(r.sources.iter().map(|&p| {
+            obj([
+                ("number", Value::from(p + 1)),
+                ("url", text(&format!("{stated_on}#source-{}", p + 1))),
+            ])
+        }));
+        let item = obj([
+            ("title", text(title)),
+            ("url", text(&url)),
+            ("kind", text(kind)),
+            (
+                "dates",
+                text(&relation_dates(r.from.as_ref(), r.until.as_ref())),
+            ),
+            ("sources", sources),
+        ]);
+        match groups.last_mut() {
+            Some((l, items)) if *l == label.as_str() => items.push(item),
+            _ => groups.push((label, vec![item])),
+        }
+    }
+    list(
+        groups
+            .into_iter()
+            .map(|(label, items)| obj([("label", text(label)), ("items", list(items))])),
+    )
+}
+
+/// When a relation held, as a reader says it: "since March 2004", "until 2023",
+/// "2020–2023", or nothing when the sources do not say.
+fn relation_dates(from: Option<&Date>, until: Option<&Date>) -> String {
+    match (from, until) {
+        (Some(a), Some(b)) => format!("{}–{}", a.display(), b.display()),
+        (Some(a), None) => format!("since {}", a.display()),
+        (None, Some(b)) => format!("until {}", b.display()),
+        (None, None) => String::new(),
+    }
 }
 
 /// Obsidian's `cssclasses` (a list, or one string of names), as a `class` attribute's
