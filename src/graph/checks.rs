@@ -578,3 +578,123 @@ pub(super) fn check_site_paths(pages: &SitePages<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// A page whose text may embed others: an entry or a section, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Node {
+    Entry(usize),
+    Section(usize),
+}
+
+/// An embed that shows, through other embeds or at once, the page it is in, is an error
+/// at the embed that starts the cycle, naming its files in order (`content/a.md →
+/// content/b.md → content/a.md`). `embedding`: the entries whose text embeds another's.
+pub(super) fn check_embed_cycles(
+    (entries, rendered, embedding): (&[Arc<Entry>], &[Arc<Rendered>], &[u32]),
+    sections: &[Arc<Section>],
+    section_rendered: &[Arc<Rendered>],
+) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let embedding_sections: Vec<usize> = (0..sections.len())
+        .filter(|&i| !section_rendered[i].embeds.is_empty())
+        .collect();
+    if embedding.is_empty() && embedding_sections.is_empty() {
+        return Vec::new();
+    }
+    let by_path: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    let text = |n: Node| match n {
+        Node::Entry(i) => &*rendered[i],
+        Node::Section(i) => &*section_rendered[i],
+    };
+    let target = |e: &markdown::Embed| match &e.target {
+        markdown::EmbedTarget::Entry(i) => Some(Node::Entry(*i as usize)),
+        markdown::EmbedTarget::Section(path) => {
+            by_path.get(path.as_str()).map(|&i| Node::Section(i))
+        }
+    };
+    let file = |n: Node| match n {
+        Node::Entry(i) => entries[i].file.clone(),
+        Node::Section(i) => sections[i]
+            .file
+            .clone()
+            .unwrap_or_else(|| format!("the page of the folder `{}`", sections[i].dir)),
+    };
+    // Done: every page reachable from it is looked at, and no cycle goes through it.
+    let mut done: HashMap<Node, bool> = HashMap::new();
+    let mut out = Vec::new();
+    let starts = embedding
+        .iter()
+        .map(|&i| Node::Entry(i as usize))
+        .chain(embedding_sections.into_iter().map(Node::Section));
+    for start in starts {
+        if done.contains_key(&start) {
+            continue;
+        }
+        // Each page on the path from `start`, with the number of its next embed.
+        let mut path: Vec<(Node, usize)> = vec![(start, 0)];
+        done.insert(start, false);
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let embeds = &text(node).embeds;
+            let Some(embed) = embeds.get(*next) else {
+                done.insert(node, true);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let Some(to) = target(embed) else { continue };
+            match done.get(&to) {
+                Some(true) => {}
+                Some(false) => {
+                    // On the path: a cycle, from `to` back to it.
+                    let Some(from) = path.iter().position(|(n, _)| *n == to) else {
+                        continue;
+                    };
+                    let (first, n) = path[from];
+                    let opening = &text(first).embeds[n - 1];
+                    let mut chain: Vec<String> =
+                        path[from..].iter().map(|(n, _)| file(*n)).collect();
+                    chain.push(file(to));
+                    let problem = Problem {
+                        range: opening.offset..opening.offset + opening.written.len() + 5,
+                        message: format!(
+                            "this embed shows itself again, through embeds: {}",
+                            chain.join(" → ")
+                        ),
+                        help: Some(
+                            "an embed cannot show the page it is in; link to it with `[[…]]`"
+                                .to_string(),
+                        ),
+                        kind: crate::diagnostics::Kind::Other,
+                    };
+                    match first {
+                        Node::Entry(i) => {
+                            let e = &entries[i];
+                            report_problems(
+                                &e.file,
+                                &e.source,
+                                e.body_offset,
+                                &[problem],
+                                &mut out,
+                            );
+                        }
+                        Node::Section(i) => {
+                            let s = &sections[i];
+                            if let Some(f) = &s.file {
+                                report_problems(f, &s.source, s.body_offset, &[problem], &mut out);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    done.insert(to, false);
+                    path.push((to, 0));
+                }
+            }
+        }
+    }
+    out
+}

@@ -105,7 +105,45 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
+    /// Where the heading starts in the page's HTML: an embed of its section
+    /// (`![[Note#Heading]]`) is cut from there.
+    pub at: usize,
 }
+
+/// What an embed (`![[Note]]`) shows the text of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmbedTarget {
+    /// An entry, by index.
+    Entry(u32),
+    /// A section's page (a folder's, or its folder note's), by its site path.
+    Section(String),
+}
+
+/// An embed of another page's text: `![[Note]]`, `![[Note#Heading]]`, `![[Note#^id]]`.
+/// The page's HTML holds [`embed_marker`] where it goes: the text it shows is another
+/// page's, known only once every page is rendered, and put there by the render stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    pub target: EmbedTarget,
+    /// The heading (`a#b` for one under another) or block (`^id`) shown, else the whole
+    /// text; as link fragments are checked.
+    pub fragment: Option<String>,
+    /// Byte offset of the embed in the Markdown.
+    pub offset: usize,
+    /// The name as written between `![[` and `]]`.
+    pub written: String,
+    /// The URL of what it shows, with its fragment.
+    pub url: String,
+}
+
+/// What the HTML of a page holds where its embed number `n` goes: a comment, so that
+/// nothing shows should it ever be printed as it is.
+pub fn embed_marker(n: usize) -> String {
+    format!("{EMBED_MARKER}{n}-->")
+}
+
+/// How every [`embed_marker`] starts.
+pub const EMBED_MARKER: &str = "<!--dossier:embed ";
 
 /// A link from this page to an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +257,8 @@ pub struct Rendered {
     /// The block ids of the page (`^id` at the end of a paragraph or list item), without
     /// the `^`; the HTML id of each block is `^id`, apart from the headings' ids.
     pub blocks: Vec<String>,
+    /// The embeds of other pages' texts, numbered as their markers in `html`.
+    pub embeds: Vec<Embed>,
 }
 
 impl Rendered {
@@ -248,6 +288,31 @@ impl Rendered {
             return None;
         }
         Some(self.nested_heading(fragment, page))
+    }
+
+    /// The heading a fragment names (`b`, or `a#b` for `b` under `a`), by index.
+    pub fn heading_index(&self, fragment: &str) -> Option<usize> {
+        if !fragment.contains('#') {
+            return self.headings.iter().position(|h| h.id == fragment);
+        }
+        let headings = &self.headings;
+        let mut scope = 0..headings.len();
+        let mut level = 0u8;
+        let mut found = None;
+        for part in fragment.split('#').filter(|p| !p.is_empty()) {
+            let i = scope.start
+                + headings[scope.clone()].iter().position(|h| {
+                    h.level > level && (h.id == part || crate::text::slugify(&h.title) == part)
+                })?;
+            level = headings[i].level;
+            let end = headings[i + 1..]
+                .iter()
+                .position(|h| h.level <= level)
+                .map_or(headings.len(), |p| i + 1 + p);
+            scope = i + 1..end;
+            found = Some(i);
+        }
+        found
     }
 
     /// `a#b#c`: a heading `c` under a heading `b` under a heading `a`, at any depth, as
@@ -409,6 +474,9 @@ fn map_offsets(out: &mut Rendered, u: &obsidian::Uncommented) {
     }
     for f in &mut out.files {
         f.offset = u.source_offset(f.offset);
+    }
+    for e in &mut out.embeds {
+        e.offset = u.source_offset(e.offset);
     }
     if let Some(at) = u.unclosed {
         out.warnings.push(Problem {
