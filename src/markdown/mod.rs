@@ -290,6 +290,37 @@ impl Rendered {
         Some(self.nested_heading(fragment, page))
     }
 
+    /// What an embed with `fragment` shows of this page, as a range of its HTML: all of
+    /// it, the section of a heading (to the next heading of its level or higher), or one
+    /// block, `true` when that is a list item. `None` when the fragment names nothing.
+    pub fn part(&self, fragment: Option<&str>) -> Option<(Range<usize>, bool)> {
+        let html = self.html.as_str();
+        let Some(fragment) = fragment else {
+            return Some((0..html.len(), false));
+        };
+        if let Some(block) = fragment.strip_prefix('^') {
+            return [("p", false), ("li", true)]
+                .into_iter()
+                .find_map(|(tag, item)| {
+                    let start = html.find(&format!("<{tag} id=\"^{block}\">"))?;
+                    Some((start..element_end(html, start, tag)?, item))
+                });
+        }
+        let i = self.heading_index(fragment)?;
+        let heading = &self.headings[i];
+        let end = self.headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+            .map_or(html.len(), |h| h.at);
+        let start = heading.at + usize::from(html[heading.at..].starts_with('\n'));
+        (start <= end && end <= html.len()).then_some((start..end, false))
+    }
+
+    /// Where the marker of embed number `n` is in the HTML.
+    pub fn embed_at(&self, n: usize) -> Option<usize> {
+        self.html.find(&embed_marker(n))
+    }
+
     /// The heading a fragment names (`b`, or `a#b` for `b` under `a`), by index.
     pub fn heading_index(&self, fragment: &str) -> Option<usize> {
         if !fragment.contains('#') {
@@ -356,6 +387,35 @@ impl Rendered {
                 )),
             )),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Where the element `tag` that opens at `start` of `html` ends (after its end tag),
+/// counting the elements of the same name inside it.
+fn element_end(html: &str, start: usize, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut depth = 0usize;
+    let mut at = start;
+    loop {
+        let next_open = html[at..].find(&open).map(|i| at + i);
+        let next_close = html[at..].find(&close).map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                let after = html.as_bytes().get(o + open.len());
+                if matches!(after, Some(b' ' | b'>' | b'\n' | b'\t')) {
+                    depth += 1;
+                }
+                at = o + open.len();
+            }
+            _ => {
+                depth = depth.saturating_sub(1);
+                at = next_close + close.len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
         }
     }
 }
@@ -1289,6 +1349,38 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<em>a <mark>b</mark></em>"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_element_ends_at_its_own_end_tag() {
+        let html = "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>\n<li>c</li>";
+        let end = element_end(html, 0, "li").unwrap();
+        assert_eq!(
+            &html[..end],
+            "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>"
+        );
+        let html = "<p id=\"^p\">x <pre>y</pre></p><p>z</p>";
+        assert_eq!(element_end(html, 0, "p"), Some(html.find("<p>z").unwrap()));
+    }
+
+    #[test]
+    fn an_embed_shows_a_heading_s_section_or_a_block() {
+        let r = md("Intro.\n\n## A\n\nIn A.\n\n### A1\n\nDeeper. ^d\n\n## B\n\nIn B.\n");
+        let part = |f: Option<&str>| r.part(f).map(|(range, _)| &r.html[range]);
+        assert_eq!(part(None), Some(r.html.as_str()));
+        let a = part(Some("a")).unwrap();
+        assert!(
+            a.starts_with("<h2 id=\"a\">A</h2>") && a.contains("Deeper."),
+            "{a}"
+        );
+        assert!(!a.contains("In B."), "{a}");
+        assert_eq!(
+            part(Some("a#a1")).unwrap(),
+            "<h3 id=\"a1\">A1</h3>\n<p id=\"^d\">Deeper.</p>\n"
+        );
+        assert_eq!(part(Some("^d")), Some("<p id=\"^d\">Deeper.</p>"));
+        assert_eq!(part(Some("nope")), None);
+        assert_eq!(part(Some("^nope")), None);
     }
 
     #[test]

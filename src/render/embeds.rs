@@ -120,72 +120,19 @@ fn write_embed(
     out.push_str("</div>\n");
 }
 
-/// What an embed with `fragment` shows of `r`: all of it, the section of a heading (to
-/// the next heading of its level or higher), or one block. `None` when the fragment
-/// names nothing (a broken embed, reported when links may be broken).
+/// What an embed with `fragment` shows of `r`; `None` when the fragment names nothing
+/// (a broken embed, reported when links may be broken).
 fn part<'r>(r: &'r Rendered, fragment: Option<&str>) -> Option<Part<'r>> {
-    let html = r.html.as_str();
-    let Some(fragment) = fragment else {
-        return Some(Part {
-            html,
-            item: false,
-            heading: None,
-        });
-    };
-    if let Some(block) = fragment.strip_prefix('^') {
-        for (tag, item) in [("p", false), ("li", true)] {
-            let start_tag = format!("<{tag} id=\"^{block}\">");
-            if let Some(start) = html.find(&start_tag) {
-                let end = element_end(html, start, tag)?;
-                return Some(Part {
-                    html: &html[start..end],
-                    item,
-                    heading: None,
-                });
-            }
-        }
-        return None;
-    }
-    let i = r.heading_index(fragment)?;
-    let heading = &r.headings[i];
-    let end = r.headings[i + 1..]
-        .iter()
-        .find(|h| h.level <= heading.level)
-        .map_or(html.len(), |h| h.at);
+    let (range, item) = r.part(fragment)?;
+    let heading = fragment
+        .filter(|f| !f.starts_with('^'))
+        .and_then(|f| r.heading_index(f))
+        .map(|i| r.headings[i].title.as_str());
     Some(Part {
-        html: html.get(heading.at..end)?.trim_start_matches('\n'),
-        item: false,
-        heading: Some(&heading.title),
+        html: &r.html[range],
+        item,
+        heading,
     })
-}
-
-/// Where the element `tag` that opens at `start` ends (after its end tag), counting the
-/// elements of the same name inside it.
-fn element_end(html: &str, start: usize, tag: &str) -> Option<usize> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut depth = 0usize;
-    let mut at = start;
-    loop {
-        let next_open = html[at..].find(&open).map(|i| at + i);
-        let next_close = html[at..].find(&close).map(|i| at + i)?;
-        match next_open {
-            Some(o) if o < next_close => {
-                let after = html.as_bytes().get(o + open.len());
-                if matches!(after, Some(b' ' | b'>' | b'\n' | b'\t')) {
-                    depth += 1;
-                }
-                at = o + open.len();
-            }
-            _ => {
-                depth = depth.saturating_sub(1);
-                at = next_close + close.len();
-                if depth == 0 {
-                    return Some(at);
-                }
-            }
-        }
-    }
 }
 
 /// Writes `html` with each `id` prefixed by `prefix`, and each link to an id of the page
@@ -324,17 +271,5 @@ mod tests {
              <a href=\"#embed-1:%5Eb\">b</a> <a href=\"/notes/a/#later\">later</a> <a href=\"/x/#intro\">o</a> \
              id=\"no\"</p>\n<!-- <a id=\"c\"> -->"
         );
-    }
-
-    #[test]
-    fn an_element_ends_at_its_own_end_tag() {
-        let html = "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>\n<li>c</li>";
-        let end = element_end(html, 0, "li").unwrap();
-        assert_eq!(
-            &html[..end],
-            "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>"
-        );
-        let html = "<p id=\"^p\">x <pre>y</pre></p><p>z</p>";
-        assert_eq!(element_end(html, 0, "p"), Some(html.find("<p>z").unwrap()));
     }
 }
