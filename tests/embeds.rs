@@ -349,20 +349,25 @@ fn no_marker_reaches_a_summary_a_feed_or_the_search_index() {
 }
 
 #[test]
-fn an_embed_inside_a_line_is_a_link_and_in_a_list_item_a_block() {
+fn an_embed_splits_its_paragraph_stands_in_a_list_item_and_is_a_link_in_a_heading() {
     let site = site(&[(
         "content/notes/alpha.md",
-        "---\ntitle: Alpha\n---\nAs ![[Beta]] says.\n\n- ![[Beta#^early]]\n- two\n",
+        "---\ntitle: Alpha\n---\nAs it says:\n![[Beta#^early]]\nand so on.\n\n- ![[Beta#^early]]\n- two\n\n## See ![[Beta]] and *![[Beta]]*\n",
     )]);
     site.build().assert_ok();
     let html = site.output("notes/alpha/index.html");
+    let split = "<p>As it says:</p>\n<div class=\"embed\" data-embed=\"Beta#^early\">";
+    assert!(html.contains(split), "{html}");
+    assert!(html.contains("</div>\n<p>and so on.</p>"), "{html}");
+    assert!(html.contains("<li><div class=\"embed\""), "{html}");
     assert!(
-        html.contains("<p>As <a class=\"embed-link\" href=\"/notes/beta/\">Beta</a> says.</p>"),
+        html.contains("See <a class=\"embed-link\" href=\"/notes/beta/\">Beta</a> and <em><a class=\"embed-link\""),
         "{html}"
     );
-    let item = embed(&html, "Beta#^early");
-    assert!(item.contains("The early days."), "{item}");
-    assert!(html.contains("<li><div class=\"embed\""), "{html}");
+    assert!(
+        !html.contains("<p><div") && !html.contains("<p></p>"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -73,8 +73,6 @@ pub(super) struct Pass<'t, 'r> {
     /// Each block of text open now (paragraph, list item, table cell, heading): whether
     /// it holds phrasing content only (a paragraph or heading), and the depth inside it.
     leaves: Vec<(bool, usize)>,
-    /// A paragraph of embeds alone is not written: its end goes too.
-    dropped_paragraph: bool,
     /// What the link resolved last names, when it names a page of the site: the page
     /// and the fragment.
     last_page: Option<(EmbedTarget, Option<String>)>,
@@ -219,7 +217,6 @@ impl<'t, 'r> Pass<'t, 'r> {
             block_id: None,
             math: None,
             leaves: Vec::new(),
-            dropped_paragraph: false,
             last_page: None,
             last_file: None,
         }
@@ -400,14 +397,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 push_limited(&mut self.out.text, " ");
                 Some(event)
             }
-            Event::Start(Tag::Paragraph) if self.embeds_alone(&range) => {
-                self.dropped_paragraph = true;
-                None
-            }
-            Event::End(TagEnd::Paragraph) if self.dropped_paragraph => {
-                self.dropped_paragraph = false;
-                None
-            }
+            Event::Start(Tag::Paragraph) if self.split_at_embeds(&range) => None,
             Event::Start(Tag::Paragraph) if self.figure_ahead() => self.figure(),
             Event::Start(ref tag) => {
                 if self.depth == 0
@@ -1049,11 +1039,12 @@ impl<'t, 'r> Pass<'t, 'r> {
         }
     }
 
-    /// Whether the paragraph just opened at `range` holds only `![[…]]` (and the spaces
-    /// and line breaks between them), one of which at least shows a page's text: it is
-    /// then not written, each embed standing as a block. The events read to tell wait
-    /// in `ahead`.
-    fn embeds_alone(&mut self, range: &Range<usize>) -> bool {
+    /// Whether the paragraph just opened at `range` holds an embed of a page's text
+    /// (`![[Note]]`) outside any inline element: a block cannot stand in a paragraph, so
+    /// the paragraph is split there, each embed standing between the paragraphs of the
+    /// text before and after it (none where there is only space). Its events, so
+    /// arranged, wait in `ahead`; the paragraph's own start and end are not written.
+    fn split_at_embeds(&mut self, range: &Range<usize>) -> bool {
         if !self.ahead.is_empty()
             || !self
                 .text
@@ -1062,48 +1053,82 @@ impl<'t, 'r> Pass<'t, 'r> {
         {
             return false;
         }
+        // The paragraph's events in groups: each event outside any element, with what it
+        // opens up to its end; whether the group is an embed of a page's text.
+        let mut groups: Vec<(bool, Events<'t>)> = Vec::new();
         let mut nested = 0usize;
-        let mut alone = true;
-        let mut pages = false;
+        let mut end = None;
         for (event, r) in self.events.by_ref() {
-            let end = nested == 0 && matches!(event, Event::End(TagEnd::Paragraph));
-            match &event {
-                _ if end => {}
-                Event::Start(Tag::Image {
-                    link_type: LinkType::WikiLink { .. },
-                    dest_url,
-                    ..
-                }) if nested == 0 => {
-                    nested += 1;
-                    let dest = dest_url.trim_end_matches('\\');
-                    pages = pages
-                        || matches!(
-                            self.resolver.resolve(LinkRef {
-                                dest,
-                                wiki: true,
-                                image: true,
-                            }),
-                            Resolved::Internal {
-                                target: Some(_),
-                                ..
-                            } | Resolved::SitePath { .. }
-                        );
+            if nested == 0 {
+                if matches!(event, Event::End(TagEnd::Paragraph)) {
+                    end = Some((event, r));
+                    break;
                 }
-                Event::Start(_) => {
-                    nested += 1;
-                    alone = alone && nested > 1;
-                }
-                Event::End(_) => nested = nested.saturating_sub(1),
-                Event::SoftBreak | Event::HardBreak => {}
-                Event::Text(t) if nested == 0 && t.trim().is_empty() => {}
-                _ => alone = alone && nested > 0,
+                let page = match &event {
+                    Event::Start(Tag::Image {
+                        link_type: LinkType::WikiLink { .. },
+                        dest_url,
+                        ..
+                    }) => matches!(
+                        self.resolver.resolve(LinkRef {
+                            dest: dest_url.trim_end_matches('\\'),
+                            wiki: true,
+                            image: true,
+                        }),
+                        Resolved::Internal {
+                            target: Some(_),
+                            ..
+                        } | Resolved::SitePath { .. }
+                    ),
+                    _ => false,
+                };
+                groups.push((page, Vec::new()));
             }
-            self.ahead.push_back((event, r));
-            if end {
-                break;
+            match event {
+                Event::Start(_) => nested += 1,
+                Event::End(_) => nested = nested.saturating_sub(1),
+                _ => {}
+            }
+            if let Some((_, group)) = groups.last_mut() {
+                group.push((event, r));
             }
         }
-        alone && pages
+        if !groups.iter().any(|(page, _)| *page) {
+            self.ahead.extend(groups.into_iter().flat_map(|(_, g)| g));
+            self.ahead.extend(end);
+            return false;
+        }
+        let blank = |g: &[(Event<'_>, Range<usize>)]| {
+            matches!(g, [(Event::SoftBreak | Event::HardBreak, _)])
+                || matches!(g, [(Event::Text(t), _)] if t.trim().is_empty())
+        };
+        let mut run: Vec<Events<'t>> = Vec::new();
+        let flush = |run: &mut Vec<Events<'t>>, ahead: &mut VecDeque<(Event<'t>, Range<usize>)>| {
+            while run.first().is_some_and(|g| blank(g)) {
+                run.remove(0);
+            }
+            while run.last().is_some_and(|g| blank(g)) {
+                run.pop();
+            }
+            let from = run.first().and_then(|g| g.first()).map(|(_, r)| r.start);
+            let to = run.last().and_then(|g| g.last()).map(|(_, r)| r.end);
+            if let (Some(from), Some(to)) = (from, to) {
+                ahead.push_back((Event::Start(Tag::Paragraph), from..to));
+                ahead.extend(run.drain(..).flatten());
+                ahead.push_back((Event::End(TagEnd::Paragraph), to..to));
+            }
+            run.clear();
+        };
+        for (page, group) in groups {
+            if page {
+                flush(&mut run, &mut self.ahead);
+                self.ahead.extend(group);
+            } else {
+                run.push(group);
+            }
+        }
+        flush(&mut run, &mut self.ahead);
+        true
     }
 
     /// Reads an image's alt text, up to the end of the image: its plain text, and whether
@@ -1383,6 +1408,9 @@ impl<'t> Iterator for Pass<'t, '_> {
         }
     }
 }
+
+/// Events of the parser with their ranges in the Markdown.
+type Events<'t> = Vec<(Event<'t>, Range<usize>)>;
 
 /// What a file shown with `![[…]]` is, by its name.
 enum Media {

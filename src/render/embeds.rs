@@ -45,10 +45,12 @@ fn splice(reads: &Reads<'_>, host: &Rendered, html: &str, chain: &mut Vec<EmbedT
             .parse::<usize>()
             .ok()
             .and_then(|n| host.embeds.get(n).map(|e| (n, e)));
+        rest = &after[close + 3..];
         if let Some((n, embed)) = embed {
             write_embed(&mut out, reads, embed, n + 1, chain);
+            // The embed ends its own line.
+            rest = rest.strip_prefix('\n').unwrap_or(rest);
         }
-        rest = &after[close + 3..];
     }
     out.push_str(rest);
     out
