@@ -105,9 +105,6 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
-    /// Where the heading starts in the page's HTML: an embed of its section
-    /// (`![[Note#Heading]]`) is cut from there.
-    pub at: usize,
 }
 
 /// What an embed (`![[Note]]`) shows the text of.
@@ -259,6 +256,10 @@ pub struct Rendered {
     pub blocks: Vec<String>,
     /// The embeds of other pages' texts, numbered as their markers in `html`.
     pub embeds: Vec<Embed>,
+    /// Where each heading starts in `html`: an embed of its section (`![[Note#Heading]]`)
+    /// is cut from there. Apart from the headings, so that an edit above a heading leaves
+    /// them equal.
+    pub heading_at: Vec<usize>,
 }
 
 impl Rendered {
@@ -307,12 +308,14 @@ impl Rendered {
                 });
         }
         let i = self.heading_index(fragment)?;
-        let heading = &self.headings[i];
-        let end = self.headings[i + 1..]
-            .iter()
-            .find(|h| h.level <= heading.level)
-            .map_or(html.len(), |h| h.at);
-        let start = heading.at + usize::from(html[heading.at..].starts_with('\n'));
+        let level = self.headings[i].level;
+        let at = |j: usize| self.heading_at.get(j).copied();
+        let end = match self.headings[i + 1..].iter().position(|h| h.level <= level) {
+            Some(j) => at(i + 1 + j)?,
+            None => html.len(),
+        };
+        let from = at(i)?;
+        let start = from + usize::from(html.get(from..)?.starts_with('\n'));
         (start <= end && end <= html.len()).then_some((start..end, false))
     }
 

@@ -709,12 +709,8 @@ impl<'t, 'r> Pass<'t, 'r> {
         // The copy has no spare capacity, so the writer's event takes it without a
         // reallocation.
         let copy = id.clone();
-        self.out.headings.push(Heading {
-            level,
-            id,
-            title,
-            at,
-        });
+        self.out.headings.push(Heading { level, id, title });
+        self.out.heading_at.push(at);
         copy
     }
 

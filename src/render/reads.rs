@@ -560,6 +560,7 @@ impl Same for &Rendered {
             &b.blocks,
         ) && a.links.as_slice().same(&b.links.as_slice(), maps)
             && a.embeds.as_slice().same(&b.embeds.as_slice(), maps)
+            && a.heading_at == b.heading_at
     }
 }
 

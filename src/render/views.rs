@@ -703,7 +703,6 @@ mod tests {
             level,
             id: id.into(),
             title: id.into(),
-            at: 0,
         }
     }
 
