@@ -234,6 +234,20 @@ fn a_missing_note_heading_or_block_is_an_error_at_its_line_and_column() {
         "{}",
         run.stderr
     );
+    // While links are mended (`links: warn`) the site builds: a missing note is a link,
+    // a missing heading an embed of nothing but its title line.
+    site.write(
+        "site.yaml",
+        "title: Test\nbase_url: https://example.org/\nlinks: warn\n",
+    );
+    site.build().assert_ok();
+    let html = site.output("notes/alpha/index.html");
+    assert!(
+        html.contains("<a class=\"embed-link\" href=\"Betta\">Betta</a>"),
+        "{html}"
+    );
+    let nothing = embed(&html, "Beta#Histroy");
+    assert!(!nothing.contains("embed-content"), "{nothing}");
 }
 
 /// A PNG of `width` × `height` pixels.

@@ -943,6 +943,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         self.last_file = None;
         self.last_picture = None;
         let written = dest.trim_end_matches('\\').to_string();
+        let problems = self.out.problems.len();
         let url = self.link(link_type, dest, range.clone(), true);
         let picture = self.last_picture.take().and_then(Result::ok);
         let (alt, _) = self.image_alt();
@@ -984,7 +985,21 @@ impl<'t, 'r> Pass<'t, 'r> {
         let alt = if alt.is_empty() { file_name } else { alt };
         // What names a file that is not a picture: the alt text given, else its name.
         let label = if piped { alt } else { file_name };
-        let kind = self.last_file.take().map(|f| media_kind(&f.path));
+        // A name that resolves to nothing (reported, a warning under `links: warn`) is
+        // shown as what its name says it is; a note's name as a link, as `[[…]]` is.
+        let kind = match self.last_file.take() {
+            Some(f) => Some(media_kind(&f.path)),
+            None if self.out.problems.len() > problems => match media_kind(name) {
+                Media::Other if !name.contains('.') => {
+                    let mut html = format!("<a class=\"embed-link\" href=\"{}\">", attr(&url));
+                    let _ = escape_html_body_text(&mut html, label);
+                    html.push_str("</a>");
+                    return Event::InlineHtml(html.into());
+                }
+                kind => Some(kind),
+            },
+            None => None,
+        };
         let src = attr(&url);
         let mut fallback = format!("<a href=\"{src}\">");
         let _ = escape_html_body_text(&mut fallback, label);
