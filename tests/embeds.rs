@@ -360,6 +360,8 @@ fn no_marker_reaches_a_summary_a_feed_or_the_search_index() {
     );
     let search = site.output("search-index.js");
     assert!(search.contains("First words."), "{search}");
+    // The name of an embed is not the page's text.
+    assert!(!search.contains("Beta#History"), "{search}");
 }
 
 #[test]

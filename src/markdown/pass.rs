@@ -946,6 +946,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         let problems = self.out.problems.len();
         let url = self.link(link_type, dest, range.clone(), true);
         let picture = self.last_picture.take().and_then(Result::ok);
+        let (words, text_len) = (self.out.word_count, self.out.text.len());
         let (alt, _) = self.image_alt();
         fn attr(s: &str) -> String {
             let mut href = String::with_capacity(s.len());
@@ -963,6 +964,9 @@ impl<'t, 'r> Pass<'t, 'r> {
                 html.push_str("</a>");
                 return Event::InlineHtml(html.into());
             }
+            // The name is not the page's text: the embedded text stands for it.
+            self.out.word_count = words;
+            self.out.text.truncate(text_len);
             let n = self.out.embeds.len();
             self.out.embeds.push(Embed {
                 target,
