@@ -627,8 +627,11 @@ pub(super) fn check_embed_cycles(
         let Some((range, _)) = r.part(fragment) else {
             return Vec::new();
         };
-        (0..r.embeds.len())
-            .filter(|&n| r.embed_at(n).is_some_and(|at| range.contains(&at)))
+        r.embed_positions()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, at)| at.is_some_and(|at| range.contains(&at)))
+            .map(|(n, _)| n)
             .collect()
     };
     let name = |(page, fragment): Shown<'_>| {

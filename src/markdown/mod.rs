@@ -319,9 +319,25 @@ impl Rendered {
         (start <= end && end <= html.len()).then_some((start..end, false))
     }
 
-    /// Where the marker of embed number `n` is in the HTML.
-    pub fn embed_at(&self, n: usize) -> Option<usize> {
-        self.html.find(&embed_marker(n))
+    /// Where the marker of each embed is in the HTML, by its number (in one pass over
+    /// it, however many embeds the page has).
+    pub fn embed_positions(&self) -> Vec<Option<usize>> {
+        let mut at = vec![None; self.embeds.len()];
+        let mut from = 0;
+        while let Some(i) = self.html[from..].find(EMBED_MARKER) {
+            let start = from + i;
+            let digits = &self.html[start + EMBED_MARKER.len()..];
+            let end = digits.find("-->").unwrap_or(0);
+            if let Some(slot) = digits[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| at.get_mut(n))
+            {
+                slot.get_or_insert(start);
+            }
+            from = start + EMBED_MARKER.len();
+        }
+        at
     }
 
     /// The heading a fragment names (`b`, or `a#b` for `b` under `a`), by index.
