@@ -405,3 +405,27 @@ fn a_folder_note_embeds_as_its_folder_page() {
     assert!(shown.contains("<a href=\"/trips/\">Trips</a>"), "{shown}");
     assert!(shown.contains("Where we went."), "{shown}");
 }
+
+#[test]
+fn math_highlighted_code_callouts_and_diagrams_work_inside_an_embed() {
+    let site = site(&[
+        (
+            "content/notes/alpha.md",
+            "---\ntitle: Alpha\n---\nText.\n\n![[Code]]\n",
+        ),
+        (
+            "content/notes/code.md",
+            "---\ntitle: Code\n---\nThe formula $x^2$.\n\n```rust\nlet x = 1;\n```\n\n> [!tip] A tip\n> Inside.\n\n```mermaid\ngraph TD; A-->B\n```\n",
+        ),
+    ]);
+    site.write("static/mermaid.min.js", "/* mermaid */");
+    site.build().assert_ok();
+    let html = site.output("notes/alpha/index.html");
+    let shown = embed(&html, "Code");
+    assert!(shown.contains("<math"), "{shown}");
+    assert!(shown.contains("class=\"hl-"), "{shown}");
+    assert!(shown.contains("callout callout-tip"), "{shown}");
+    assert!(shown.contains("<pre class=\"mermaid\">"), "{shown}");
+    // The page loads the diagrams' script for the diagram its embed shows.
+    assert!(html.contains("mermaid.min.js"), "{html}");
+}
