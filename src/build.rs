@@ -345,13 +345,8 @@ pub fn emit(
 ) -> (Vec<Page>, Vec<Output>, rustc_hash::FxHashMap<Output, Deps>) {
     let site = &prepared.site;
     let pages = Page::all(site);
-    let plan = emit::plan(
-        site,
-        &prepared.theme,
-        &prepared.assets,
-        &pages,
-        &prepared.pictures,
-    );
+    let shape = emit::Shape::of(site, &prepared.theme, &prepared.assets, &prepared.pictures);
+    let plan = emit::plan(&pages, shape);
     let ctx = emit::Ctx {
         root,
         site,

@@ -64,28 +64,47 @@ pub struct Ctx<'a> {
     pub record: bool,
 }
 
+/// How many outputs of each kind but pages a site has: with the very same pages, two
+/// sites of one shape have one plan, known without making it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    tags: usize,
+    search: bool,
+    statics: usize,
+    assets: usize,
+    pictures: usize,
+    redirects: usize,
+}
+
+impl Shape {
+    pub fn of(site: &Site, theme: &Theme, assets: &[String], pictures: &[Shown]) -> Shape {
+        Shape {
+            tags: site.tags.len(),
+            search: site.config.search,
+            statics: theme.statics.len(),
+            assets: assets.len(),
+            pictures: pictures.len(),
+            redirects: site.redirects.len(),
+        }
+    }
+}
+
 /// Every output of the site: the pages (lists first, so that a long one does not render
 /// alone at the end), the feeds, the data files, the static files, the assets and the
 /// variants of the pictures.
-pub fn plan(
-    site: &Site,
-    theme: &Theme,
-    assets: &[String],
-    pages: &[Page],
-    pictures: &[Shown],
-) -> Vec<Output> {
+pub fn plan(pages: &[Page], shape: Shape) -> Vec<Output> {
     let mut plan: Vec<Output> = pages.iter().map(|&p| Output::Page(p)).collect();
     plan.push(Output::Feed(None));
-    plan.extend((0..site.tags.len()).map(|t| Output::Feed(Some(t))));
+    plan.extend((0..shape.tags).map(|t| Output::Feed(Some(t))));
     plan.extend([Output::Robots, Output::HighlightCss, Output::Sitemaps]);
-    if site.config.search {
+    if shape.search {
         plan.push(Output::SearchIndex);
     }
-    plan.extend((0..theme.statics.len()).map(Output::Static));
-    plan.extend((0..assets.len()).map(Output::Asset));
-    plan.extend((0..pictures.len()).map(Output::Variants));
-    plan.extend((0..site.redirects.len()).map(Output::Redirect));
-    if !site.redirects.is_empty() {
+    plan.extend((0..shape.statics).map(Output::Static));
+    plan.extend((0..shape.assets).map(Output::Asset));
+    plan.extend((0..shape.pictures).map(Output::Variants));
+    plan.extend((0..shape.redirects).map(Output::Redirect));
+    if shape.redirects > 0 {
         plan.push(Output::RedirectRules);
     }
     plan

@@ -214,18 +214,19 @@ pub fn build(
         ..
     } = content;
     tag_notes.sort_by(|a, b| a.rel.cmp(&b.rel));
-    // The last site's entries were in file order: the same files in the same order (most
-    // of them the very same entries, known without reading them) need no sorting.
-    if !previous.is_some_and(|p| same_files(&p.entries, &entries, |e| &e.rel)) {
-        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-    }
     sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     if sections.first().is_none_or(|s| !s.dir.is_empty()) {
         let (root, _) = Section::parse("", None, &config);
         sections.insert(0, Arc::new(root));
     }
     let mut diagnostics = std::mem::take(&mut content_diagnostics);
-    let delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
+    // The last site's entries were in file order: the same files in the same order (most
+    // of them the very same entries, known without reading them) need no sorting.
+    let mut delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
+    if delta.is_none() {
+        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
+    }
     let keep = |same: bool| delta.as_ref().filter(|_| same).map(|d| d.previous);
 
     let (names, names_key) = match keep(delta.as_ref().is_some_and(|d| d.names_same(&entries))) {
@@ -355,15 +356,16 @@ pub fn build(
             &redirects,
         )),
     };
+    let touched = delta.as_ref().map(|d| Touched::new(d, &rendered));
     let noisy = entries_whose(
-        delta.as_ref(),
+        touched.as_ref(),
         &entries,
         &rendered,
         |p| &p.noisy,
         |r| !r.warnings.is_empty() || !r.problems.is_empty(),
     );
     let pictured = entries_whose(
-        delta.as_ref(),
+        touched.as_ref(),
         &entries,
         &rendered,
         |p| &p.pictured,
@@ -429,7 +431,7 @@ pub fn build(
         &rendered,
     ));
     let embedding = entries_whose(
-        delta.as_ref(),
+        touched.as_ref(),
         &entries,
         &rendered,
         |p| &p.embedding,
@@ -565,7 +567,7 @@ pub fn build(
     // Site paths and links to sections, with their fragments, lead to any page: checked
     // on every build, once every page, heading and source is known.
     let linking = entries_whose(
-        delta.as_ref(),
+        touched.as_ref(),
         &entries,
         &rendered,
         |p| &p.linking,
@@ -683,13 +685,13 @@ pub fn build(
 /// rendered the same (known by address), so that an edit reads only the renderings that
 /// changed.
 fn entries_whose(
-    delta: Option<&Delta<'_>>,
+    delta: Option<&Touched<'_>>,
     entries: &[Arc<Entry>],
     rendered: &[Arc<Rendered>],
     was: impl Fn(&Site) -> &[u32],
     holds: impl Fn(&Rendered) -> bool,
 ) -> Arc<Vec<u32>> {
-    let Some(d) = delta else {
+    let Some(t) = delta else {
         return Arc::new(
             (0..entries.len())
                 .filter(|&i| holds(&rendered[i]))
@@ -697,22 +699,41 @@ fn entries_whose(
                 .collect(),
         );
     };
-    let p = d.previous;
-    let same = |i: usize| {
-        Arc::ptr_eq(&p.entries[i], &entries[i]) && Arc::ptr_eq(&p.rendered[i], &rendered[i])
-    };
-    let mut list: Vec<u32> = was(p)
+    let mut list: Vec<u32> = was(t.previous)
         .iter()
         .copied()
-        .filter(|&i| same(i as usize))
+        .filter(|&i| t.indexes.binary_search(&(i as usize)).is_err())
         .collect();
     list.extend(
-        (0..entries.len())
-            .filter(|&i| !same(i) && holds(&rendered[i]))
-            .map(|i| i as u32),
+        t.indexes
+            .iter()
+            .filter(|&&i| holds(&rendered[i]))
+            .map(|&i| i as u32),
     );
     list.sort_unstable();
     Arc::new(list)
+}
+
+/// The entries that are not the very same, or not rendered the very same, as in the
+/// previous site (known by address, in one walk): what [`entries_whose`] reads again.
+struct Touched<'p> {
+    previous: &'p Site,
+    indexes: Vec<usize>,
+}
+
+impl<'p> Touched<'p> {
+    fn new(delta: &Delta<'p>, rendered: &[Arc<Rendered>]) -> Touched<'p> {
+        let p = delta.previous;
+        Touched {
+            previous: p,
+            indexes: (0..rendered.len())
+                .filter(|&i| {
+                    delta.changed.binary_search(&i).is_ok()
+                        || !Arc::ptr_eq(&p.rendered[i], &rendered[i])
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The same files as a previous build, some of them changed: each index of the previous
@@ -731,14 +752,19 @@ impl<'p> Delta<'p> {
         entries: &[Arc<Entry>],
         sections: &[Arc<Section>],
     ) -> Option<Delta<'p>> {
-        let same_files = same_files(&previous.entries, entries, |e| &e.rel)
-            && same_items(&previous.sections, sections);
-        if !same_files {
+        if previous.entries.len() != entries.len() || !same_items(&previous.sections, sections) {
             return None;
         }
-        let changed = (0..entries.len())
-            .filter(|&i| !Arc::ptr_eq(&previous.entries[i], &entries[i]))
-            .collect();
+        // One walk: an entry shared by both is known by its address, without reading it.
+        let mut changed = Vec::new();
+        for (i, (a, b)) in previous.entries.iter().zip(entries).enumerate() {
+            if !Arc::ptr_eq(a, b) {
+                if a.rel != b.rel {
+                    return None;
+                }
+                changed.push(i);
+            }
+        }
         Some(Delta { previous, changed })
     }
 
@@ -768,16 +794,6 @@ impl<'p> Delta<'p> {
 /// Whether two lists hold the very same items in the same order, known by address.
 pub fn same_items<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
-}
-
-/// Whether `old` and `new` hold the same files in the same order: an item shared by both
-/// is compared by its address alone, so that an edit does not read every entry.
-fn same_files<T>(old: &[Arc<T>], new: &[Arc<T>], file: impl Fn(&T) -> &String) -> bool {
-    old.len() == new.len()
-        && old
-            .iter()
-            .zip(new)
-            .all(|(a, b)| Arc::ptr_eq(a, b) || file(a) == file(b))
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.

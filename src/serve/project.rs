@@ -77,8 +77,10 @@ struct Built {
     /// The same, by key.
     readers: Readers<Output>,
     /// The site's pages, and every output in the order the emit stage takes them.
-    pages: Vec<Page>,
-    plan: Vec<Output>,
+    pages: Arc<[Page]>,
+    plan: Arc<[Output]>,
+    /// How many outputs of each other kind the plan has.
+    shape: emit::Shape,
     /// Each entry's search document, kept for entries that do not change; brought up to
     /// date with the data files.
     search: SearchDocs,
@@ -410,13 +412,20 @@ impl Project {
         let search = SearchDocs::new(&prepared.site);
         let sitemap_parts = sitemap_parts(&pages);
         let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
+        let shape = emit::Shape::of(
+            &prepared.site,
+            &prepared.theme,
+            &prepared.assets,
+            &prepared.pictures,
+        );
         self.built = Some(Built {
             prepared,
             files,
             recorded,
             readers,
-            pages,
-            plan,
+            pages: pages.into(),
+            plan: plan.into(),
+            shape,
             search,
             data_pending: false,
             sitemap_parts,
@@ -500,16 +509,22 @@ impl Project {
         );
         let checker = Checker::new(old_view, new_view, &maps);
         // The same lists and as many entries: the same pages, without making them again.
-        // The plan is made again (one step per output, nothing read per output): what it
-        // holds beside the pages is the graph's to say.
-        let pages_same = Page::same_lists(&old.site, &site)
+        // The plan is the pages and as many outputs of each other kind as the site's
+        // shape says: the same pages and shape are the last build's plan.
+        let lists_same = Page::same_lists(&old.site, &site);
+        let pages_same = lists_same
             && old.site.entries.len() == site.entries.len()
             && old.site.located.is_empty() == site.located.is_empty();
-        let pages = match pages_same {
-            true => built.pages.clone(),
-            false => Page::all(&site),
+        let pages: Arc<[Page]> = match pages_same {
+            true => Arc::clone(&built.pages),
+            false => Page::all(&site).into(),
         };
-        let plan = emit::plan(&site, &old.theme, &found_assets, &pages, &pictures);
+        let shape = emit::Shape::of(&site, &old.theme, &found_assets, &pictures);
+        let same_plan = shape == built.shape && (pages_same || *pages == *built.pages);
+        let plan: Arc<[Output]> = match same_plan {
+            true => Arc::clone(&built.plan),
+            false => emit::plan(&pages, shape).into(),
+        };
         self.laps.lap("maps and plan");
         // The pages and feeds of the last build whose every read gives the same in the new
         // site, at the same place: their files stay. With every index the same in both
@@ -531,9 +546,8 @@ impl Project {
                 })
                 .collect(),
         };
-        // The same plan as the last build's: each of its pages and feeds has its reads
+        // With the same plan as the last build's, each of its pages and feeds has its reads
         // recorded.
-        let same_plan = built.plan == plan;
         let is_kept = |o: &Output| match &stale {
             Some(stale) => {
                 !stale.contains(o)
@@ -547,21 +561,43 @@ impl Project {
         // A picture's variants are named by its bytes: those of a changed picture have
         // other names (or are gone), and only those are written again.
         let old_pictures: HashSet<&crate::images::Shown> = old.pictures.iter().collect();
-        let to_write: Vec<Output> = plan
-            .iter()
-            .copied()
-            .filter(|o| match o {
-                Output::Page(_) | Output::Feed(_) | Output::Redirect(_) => !is_kept(o),
-                // A few lines, from every entry's old URLs: written again on each edit.
-                Output::RedirectRules => true,
-                Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
-                Output::Variants(i) => !old_pictures.contains(&pictures[*i]),
-                // From the configuration alone, which rebuilds everything when it changes.
-                Output::Robots | Output::HighlightCss => false,
-                // Written by `complete_data`; static files by `statics`.
-                Output::Sitemaps | Output::SearchIndex | Output::Static(_) => false,
-            })
-            .collect();
+        let write_again = |o: &Output| match o {
+            Output::Page(_) | Output::Feed(_) | Output::Redirect(_) => !is_kept(o),
+            // A few lines, from every entry's old URLs: written again on each edit.
+            Output::RedirectRules => true,
+            Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
+            Output::Variants(i) => !old_pictures.contains(&pictures[*i]),
+            // From the configuration alone, which rebuilds everything when it changes.
+            Output::Robots | Output::HighlightCss => false,
+            // Written by `complete_data`; static files by `statics`.
+            Output::Sitemaps | Output::SearchIndex | Output::Static(_) => false,
+        };
+        let to_write: Vec<Output> = match &stale {
+            // The same plan, lists and old URLs: a page, feed or redirect that read no
+            // changed key is where it was unless it is the page of an entry that is not
+            // the very same. Those, the stale outputs and the rest of the plan (copies,
+            // variants) are all that can be written again, found without a walk through
+            // every page.
+            Some(stale)
+                if same_plan && lists_same && Arc::ptr_eq(&old.site.redirects, &site.redirects) =>
+            {
+                let moved = (old.site.entries.iter().zip(site.entries.iter()))
+                    .enumerate()
+                    .filter(|(_, (a, b))| !Arc::ptr_eq(a, b))
+                    .map(|(i, _)| Output::Page(Page::Entry(graph::EntryId(i as u32))));
+                let mut list: Vec<Output> = stale
+                    .iter()
+                    .copied()
+                    .chain(moved)
+                    .chain(plan[pages.len()..].iter().copied())
+                    .filter(write_again)
+                    .collect();
+                list.sort_unstable();
+                list.dedup();
+                list
+            }
+            _ => plan.iter().copied().filter(write_again).collect(),
+        };
         let ctx = Ctx {
             root: &self.root,
             site: &site,
@@ -673,6 +709,7 @@ impl Project {
             readers,
             pages,
             plan,
+            shape,
             search: std::mem::take(&mut built.search),
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
@@ -785,7 +822,8 @@ impl Project {
         let prepared = &built.prepared;
         let site = &prepared.site;
         let pages = Page::all(site);
-        let plan = emit::plan(site, &theme, &prepared.assets, &pages, &prepared.pictures);
+        let shape = emit::Shape::of(site, &theme, &prepared.assets, &prepared.pictures);
+        let plan = emit::plan(&pages, shape);
         let ctx = Ctx {
             root: &self.root,
             site,
@@ -814,7 +852,9 @@ impl Project {
             .collect();
         let changed = apply(&mut built.files, gone, sink.into_files());
         built.prepared.theme.statics = theme.statics;
-        built.plan = plan;
+        built.plan = plan.into();
+        built.pages = pages.into();
+        built.shape = shape;
         self.statics_pending = false;
         done(changed)
     }
