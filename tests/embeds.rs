@@ -429,3 +429,31 @@ fn math_highlighted_code_callouts_and_diagrams_work_inside_an_embed() {
     // The page loads the diagrams' script for the diagram its embed shows.
     assert!(html.contains("mermaid.min.js"), "{html}");
 }
+
+#[test]
+fn embeds_nest_eight_deep_at_most() {
+    let mut files: Vec<(String, String)> = (0..10)
+        .map(|i| {
+            (
+                format!("content/notes/n{i}.md"),
+                format!("---\ntitle: N{i}\n---\nWords of {i}.\n\n![[N{}]]\n", i + 1),
+            )
+        })
+        .collect();
+    files.push((
+        "content/notes/n10.md".into(),
+        "---\ntitle: N10\n---\nThe last.\n".into(),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = site(&files);
+    site.build().assert_ok();
+    let html = site.output("notes/n0/index.html");
+    assert!(html.contains("Words of 8."), "{html}");
+    assert!(!html.contains("Words of 9."), "{html}");
+    assert!(html.contains("<a href=\"/notes/n9/\">N9</a>"), "{html}");
+    let html = site.output("notes/n2/index.html");
+    assert!(html.contains("The last."), "{html}");
+}

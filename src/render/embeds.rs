@@ -19,9 +19,10 @@ use super::reads::{Body, Label, Reads, SectionData};
 use crate::graph::EntryId;
 use crate::markdown::{EMBED_MARKER, Embed, EmbedTarget, Rendered};
 
-/// How deep embeds go in embeds at most. A cycle is an error before any page is
-/// rendered; this only guards.
-const DEPTH: usize = 16;
+/// How deep embeds go in embeds at most: deeper, an embed shows its title line alone.
+/// (A cycle is an error before any page is rendered; this bounds what notes that each
+/// embed the next several times can make a page grow to.)
+const DEPTH: usize = 8;
 
 /// `html` (the HTML of `rendered`, or its summary's) with every embed put in.
 pub fn body<'h>(reads: &Reads<'_>, rendered: &Rendered, html: &'h str) -> Cow<'h, str> {
