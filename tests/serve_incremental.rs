@@ -1230,8 +1230,8 @@ fn typed_relations_follow_their_edits_at_both_ends() {
     rebuilt(&mut project, &[content("people/jane.md")]);
     assert!(
         common::served(&project)["places/baku/index.html"]
-            .windows(b"Places in it".len())
-            .any(|w| w == b"Places in it")
+            .windows(b"Located here".len())
+            .any(|w| w == b"Located here")
     );
     assert_same(&project, &site, "a relation to a third entry");
 
@@ -1239,4 +1239,118 @@ fn typed_relations_follow_their_edits_at_both_ends() {
     site.remove("content/people/jane.md");
     rebuilt(&mut project, &[content("people/jane.md")]);
     assert_same(&project, &site, "the stating entry deleted");
+}
+
+/// Embeds (issue 14 point 3): a page that embeds another's text is rendered again when
+/// that text changes, through a nested embed too, and when the embedded note is deleted
+/// (its embed then breaks) or renamed.
+#[test]
+fn a_page_that_embeds_a_note_follows_the_note_s_edits() {
+    let site = TestSite::with_files(&[
+        (
+            "content/notes/host.md",
+            "---\ntitle: Host\n---\nThe host.\n\n![[Middle]]\n\n![[Leaf#Part]]\n",
+        ),
+        (
+            "content/notes/middle.md",
+            "---\ntitle: Middle\n---\nIn the middle.\n\n![[Leaf]]\n",
+        ),
+        (
+            "content/notes/leaf.md",
+            "---\ntitle: Leaf\n---\nLeaf words.\n\n## Part\n\nA part. ^p\n\n## Other\n\nNot shown.\n",
+        ),
+        ("content/notes/aside.md", "---\ntitle: Aside\n---\nAlone.\n"),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+    let host = |project: &Project| {
+        String::from_utf8_lossy(&common::served(project)["notes/host/index.html"]).into_owned()
+    };
+    assert!(host(&project).contains("Leaf words."), "{}", host(&project));
+
+    edit(
+        &site,
+        "content/notes/leaf.md",
+        "Leaf words.",
+        "Leaf words, edited.",
+    );
+    let changed = rebuilt(&mut project, &[content("notes/leaf.md")]);
+    for page in ["notes/host/index.html", "notes/middle/index.html"] {
+        assert!(changed.contains(&page.to_string()), "{page}: {changed:?}");
+    }
+    assert!(
+        !changed.contains(&"notes/aside/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(host(&project).contains("Leaf words, edited."));
+    assert_same(&project, &site, "the embedded note's text, two embeds down");
+
+    edit(&site, "content/notes/leaf.md", "A part.", "A part, longer.");
+    rebuilt(&mut project, &[content("notes/leaf.md")]);
+    assert!(host(&project).contains("A part, longer."));
+    assert_same(&project, &site, "the embedded section's text");
+
+    edit(&site, "content/notes/leaf.md", "## Part", "## Part renamed");
+    assert!(matches!(
+        project.rebuild(&changes(&[content("notes/leaf.md")])),
+        Rebuild::Failed(_)
+    ));
+    edit(
+        &site,
+        "content/notes/host.md",
+        "![[Leaf#Part]]",
+        "![[Leaf#Part renamed]]",
+    );
+    rebuilt(&mut project, &[content("notes/host.md")]);
+    assert!(host(&project).contains("Leaf › Part renamed"));
+    assert_same(
+        &project,
+        &site,
+        "the embedded heading renamed, and the embed mended",
+    );
+
+    edit(
+        &site,
+        "content/notes/leaf.md",
+        "title: Leaf",
+        "title: Leaf\naliases: [Foliage]",
+    );
+    rebuilt(&mut project, &[content("notes/leaf.md")]);
+    assert_same(&project, &site, "an alias of the embedded note");
+
+    let leaf = std::fs::read_to_string(site.path("content/notes/leaf.md")).unwrap();
+    site.remove("content/notes/leaf.md");
+    match project.rebuild(&changes(&[content("notes/leaf.md")])) {
+        Rebuild::Failed(problems) => assert!(
+            problems.iter().any(|d| d.message.contains("![[Leaf]]")),
+            "{problems:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    site.write("content/notes/foliage.md", &leaf);
+    let changed = rebuilt(&mut project, &[content("notes/foliage.md")]);
+    assert!(
+        changed.contains(&"notes/host/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        host(&project).contains("href=\"/notes/foliage/"),
+        "{}",
+        host(&project)
+    );
+    assert_same(&project, &site, "the embedded note renamed");
+
+    edit(
+        &site,
+        "content/notes/foliage.md",
+        "title: Leaf\naliases: [Foliage]",
+        "title: Leaflet\naliases: [Foliage, Leaf]",
+    );
+    let changed = rebuilt(&mut project, &[content("notes/foliage.md")]);
+    assert!(
+        changed.contains(&"notes/middle/index.html".to_string()),
+        "the embed's title line shows the note's title: {changed:?}"
+    );
+    assert_same(&project, &site, "the embedded note's title");
 }

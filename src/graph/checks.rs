@@ -578,3 +578,150 @@ pub(super) fn check_site_paths(pages: &SitePages<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// A page whose text may embed others: an entry or a section, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Page {
+    Entry(usize),
+    Section(usize),
+}
+
+/// An embed that shows, at once or through other embeds, itself again (a note embedding
+/// itself, or a section of itself that holds the embed) is an error at the embed that
+/// starts the cycle, naming what it shows in order (`content/a.md → content/b.md#part →
+/// content/a.md`). `embedding`: the entries whose text embeds another's.
+pub(super) fn check_embed_cycles(
+    (entries, rendered, embedding): (&[Arc<Entry>], &[Arc<Rendered>], &[u32]),
+    sections: &[Arc<Section>],
+    section_rendered: &[Arc<Rendered>],
+) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let embedding_sections: Vec<usize> = (0..sections.len())
+        .filter(|&i| !section_rendered[i].embeds.is_empty())
+        .collect();
+    if embedding.is_empty() && embedding_sections.is_empty() {
+        return Vec::new();
+    }
+    let by_path: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    let text = |p: Page| match p {
+        Page::Entry(i) => &*rendered[i],
+        Page::Section(i) => &*section_rendered[i],
+    };
+    // What an embed shows: a page, and the part of it (none: all of it).
+    type Shown<'f> = (Page, Option<&'f str>);
+    let shown = |e: &'_ markdown::Embed| -> Option<Page> {
+        match &e.target {
+            markdown::EmbedTarget::Entry(i) => Some(Page::Entry(*i as usize)),
+            markdown::EmbedTarget::Section(path) => {
+                by_path.get(path.as_str()).map(|&i| Page::Section(i))
+            }
+        }
+    };
+    // The embeds inside what `node` shows, by their number on its page.
+    let inside = |(page, fragment): Shown<'_>| -> Vec<usize> {
+        let r = text(page);
+        let Some((range, _)) = r.part(fragment) else {
+            return Vec::new();
+        };
+        r.embed_positions()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, at)| at.is_some_and(|at| range.contains(&at)))
+            .map(|(n, _)| n)
+            .collect()
+    };
+    let name = |(page, fragment): Shown<'_>| {
+        let file = match page {
+            Page::Entry(i) => entries[i].file.clone(),
+            Page::Section(i) => sections[i]
+                .file
+                .clone()
+                .unwrap_or_else(|| format!("the page of the folder `{}`", sections[i].dir)),
+        };
+        match fragment {
+            Some(f) => format!("{file}#{f}"),
+            None => file,
+        }
+    };
+    // Whether every embed reachable from a node is looked at (`true`), or it is on the
+    // path being walked (`false`).
+    let mut done: HashMap<Shown<'_>, bool> = HashMap::new();
+    let mut out = Vec::new();
+    let starts = embedding
+        .iter()
+        .map(|&i| Page::Entry(i as usize))
+        .chain(embedding_sections.into_iter().map(Page::Section));
+    for start in starts {
+        let start: Shown<'_> = (start, None);
+        if done.contains_key(&start) {
+            continue;
+        }
+        // Each node on the path from `start`, its embeds, and how many of them are walked.
+        let mut path: Vec<(Shown<'_>, Vec<usize>, usize)> = vec![(start, inside(start), 0)];
+        done.insert(start, false);
+        while let Some((node, embeds, next)) = path.last_mut() {
+            let node = *node;
+            let Some(&n) = embeds.get(*next) else {
+                done.insert(node, true);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let embed = &text(node.0).embeds[n];
+            let Some(page) = shown(embed) else { continue };
+            let to: Shown<'_> = (page, embed.fragment.as_deref());
+            match done.get(&to) {
+                Some(true) => {}
+                Some(false) => {
+                    let Some(from) = path.iter().position(|(n, _, _)| *n == to) else {
+                        continue;
+                    };
+                    let (first, embeds, walked) = &path[from];
+                    let opening = &text(first.0).embeds[embeds[walked - 1]];
+                    let mut chain: Vec<String> =
+                        path[from..].iter().map(|(n, _, _)| name(*n)).collect();
+                    chain.push(name(to));
+                    let problem = Problem {
+                        range: opening.offset..opening.offset + opening.written.len() + 5,
+                        message: format!(
+                            "this embed shows itself again, through embeds: {}",
+                            chain.join(" → ")
+                        ),
+                        help: Some(
+                            "an embed cannot show what holds it; link to it with `[[…]]`"
+                                .to_string(),
+                        ),
+                        kind: crate::diagnostics::Kind::Other,
+                    };
+                    match first.0 {
+                        Page::Entry(i) => {
+                            let e = &entries[i];
+                            report_problems(
+                                &e.file,
+                                &e.source,
+                                e.body_offset,
+                                &[problem],
+                                &mut out,
+                            );
+                        }
+                        Page::Section(i) => {
+                            let s = &sections[i];
+                            if let Some(f) = &s.file {
+                                report_problems(f, &s.source, s.body_offset, &[problem], &mut out);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    done.insert(to, false);
+                    path.push((to, inside(to), 0));
+                }
+            }
+        }
+    }
+    out
+}

@@ -239,11 +239,10 @@ impl PageLinks<'_> {
                 },
             };
         }
-        let entries = if image {
-            &[][..]
-        } else {
-            self.index.lookup(name)
-        };
+        if image {
+            return self.embed(dest, name, fragment);
+        }
+        let entries = self.index.lookup(name);
         if entries.len() > 1
             && let Some(id) = self.index.nearest(entries, self.from_dir)
         {
@@ -255,15 +254,8 @@ impl PageLinks<'_> {
                 if let Some(file) = self.wiki_file(name) {
                     return self.file(file);
                 }
-                if !image && let Some(page) = self.wiki_page(name) {
+                if let Some(page) = self.wiki_page(name) {
                     return self.section(&page, fragment);
-                }
-                if image {
-                    return Resolved::Broken {
-                        kind: crate::diagnostics::Kind::MissingFile,
-                        message: format!("image `![[{dest}]]`: no file has this name or path"),
-                        help: self.nearby(&join(self.from_dir, name), false, false),
-                    };
                 }
                 Resolved::Broken {
                     kind: crate::diagnostics::Kind::MissingNote,
@@ -276,22 +268,67 @@ impl PageLinks<'_> {
                     ),
                 }
             }
-            many => {
-                let candidates: Vec<&str> = many
-                    .iter()
-                    .map(|id| self.entries.entry(id.index()).file)
-                    .collect();
-                Resolved::Broken {
-                    kind: crate::diagnostics::Kind::AmbiguousLink,
+            many => self.ambiguous(&format!("wikilink `[[{dest}]]`"), many),
+        }
+    }
+
+    fn ambiguous(&self, what: &str, many: &[EntryId]) -> Resolved {
+        let candidates: Vec<&str> = many
+            .iter()
+            .map(|id| self.entries.entry(id.index()).file)
+            .collect();
+        Resolved::Broken {
+            kind: crate::diagnostics::Kind::AmbiguousLink,
+            message: format!(
+                "{what} is ambiguous: it could mean {}",
+                candidates.join(", ")
+            ),
+            help: Some("link by slug or file path, or give the entries distinct aliases".into()),
+        }
+    }
+
+    /// `![[…]]`: a file (a picture, a sound, a film, a PDF …) by its name or path, else a
+    /// note or a folder's page, whose text the page shows in place.
+    fn embed(&self, dest: &str, name: &str, fragment: Option<String>) -> Resolved {
+        if let Some(file) = self.wiki_file(name) {
+            return self.file(file);
+        }
+        let note = name.strip_suffix(".md").unwrap_or(name);
+        let entries = self.index.lookup(note);
+        if entries.len() > 1
+            && let Some(id) = self.index.nearest(entries, self.from_dir)
+        {
+            return self.entry(id, fragment);
+        }
+        match entries {
+            [id] => self.entry(*id, fragment),
+            [] => match self.wiki_page(note) {
+                Some(page) if page.starts_with(crate::pages::TAGS) => Resolved::Broken {
+                    kind: crate::diagnostics::Kind::BrokenLink,
                     message: format!(
-                        "wikilink `[[{dest}]]` is ambiguous: it could mean {}",
-                        candidates.join(", ")
+                        "embed `![[{dest}]]`: a tag's page has no text of its own to show"
                     ),
-                    help: Some(
-                        "link by slug or file path, or give the entries distinct aliases".into(),
+                    help: Some(format!("link to it with `[[{dest}]]`")),
+                },
+                Some(page) => self.section(&page, fragment),
+                None if looks_like_file(name) => Resolved::Broken {
+                    kind: crate::diagnostics::Kind::MissingFile,
+                    message: format!("embed `![[{dest}]]`: no file has this name or path"),
+                    help: self.nearby(&join(self.from_dir, name), false, false),
+                },
+                None => Resolved::Broken {
+                    kind: crate::diagnostics::Kind::MissingNote,
+                    message: format!(
+                        "embed `![[{dest}]]`: no entry has this title, alias or slug, and no \
+                         file this name"
                     ),
-                }
-            }
+                    help: suggestion(
+                        note,
+                        (0..self.entries.count()).map(|i| self.entries.entry(i).title),
+                    ),
+                },
+            },
+            many => self.ambiguous(&format!("embed `![[{dest}]]`"), many),
         }
     }
 
@@ -494,6 +531,16 @@ fn relative_to(dir: &str, target: &str) -> String {
     let mut parts: Vec<&str> = vec![".."; from.len() - common];
     parts.extend(&to[common..]);
     parts.join("/")
+}
+
+/// Whether a name ends as a file's does (`x.png`, `paper.pdf`), not a note's.
+fn looks_like_file(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            && !ext.chars().all(|c| c.is_ascii_digit())
+    })
 }
 
 fn has_scheme(dest: &str) -> bool {

@@ -121,6 +121,8 @@ pub struct Site {
     pub pictured: Arc<Vec<u32>>,
     /// The entries whose text has links written as site paths, by index.
     pub linking: Arc<Vec<u32>>,
+    /// The entries whose text embeds another page's (`![[Note]]`), by index.
+    pub embedding: Arc<Vec<u32>>,
     /// The entries with a `location`, in file order: the site has a map when there is one.
     pub located: Arc<Vec<EntryId>>,
     /// For each entry, the located entries its `route` runs through, in order.
@@ -431,6 +433,18 @@ pub fn build(
         &entries,
         &rendered,
     ));
+    let embedding = entries_whose(
+        touched.as_ref(),
+        &entries,
+        &rendered,
+        |p| &p.embedding,
+        |r| !r.embeds.is_empty(),
+    );
+    diagnostics.extend(checks::check_embed_cycles(
+        (&entries, &rendered, &embedding),
+        &sections,
+        &section_rendered,
+    ));
 
     let links_same = delta.as_ref().is_some_and(|d| {
         d.changed
@@ -677,6 +691,7 @@ pub fn build(
         noisy,
         pictured,
         linking,
+        embedding,
         located,
         routes,
         route_entries,

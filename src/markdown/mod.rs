@@ -107,6 +107,41 @@ pub struct Heading {
     pub title: String,
 }
 
+/// What an embed (`![[Note]]`) shows the text of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmbedTarget {
+    /// An entry, by index.
+    Entry(u32),
+    /// A section's page (a folder's, or its folder note's), by its site path.
+    Section(String),
+}
+
+/// An embed of another page's text: `![[Note]]`, `![[Note#Heading]]`, `![[Note#^id]]`.
+/// The page's HTML holds [`embed_marker`] where it goes: the text it shows is another
+/// page's, known only once every page is rendered, and put there by the render stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    pub target: EmbedTarget,
+    /// The heading (`a#b` for one under another) or block (`^id`) shown, else the whole
+    /// text; as link fragments are checked.
+    pub fragment: Option<String>,
+    /// Byte offset of the embed in the Markdown.
+    pub offset: usize,
+    /// The name as written between `![[` and `]]`.
+    pub written: String,
+    /// The URL of what it shows, with its fragment.
+    pub url: String,
+}
+
+/// What the HTML of a page holds where its embed number `n` goes: a comment, so that
+/// nothing shows should it ever be printed as it is.
+pub fn embed_marker(n: usize) -> String {
+    format!("{EMBED_MARKER}{n}-->")
+}
+
+/// How every [`embed_marker`] starts.
+pub const EMBED_MARKER: &str = "<!--dossier:embed ";
+
 /// A link from this page to an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutLink {
@@ -219,6 +254,12 @@ pub struct Rendered {
     /// The block ids of the page (`^id` at the end of a paragraph or list item), without
     /// the `^`; the HTML id of each block is `^id`, apart from the headings' ids.
     pub blocks: Vec<String>,
+    /// The embeds of other pages' texts, numbered as their markers in `html`.
+    pub embeds: Vec<Embed>,
+    /// Where each heading starts in `html`: an embed of its section (`![[Note#Heading]]`)
+    /// is cut from there. Apart from the headings, so that an edit above a heading leaves
+    /// them equal.
+    pub heading_at: Vec<usize>,
 }
 
 impl Rendered {
@@ -248,6 +289,80 @@ impl Rendered {
             return None;
         }
         Some(self.nested_heading(fragment, page))
+    }
+
+    /// What an embed with `fragment` shows of this page, as a range of its HTML: all of
+    /// it, the section of a heading (to the next heading of its level or higher), or one
+    /// block, `true` when that is a list item. `None` when the fragment names nothing.
+    pub fn part(&self, fragment: Option<&str>) -> Option<(Range<usize>, bool)> {
+        let html = self.html.as_str();
+        let Some(fragment) = fragment else {
+            return Some((0..html.len(), false));
+        };
+        if let Some(block) = fragment.strip_prefix('^') {
+            return [("p", false), ("li", true)]
+                .into_iter()
+                .find_map(|(tag, item)| {
+                    let start = html.find(&format!("<{tag} id=\"^{block}\">"))?;
+                    Some((start..element_end(html, start, tag)?, item))
+                });
+        }
+        let i = self.heading_index(fragment)?;
+        let level = self.headings[i].level;
+        let at = |j: usize| self.heading_at.get(j).copied();
+        let end = match self.headings[i + 1..].iter().position(|h| h.level <= level) {
+            Some(j) => at(i + 1 + j)?,
+            None => html.len(),
+        };
+        let from = at(i)?;
+        let start = from + usize::from(html.get(from..)?.starts_with('\n'));
+        (start <= end && end <= html.len()).then_some((start..end, false))
+    }
+
+    /// Where the marker of each embed is in the HTML, by its number (in one pass over
+    /// it, however many embeds the page has).
+    pub fn embed_positions(&self) -> Vec<Option<usize>> {
+        let mut at = vec![None; self.embeds.len()];
+        let mut from = 0;
+        while let Some(i) = self.html[from..].find(EMBED_MARKER) {
+            let start = from + i;
+            let digits = &self.html[start + EMBED_MARKER.len()..];
+            let end = digits.find("-->").unwrap_or(0);
+            if let Some(slot) = digits[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| at.get_mut(n))
+            {
+                slot.get_or_insert(start);
+            }
+            from = start + EMBED_MARKER.len();
+        }
+        at
+    }
+
+    /// The heading a fragment names (`b`, or `a#b` for `b` under `a`), by index.
+    pub fn heading_index(&self, fragment: &str) -> Option<usize> {
+        if !fragment.contains('#') {
+            return self.headings.iter().position(|h| h.id == fragment);
+        }
+        let headings = &self.headings;
+        let mut scope = 0..headings.len();
+        let mut level = 0u8;
+        let mut found = None;
+        for part in fragment.split('#').filter(|p| !p.is_empty()) {
+            let i = scope.start
+                + headings[scope.clone()].iter().position(|h| {
+                    h.level > level && (h.id == part || crate::text::slugify(&h.title) == part)
+                })?;
+            level = headings[i].level;
+            let end = headings[i + 1..]
+                .iter()
+                .position(|h| h.level <= level)
+                .map_or(headings.len(), |p| i + 1 + p);
+            scope = i + 1..end;
+            found = Some(i);
+        }
+        found
     }
 
     /// `a#b#c`: a heading `c` under a heading `b` under a heading `a`, at any depth, as
@@ -291,6 +406,35 @@ impl Rendered {
                 )),
             )),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Where the element `tag` that opens at `start` of `html` ends (after its end tag),
+/// counting the elements of the same name inside it.
+fn element_end(html: &str, start: usize, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut depth = 0usize;
+    let mut at = start;
+    loop {
+        let next_open = html[at..].find(&open).map(|i| at + i);
+        let next_close = html[at..].find(&close).map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                let after = html.as_bytes().get(o + open.len());
+                if matches!(after, Some(b' ' | b'>' | b'\n' | b'\t')) {
+                    depth += 1;
+                }
+                at = o + open.len();
+            }
+            _ => {
+                depth = depth.saturating_sub(1);
+                at = next_close + close.len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
         }
     }
 }
@@ -409,6 +553,9 @@ fn map_offsets(out: &mut Rendered, u: &obsidian::Uncommented) {
     }
     for f in &mut out.files {
         f.offset = u.source_offset(f.offset);
+    }
+    for e in &mut out.embeds {
+        e.offset = u.source_offset(e.offset);
     }
     if let Some(at) = u.unclosed {
         out.warnings.push(Problem {
@@ -1221,6 +1368,38 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<em>a <mark>b</mark></em>"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_element_ends_at_its_own_end_tag() {
+        let html = "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>\n<li>c</li>";
+        let end = element_end(html, 0, "li").unwrap();
+        assert_eq!(
+            &html[..end],
+            "<li id=\"^a\">a<ul>\n<li>b</li>\n</ul>\n</li>"
+        );
+        let html = "<p id=\"^p\">x <pre>y</pre></p><p>z</p>";
+        assert_eq!(element_end(html, 0, "p"), Some(html.find("<p>z").unwrap()));
+    }
+
+    #[test]
+    fn an_embed_shows_a_heading_s_section_or_a_block() {
+        let r = md("Intro.\n\n## A\n\nIn A.\n\n### A1\n\nDeeper. ^d\n\n## B\n\nIn B.\n");
+        let part = |f: Option<&str>| r.part(f).map(|(range, _)| &r.html[range]);
+        assert_eq!(part(None), Some(r.html.as_str()));
+        let a = part(Some("a")).unwrap();
+        assert!(
+            a.starts_with("<h2 id=\"a\">A</h2>") && a.contains("Deeper."),
+            "{a}"
+        );
+        assert!(!a.contains("In B."), "{a}");
+        assert_eq!(
+            part(Some("a#a1")).unwrap(),
+            "<h3 id=\"a1\">A1</h3>\n<p id=\"^d\">Deeper.</p>\n"
+        );
+        assert_eq!(part(Some("^d")), Some("<p id=\"^d\">Deeper.</p>"));
+        assert_eq!(part(Some("nope")), None);
+        assert_eq!(part(Some("^nope")), None);
     }
 
     #[test]

@@ -180,9 +180,12 @@ pub(super) fn block_id_at_end(text: &str, range: &Range<usize>) -> Option<(Range
         return None;
     }
     let caret = start - 1;
-    let before = trimmed[..caret].trim_end_matches([' ', '\t']);
-    if before.len() == caret && caret != 0 {
-        // `word^id` is not a block id: it needs a space before it.
+    // On the block's last line, or on a line of its own right after it (Obsidian's help
+    // writes `^id` under a picture or a quote that way).
+    let before = trimmed[..caret].trim_end_matches([' ', '\t', '\n', '\r']);
+    if before.len() == caret && caret != 0 && !before.ends_with("]]") {
+        // `word^id` is not a block id: it needs a space before it (or an embed's or a
+        // wikilink's `]]`, as Obsidian's help writes it: `![[x.png]]^id`).
         return None;
     }
     let id = range.start + start..range.start + trimmed.len();
@@ -360,6 +363,8 @@ mod tests {
         let alone = "^only";
         assert_eq!(block_id_at_end(alone, &(0..5)), Some((1..5, 0)));
         assert!(block_id_at_end("x^y", &(0..3)).is_none());
+        assert_eq!(block_id_at_end("x\n^ab", &(0..5)), Some((3..5, 1)));
+        assert_eq!(block_id_at_end("![[x]]^ab", &(0..9)), Some((7..9, 6)));
         assert!(block_id_at_end("x ^", &(0..3)).is_none());
         assert!(block_id_at_end("x ^a_b", &(0..6)).is_none());
     }

@@ -16,9 +16,10 @@ use pulldown_cmark::{
 use super::obsidian::{self, Fold};
 use super::raw_html;
 use super::{
-    ContextTracker, FileLink, Heading, Highlighter, LinkRef, LinkResolver, OutLink, Picture,
-    PictureOptions, PictureSize, Problem, RESERVED_IDS, Rendered, Resolved, SitePathLink,
-    UniqueIds, is_more_marker, plain_text, push_limited, push_plain, script_url_problem,
+    ContextTracker, Embed, EmbedTarget, FileLink, Heading, Highlighter, LinkRef, LinkResolver,
+    OutLink, Picture, PictureOptions, PictureSize, Problem, RESERVED_IDS, Rendered, Resolved,
+    SitePathLink, UniqueIds, is_more_marker, plain_text, push_limited, push_plain,
+    script_url_problem,
 };
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::text::slugify;
@@ -69,6 +70,14 @@ pub(super) struct Pass<'t, 'r> {
     block_id: Option<(Range<usize>, usize)>,
     /// Made at the page's first formula.
     math: Option<math_core::LatexToMathML>,
+    /// Each block of text open now (paragraph, list item, table cell, heading): whether
+    /// it holds phrasing content only (a paragraph or heading), and the depth inside it.
+    leaves: Vec<(bool, usize)>,
+    /// What the link resolved last names, when it names a page of the site: the page
+    /// and the fragment.
+    last_page: Option<(EmbedTarget, Option<String>)>,
+    /// The file the link resolved last names, if it does.
+    last_file: Option<crate::content::files::FileRef>,
 }
 
 /// What the summary is made from: the events before `<!-- more -->`, else the first
@@ -207,6 +216,9 @@ impl<'t, 'r> Pass<'t, 'r> {
             block_end: 0,
             block_id: None,
             math: None,
+            leaves: Vec::new(),
+            last_page: None,
+            last_file: None,
         }
     }
 
@@ -226,6 +238,18 @@ impl<'t, 'r> Pass<'t, 'r> {
                 self.depth = self.depth.saturating_sub(1);
                 Some(Event::Html(obsidian::callout_close(fold).into()))
             }
+            // Raw HTML that spells an embed's marker is not one.
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if config.raw_html == RawHtml::Keep && h.contains(super::EMBED_MARKER) =>
+            {
+                let neutral: CowStr<'t> = h
+                    .replace(super::EMBED_MARKER, "<!--dossier:embed-as-written ")
+                    .into();
+                Some(match event {
+                    Event::Html(_) => Event::Html(neutral),
+                    _ => Event::InlineHtml(neutral),
+                })
+            }
             Event::InlineMath(latex) => Some(self.math(&latex, range, false)),
             Event::DisplayMath(latex) => Some(self.math(&latex, range, true)),
             Event::Text(t) => {
@@ -244,6 +268,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 let id = self.heading_id(level as u8, id);
                 self.depth += 1;
                 self.context.open();
+                self.leaves.push((true, self.depth));
                 Some(Event::Start(Tag::Heading {
                     level,
                     id: Some(id.into()),
@@ -301,6 +326,13 @@ impl<'t, 'r> Pass<'t, 'r> {
                 None
             }
             Event::Start(Tag::Image {
+                link_type: link_type @ LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) if !crate::scheme::is_script(&dest_url, true) => {
+                Some(self.wiki_embed(link_type, dest_url, range, has_pothole))
+            }
+            Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
@@ -310,7 +342,8 @@ impl<'t, 'r> Pass<'t, 'r> {
                 let (alt, _) = self.image_alt();
                 let title = (!title.is_empty()).then_some(&*title);
                 Some(Event::InlineHtml(
-                    self.img_tag(&src, &alt, title, picture).into(),
+                    self.img_tag(&src, &alt, title, picture, Own::default())
+                        .into(),
                 ))
             }
             Event::Start(Tag::Link {
@@ -364,6 +397,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 push_limited(&mut self.out.text, " ");
                 Some(event)
             }
+            Event::Start(Tag::Paragraph) if self.split_at_embeds(&range) => None,
             Event::Start(Tag::Paragraph) if self.figure_ahead() => self.figure(),
             Event::Start(ref tag) => {
                 if self.depth == 0
@@ -375,6 +409,8 @@ impl<'t, 'r> Pass<'t, 'r> {
                 if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
                     self.context.open();
                     self.block_end = range.end;
+                    self.leaves
+                        .push((matches!(tag, Tag::Paragraph), self.depth + 1));
                 }
                 let with_id = match tag {
                     Tag::Paragraph => self.block_id_start("p", range.clone()),
@@ -405,6 +441,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                     TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)
                 ) {
                     self.context.close(&mut self.out.links);
+                    self.leaves.pop();
                     push_limited(&mut self.out.text, " ");
                 }
                 Some(event)
@@ -641,6 +678,7 @@ impl<'t, 'r> Pass<'t, 'r> {
     /// `{#custom}` as written, else one from its text, unique on the page and never one
     /// of [`RESERVED_IDS`].
     fn heading_id(&mut self, level: u8, custom: Option<CowStr<'t>>) -> String {
+        let at = self.html_len.get();
         let mut title = String::new();
         for (event, range) in self.events.by_ref() {
             let end = matches!(event, Event::End(TagEnd::Heading(_)));
@@ -672,6 +710,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         // reallocation.
         let copy = id.clone();
         self.out.headings.push(Heading { level, id, title });
+        self.out.heading_at.push(at);
         copy
     }
 
@@ -751,6 +790,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                     decoding: src.has_decoding,
                     loading: src.has_loading,
                     srcset: src.has_srcset,
+                    shown: None,
                 };
                 let attrs = self.picture_attributes(&url, picture.as_ref(), own);
                 out.push_str(&html[written..insert]);
@@ -796,6 +836,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 fragment,
             } => {
                 if let Some(target) = target {
+                    self.last_page = Some((EmbedTarget::Entry(target), fragment.clone()));
                     self.context.link(self.out.links.len());
                     self.out.links.push(OutLink {
                         target,
@@ -811,6 +852,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 path,
                 fragment,
             } => {
+                self.last_page = Some((EmbedTarget::Section(path.clone()), fragment.clone()));
                 self.out.site_paths.push(SitePathLink {
                     path,
                     fragment,
@@ -819,6 +861,7 @@ impl<'t, 'r> Pass<'t, 'r> {
                 url.into()
             }
             Resolved::File { url, file } => {
+                self.last_file = Some(file.clone());
                 let picture = image.then(|| self.pictures.sizes.size(&file)).flatten();
                 if let Some(Err(message)) = &picture {
                     self.out.problems.push(Problem {
@@ -885,6 +928,224 @@ impl<'t, 'r> Pass<'t, 'r> {
         (src, picture)
     }
 
+    /// `![[…]]`: a note's or a folder's text (a marker where the render stage puts it),
+    /// a picture (`|300` or `|300x200` its size, `|alt|300` with its alt text), a sound, a
+    /// film, a PDF, or a link to another file.
+    fn wiki_embed(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'t>,
+        range: Range<usize>,
+        piped: bool,
+    ) -> Event<'t> {
+        use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
+        self.last_page = None;
+        self.last_file = None;
+        self.last_picture = None;
+        let written = dest.trim_end_matches('\\').to_string();
+        let problems = self.out.problems.len();
+        let url = self.link(link_type, dest, range.clone(), true);
+        let picture = self.last_picture.take().and_then(Result::ok);
+        let (words, text_len) = (self.out.word_count, self.out.text.len());
+        let (alt, _) = self.image_alt();
+        fn attr(s: &str) -> String {
+            let mut href = String::with_capacity(s.len());
+            let _ = escape_href(&mut href, s);
+            let mut out = String::with_capacity(href.len());
+            let _ = escape_html(&mut out, &href);
+            out
+        }
+        if let Some((target, fragment)) = self.last_page.take() {
+            if !self.block_level() {
+                // Inside a line of text, a heading or emphasis, a block cannot stand:
+                // the embed is a link to what it names.
+                let mut html = format!("<a class=\"embed-link\" href=\"{}\">", attr(&url));
+                let _ = escape_html_body_text(&mut html, &alt);
+                html.push_str("</a>");
+                return Event::InlineHtml(html.into());
+            }
+            // The name is not the page's text: the embedded text stands for it.
+            self.out.word_count = words;
+            self.out.text.truncate(text_len);
+            let n = self.out.embeds.len();
+            self.out.embeds.push(Embed {
+                target,
+                fragment,
+                offset: range.start,
+                written,
+                url: url.into_string(),
+            });
+            return Event::Html(format!("{}\n", super::embed_marker(n)).into());
+        }
+        let (name, fragment) = match written.split_once('#') {
+            Some((name, fragment)) => (name.trim(), Some(fragment.trim())),
+            None => (written.trim(), None),
+        };
+        let file_name = name.rsplit('/').next().unwrap_or(name);
+        let (alt, size) = match piped {
+            true => embed_size(&alt),
+            false => (alt.as_str(), None),
+        };
+        let alt = if alt.is_empty() { file_name } else { alt };
+        // What names a file that is not a picture: the alt text given, else its name.
+        let label = if piped { alt } else { file_name };
+        // A name that resolves to nothing (reported, a warning under `links: warn`) is
+        // shown as what its name says it is; a note's name as a link, as `[[…]]` is.
+        let kind = match self.last_file.take() {
+            Some(f) => Some(media_kind(&f.path)),
+            None if self.out.problems.len() > problems => match media_kind(name) {
+                Media::Other if !name.contains('.') => {
+                    let mut html = format!("<a class=\"embed-link\" href=\"{}\">", attr(&url));
+                    let _ = escape_html_body_text(&mut html, label);
+                    html.push_str("</a>");
+                    return Event::InlineHtml(html.into());
+                }
+                kind => Some(kind),
+            },
+            None => None,
+        };
+        let src = attr(&url);
+        let mut fallback = format!("<a href=\"{src}\">");
+        let _ = escape_html_body_text(&mut fallback, label);
+        fallback.push_str("</a>");
+        let html = match kind {
+            Some(Media::Audio) => format!("<audio controls src=\"{src}\">{fallback}</audio>"),
+            Some(Media::Video) => {
+                let size = size.map_or_else(String::new, |(w, h)| match h {
+                    Some(h) => format!(" width=\"{w}\" height=\"{h}\""),
+                    None => format!(" width=\"{w}\""),
+                });
+                format!(
+                    "<video controls preload=\"metadata\" src=\"{src}\"{size}>{fallback}</video>"
+                )
+            }
+            Some(Media::Pdf) => {
+                let at = fragment.map_or_else(String::new, |f| format!("#{}", attr(f)));
+                let mut html = format!(
+                    "<object class=\"embed-pdf\" data=\"{src}{at}\" type=\"application/pdf\"><a href=\"{src}{at}\">"
+                );
+                let _ = escape_html_body_text(&mut html, label);
+                html.push_str("</a></object>");
+                html
+            }
+            Some(Media::Other) => {
+                let mut html = format!("<a class=\"embed-file\" href=\"{src}\">");
+                let _ = escape_html_body_text(&mut html, label);
+                html.push_str("</a>");
+                html
+            }
+            Some(Media::Picture) | None => {
+                let own = Own {
+                    shown: size,
+                    ..Own::default()
+                };
+                self.img_tag(&url, alt, None, picture, own)
+            }
+        };
+        Event::InlineHtml(html.into())
+    }
+
+    /// Whether a block may stand where the pass is: not inside a paragraph, a heading or
+    /// an inline element.
+    fn block_level(&self) -> bool {
+        match self.leaves.last() {
+            Some(&(phrasing, depth)) => !phrasing && depth == self.depth,
+            None => true,
+        }
+    }
+
+    /// Whether the paragraph just opened at `range` holds an embed of a page's text
+    /// (`![[Note]]`) outside any inline element: a block cannot stand in a paragraph, so
+    /// the paragraph is split there, each embed standing between the paragraphs of the
+    /// text before and after it (none where there is only space). Its events, so
+    /// arranged, wait in `ahead`; the paragraph's own start and end are not written.
+    fn split_at_embeds(&mut self, range: &Range<usize>) -> bool {
+        if !self.ahead.is_empty()
+            || !self
+                .text
+                .get(range.clone())
+                .is_some_and(|t| t.contains("![["))
+        {
+            return false;
+        }
+        // The paragraph's events in groups: each event outside any element, with what it
+        // opens up to its end; whether the group is an embed of a page's text.
+        let mut groups: Vec<(bool, Events<'t>)> = Vec::new();
+        let mut nested = 0usize;
+        let mut end = None;
+        for (event, r) in self.events.by_ref() {
+            if nested == 0 {
+                if matches!(event, Event::End(TagEnd::Paragraph)) {
+                    end = Some((event, r));
+                    break;
+                }
+                let page = match &event {
+                    Event::Start(Tag::Image {
+                        link_type: LinkType::WikiLink { .. },
+                        dest_url,
+                        ..
+                    }) => matches!(
+                        self.resolver.resolve(LinkRef {
+                            dest: dest_url.trim_end_matches('\\'),
+                            wiki: true,
+                            image: true,
+                        }),
+                        Resolved::Internal {
+                            target: Some(_),
+                            ..
+                        } | Resolved::SitePath { .. }
+                    ),
+                    _ => false,
+                };
+                groups.push((page, Vec::new()));
+            }
+            match event {
+                Event::Start(_) => nested += 1,
+                Event::End(_) => nested = nested.saturating_sub(1),
+                _ => {}
+            }
+            if let Some((_, group)) = groups.last_mut() {
+                group.push((event, r));
+            }
+        }
+        if !groups.iter().any(|(page, _)| *page) {
+            self.ahead.extend(groups.into_iter().flat_map(|(_, g)| g));
+            self.ahead.extend(end);
+            return false;
+        }
+        let blank = |g: &[(Event<'_>, Range<usize>)]| {
+            matches!(g, [(Event::SoftBreak | Event::HardBreak, _)])
+                || matches!(g, [(Event::Text(t), _)] if t.trim().is_empty())
+        };
+        let mut run: Vec<Events<'t>> = Vec::new();
+        let flush = |run: &mut Vec<Events<'t>>, ahead: &mut VecDeque<(Event<'t>, Range<usize>)>| {
+            while run.first().is_some_and(|g| blank(g)) {
+                run.remove(0);
+            }
+            while run.last().is_some_and(|g| blank(g)) {
+                run.pop();
+            }
+            let from = run.first().and_then(|g| g.first()).map(|(_, r)| r.start);
+            let to = run.last().and_then(|g| g.last()).map(|(_, r)| r.end);
+            if let (Some(from), Some(to)) = (from, to) {
+                ahead.push_back((Event::Start(Tag::Paragraph), from..to));
+                ahead.extend(run.drain(..).flatten());
+                ahead.push_back((Event::End(TagEnd::Paragraph), to..to));
+            }
+            run.clear();
+        };
+        for (page, group) in groups {
+            if page {
+                flush(&mut run, &mut self.ahead);
+                self.ahead.extend(group);
+            } else {
+                run.push(group);
+            }
+        }
+        flush(&mut run, &mut self.ahead);
+        true
+    }
+
     /// Reads an image's alt text, up to the end of the image: its plain text, and whether
     /// anything but text stood in it. Its words count as the page's, as they always have.
     fn image_alt(&mut self) -> (String, bool) {
@@ -925,6 +1186,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         alt: &str,
         title: Option<&str>,
         picture: Option<Picture>,
+        own: Own,
     ) -> String {
         use pulldown_cmark_escape::{escape_href, escape_html};
         let mut tag = String::with_capacity(64 + src.len() + alt.len());
@@ -940,7 +1202,7 @@ impl<'t, 'r> Pass<'t, 'r> {
             let _ = escape_html(&mut tag, title);
             tag.push('"');
         }
-        tag.push_str(&self.picture_attributes(src, picture.as_ref(), Own::default()));
+        tag.push_str(&self.picture_attributes(src, picture.as_ref(), own));
         tag.push('>');
         tag
     }
@@ -959,10 +1221,23 @@ impl<'t, 'r> Pass<'t, 'r> {
             attrs.push_str(" srcset=\"");
             let _ = pulldown_cmark_escape::escape_html(&mut attrs, &set);
             attrs.push_str("\" sizes=\"");
-            attrs.push_str(crate::images::SIZES);
+            match own.shown {
+                Some((width, _)) => attrs.push_str(&format!("{width}px")),
+                None => attrs.push_str(crate::images::SIZES),
+            }
             attrs.push('"');
         }
-        if !own.size
+        if let Some((width, height)) = own.shown {
+            let height = height.or_else(|| {
+                let size = size.filter(|s| s.width > 0)?;
+                let h = u64::from(width) * u64::from(size.height) / u64::from(size.width);
+                u32::try_from(h).ok().map(|h| h.max(1))
+            });
+            attrs.push_str(&format!(" width=\"{width}\""));
+            if let Some(height) = height {
+                attrs.push_str(&format!(" height=\"{height}\""));
+            }
+        } else if !own.size
             && let Some(size) = size
         {
             attrs.push_str(&format!(
@@ -1044,7 +1319,7 @@ impl<'t, 'r> Pass<'t, 'r> {
         let (alt, _) = self.image_alt();
         // The paragraph's end.
         self.read();
-        let img = self.img_tag(&src, &alt, None, picture);
+        let img = self.img_tag(&src, &alt, None, picture, Own::default());
         let mut html = String::with_capacity(img.len() + title.len() + 48);
         html.push_str("<figure>");
         html.push_str(&img);
@@ -1100,6 +1375,9 @@ struct Own {
     loading: bool,
     /// `srcset` or `sizes`.
     srcset: bool,
+    /// The width and height it is shown at, when the editor gave one (`![[x.png|300]]`):
+    /// the height follows the picture's proportions unless given too.
+    shown: Option<(u32, Option<u32>)>,
 }
 
 impl<'t> Iterator for Pass<'t, '_> {
@@ -1143,6 +1421,57 @@ impl<'t> Iterator for Pass<'t, '_> {
                 return Some(event);
             }
         }
+    }
+}
+
+/// Events of the parser with their ranges in the Markdown.
+type Events<'t> = Vec<(Event<'t>, Range<usize>)>;
+
+/// What a file shown with `![[…]]` is, by its name.
+enum Media {
+    Picture,
+    Audio,
+    Video,
+    Pdf,
+    Other,
+}
+
+fn media_kind(path: &str) -> Media {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "avif" | "bmp" | "ico" | "tif"
+        | "tiff" => Media::Picture,
+        "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" | "oga" | "opus" | "aac" => Media::Audio,
+        "mp4" | "webm" | "ogv" | "mov" | "mkv" | "m4v" => Media::Video,
+        "pdf" => Media::Pdf,
+        _ => Media::Other,
+    }
+}
+
+/// The alt text and the size of `![[x.png|alt|300x200]]` (what follows the first `|`):
+/// `300` is a width, `300x200` a width and a height, as Obsidian reads them.
+fn embed_size(piped: &str) -> (&str, Option<(u32, Option<u32>)>) {
+    let (alt, last) = match piped.rsplit_once('|') {
+        Some((alt, last)) => (alt.trim(), last.trim()),
+        None => ("", piped.trim()),
+    };
+    let (w, h) = match last.split_once('x') {
+        Some((w, h)) => (w, Some(h)),
+        None => (last, None),
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+            .filter(|&n| n > 0)
+    };
+    match (number(w), h.map(number)) {
+        (Some(w), None) => (alt, Some((w, None))),
+        (Some(w), Some(Some(h))) => (alt, Some((w, Some(h)))),
+        _ => (piped.trim(), None),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
+pub mod embeds;
 pub mod map;
 pub mod reads;
 pub mod redirect;
@@ -173,7 +174,7 @@ impl Renderer {
                 ctx.insert_value("newest", views::cards(reads, newest));
                 ctx.insert_value("top_tags", top_tags(reads, 12));
                 let (root, r) = reads.get(SectionData(SectionId(0)));
-                mermaid = has_mermaid(&r.html);
+                mermaid = has_mermaid(&embeds::body(reads, r, &r.html));
                 let description = root
                     .front
                     .description
@@ -184,7 +185,7 @@ impl Renderer {
             Page::Entry(id) => {
                 ctx.insert_value("entry", views::entry_page(reads, id));
                 let (e, r) = reads.get(EntryData(id));
-                mermaid = has_mermaid(&r.html);
+                mermaid = has_mermaid(&embeds::body(reads, r, &r.html));
                 let description = e.front.summary.clone().unwrap_or_else(|| {
                     let first = if r.summary_text.trim().is_empty() {
                         &r.text
@@ -199,7 +200,7 @@ impl Renderer {
             Page::Section(i, _) => {
                 ctx.insert_value("section", section(reads, i, part));
                 let (s, r) = reads.get(SectionData(SectionId(i as u32)));
-                mermaid = has_mermaid(&r.html);
+                mermaid = has_mermaid(&embeds::body(reads, r, &r.html));
                 (
                     s.title.clone(),
                     s.front.description.clone().unwrap_or_default(),
@@ -210,7 +211,8 @@ impl Renderer {
                 let (kind, section_index) = reads.get(KindPageOf(i as u32));
                 let def = config.kinds.get(crate::config::KindId(kind as u16));
                 let section_data = section_index.map(|s| reads.get(SectionData(s)));
-                mermaid = section_data.is_some_and(|(_, r)| has_mermaid(&r.html));
+                mermaid = section_data
+                    .is_some_and(|(_, r)| has_mermaid(&embeds::body(reads, r, &r.html)));
                 let section_data = section_data.map(|(s, _)| s);
                 let title = section_data
                     .filter(|s| s.front.title.is_some())
@@ -307,8 +309,9 @@ impl Renderer {
                 let note = reads.get(TagNote(t));
                 ctx.insert_value(
                     "description",
-                    note.map_or_else(Value::none, |(title, html)| {
-                        obj([("title", text(title)), ("content", views::html(html))])
+                    note.map_or_else(Value::none, |(title, r)| {
+                        let content = embeds::body(reads, r, &r.html);
+                        obj([("title", text(title)), ("content", views::html(&content))])
                     }),
                 );
                 (
@@ -371,7 +374,7 @@ fn section(reads: &Reads<'_>, i: usize, entries: &[EntryId]) -> Value {
         ),
         ("url", text(&config.url(&s.path))),
         ("permalink", text(&config.permalink(&s.path))),
-        ("content", views::html(&r.html)),
+        ("content", views::html(&embeds::body(reads, r, &r.html))),
         ("entries", views::cards(reads, entries)),
         ("subsections", subsections),
         ("extra", Value::from_serializable(&s.front.extra)),

@@ -25,7 +25,7 @@ use crate::graph::related::Related;
 use crate::graph::relations::Relation;
 use crate::graph::sources::SourceInfo;
 use crate::graph::{Backlink, EntryId, EntryImage, Site};
-use crate::markdown::{OutLink, Rendered};
+use crate::markdown::{Embed, EmbedTarget, OutLink, Rendered};
 use crate::pages::Page;
 
 /// The site and the values shared by its pages: what keys are fetched from.
@@ -80,6 +80,16 @@ impl<'a> Reads<'a> {
     /// tag is, its name and entries, are read with keys).
     pub fn tag_id(&self, slug: &str) -> Option<TagId> {
         self.view.site.tag_index.get(slug).map(|&t| TagId(t as u32))
+    }
+
+    /// The section whose page has this site path. Not recorded: a path is what a page is
+    /// known by (what the section is, its text, is read with [`SectionData`]).
+    pub fn section_id(&self, path: &str) -> Option<SectionId> {
+        let sections = &self.view.site.sections;
+        sections
+            .iter()
+            .position(|s| s.path == path)
+            .map(|i| SectionId(i as u32))
     }
 
     /// The keys read, each once (none when not recording).
@@ -550,6 +560,20 @@ impl Same for &Rendered {
             &b.warnings,
             &b.blocks,
         ) && a.links.as_slice().same(&b.links.as_slice(), maps)
+            && a.embeds.as_slice().same(&b.embeds.as_slice(), maps)
+            && a.heading_at == b.heading_at
+    }
+}
+
+impl Same for Embed {
+    fn same(&self, new: &Self, maps: &Maps) -> bool {
+        let target = match (&self.target, &new.target) {
+            (EmbedTarget::Entry(a), EmbedTarget::Entry(b)) => EntryId(*a).same(&EntryId(*b), maps),
+            (a, b) => a == b,
+        };
+        target
+            && (&self.fragment, self.offset, &self.written, &self.url)
+                == (&new.fragment, new.offset, &new.written, &new.url)
     }
 }
 
@@ -772,7 +796,9 @@ fn member_kept(slot: usize, old: &Site, new: &Site, i: usize) -> bool {
         {
             same(&old.entries, &new.entries, i)
         }
-        s if s == Slot::Links as usize => same(&old.rendered, &new.rendered, i),
+        s if s == Slot::Links as usize || s == Slot::Body as usize => {
+            same(&old.rendered, &new.rendered, i)
+        }
         s if s == Slot::EntryData as usize => {
             same(&old.entries, &new.entries, i) && same(&old.rendered, &new.rendered, i)
         }
@@ -788,6 +814,7 @@ fn member_kept_by_entry(slot: usize) -> bool {
         Slot::DateOf,
         Slot::LocationOf,
         Slot::Links,
+        Slot::Body,
         Slot::EntryData,
     ]
     .into_iter()
@@ -808,6 +835,7 @@ keys!(
     Card,
     Label,
     DateOf,
+    Body,
     Links,
     Backlinks,
     RelationsOf,
@@ -924,6 +952,10 @@ entry_key!(
 entry_key!(
     /// An entry's date.
     DateOf -> Option<Date>, |v, i| v.site.entries[i].front.date
+);
+entry_key!(
+    /// An entry's rendered text, as a page that embeds it (`![[Note]]`) shows it.
+    Body -> &'a Arc<Rendered>, |v, i| &v.site.rendered[i]
 );
 entry_key!(
     /// The links of an entry's text.
@@ -1123,10 +1155,10 @@ tag_key!(
 );
 
 tag_key!(
-    /// A tag's description from `content/tags/`: its title and the HTML of its text.
-    TagNote -> Option<(&'a str, &'a str)>, |v, t| v.site.tag_note_of[t].map(|n| {
+    /// A tag's description from `content/tags/`: its title and its rendered text.
+    TagNote -> Option<(&'a str, &'a Arc<Rendered>)>, |v, t| v.site.tag_note_of[t].map(|n| {
         let n = n as usize;
-        (v.site.tag_notes[n].front.title.as_str(), v.site.tag_note_rendered[n].html.as_str())
+        (v.site.tag_notes[n].front.title.as_str(), &v.site.tag_note_rendered[n])
     })
 );
 

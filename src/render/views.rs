@@ -578,7 +578,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         None => (r.summary_text.as_str(), Some(r.summary_html.as_str())),
     };
     let summary_html = match summary_html {
-        Some(h) => html(h),
+        Some(h) => html(&super::embeds::body(reads, r, h)),
         None => {
             let mut escaped = String::from("<p>");
             pulldown_cmark_escape::escape_html_body_text(&mut escaped, summary_text).ok();
@@ -607,7 +607,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ("updated", date(front.updated.as_ref())),
         ("summary", text(summary_text)),
         ("summary_html", summary_html),
-        ("content", html(&r.html)),
+        ("content", html(&super::embeds::body(reads, r, &r.html))),
         ("toc", toc(&r.headings)),
         ("word_count", Value::from(r.word_count)),
         ("reading_time", Value::from(reading_time(r.word_count))),

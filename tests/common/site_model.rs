@@ -172,14 +172,18 @@ pub enum Style {
     Alias,
     /// `[[baku]]`
     Slug,
+    /// `![[Baku]]` in a paragraph of its own, when the target comes after the entry in
+    /// the model (so that embeds make no cycle); else `[[Baku]]`.
+    Embed,
 }
 
-pub const STYLES: [Style; 5] = [
+pub const STYLES: [Style; 6] = [
     Style::Path,
     Style::Title,
     Style::Label,
     Style::Alias,
     Style::Slug,
+    Style::Embed,
 ];
 
 #[derive(Clone, Debug)]
@@ -599,7 +603,12 @@ impl Model {
                     if !self.linkable(*target) {
                         continue;
                     }
-                    let _ = write!(t, "See {}.", self.link(i, *target, *style, heading));
+                    let link = self.link(i, *target, *style, heading);
+                    if link.starts_with("![[") {
+                        t.push_str(&link);
+                    } else {
+                        let _ = write!(t, "See {link}.");
+                    }
                 }
             }
             t.push_str("\n\n");
@@ -634,6 +643,8 @@ impl Model {
             },
             Style::Alias => wiki(target.aliases.first().unwrap_or(&target.title)),
             Style::Slug => wiki(target.slug()),
+            Style::Embed if to > from => format!("!{}", wiki(&target.title)),
+            Style::Embed => wiki(&target.title),
         }
     }
 }
