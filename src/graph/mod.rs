@@ -485,7 +485,9 @@ pub fn build(
                         tags.iter().map(|t| t.entries.clone()).collect();
                     let graph = TagGraph::new(&entry_tags, &tag_entries, &rank);
                     // With the same entries in the same order, only entries carrying a tag
-                    // that some changed entry gained or lost can have other related entries.
+                    // that some changed entry gained or lost can have other related entries
+                    // (a nested tag counts for its parents too: an entry of `energy/oil`
+                    // carries `energy`, whose weight changes with it).
                     let touched: Option<(&Site, HashSet<&str>)> =
                         delta.as_ref().filter(|_| order_same).map(|d| {
                             let mut slugs = HashSet::new();
@@ -493,10 +495,14 @@ pub fn build(
                                 let (a, b) =
                                     (&d.previous.entries[i].front.tags, &entries[i].front.tags);
                                 slugs.extend(
-                                    a.iter().filter(|t| !b.contains(t)).map(|t| t.slug.as_str()),
+                                    a.iter()
+                                        .filter(|t| !b.contains(t))
+                                        .flat_map(|t| slug_and_parents(&t.slug)),
                                 );
                                 slugs.extend(
-                                    b.iter().filter(|t| !a.contains(t)).map(|t| t.slug.as_str()),
+                                    b.iter()
+                                        .filter(|t| !a.contains(t))
+                                        .flat_map(|t| slug_and_parents(&t.slug)),
                                 );
                             }
                             (d.previous, slugs)
@@ -511,7 +517,8 @@ pub fn build(
                                             .front
                                             .tags
                                             .iter()
-                                            .any(|t| slugs.contains(t.slug.as_str())) =>
+                                            .flat_map(|t| slug_and_parents(&t.slug))
+                                            .any(|s| slugs.contains(s)) =>
                                 {
                                     p.related[i as usize]
                                         .iter()
@@ -876,6 +883,11 @@ fn names_key(config: &Config, entries: &[Arc<Entry>], sections: &[Arc<Section>])
             (&s.dir, &s.path, &s.file).hash(h);
         }
     })
+}
+
+/// A tag's slug and those of the tags above it: `energy/oil`, then `energy`.
+fn slug_and_parents(slug: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(slug), |s| s.rsplit_once('/').map(|(parent, _)| parent))
 }
 
 /// What related entries depend on: every entry's tags, and the tie order (date, title).
