@@ -311,7 +311,7 @@ const BUILTIN_RELATIONS: [BuiltinRelation; 9] = [
         &["organization"],
     ),
     ("part_of", "Part of", "Parts", &[], &[]),
-    ("located_in", "Located in", "Places in it", &[], &["place"]),
+    ("located_in", "Located in", "Located here", &[], &["place"]),
     (
         "leads",
         "Leads",

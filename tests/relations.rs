@@ -71,7 +71,7 @@ fn a_relation_shows_on_both_pages_with_its_dates_and_sources() {
         "{other}"
     );
     let place = relations_section(&site.output("places/baku/index.html"));
-    assert!(place.contains("<dt>Places in it</dt>"), "{place}");
+    assert!(place.contains("<dt>Located here</dt>"), "{place}");
 }
 
 #[test]

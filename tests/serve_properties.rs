@@ -73,6 +73,7 @@ fn sound_edit() -> impl Strategy<Value = Edit> {
         2 => (n(), n()).prop_map(|(entry, which)| Edit::RemoveSource { entry, which }),
         2 => (n(), n(), n()).prop_map(|(entry, which, variant)| Edit::RewordSource { entry, which, variant }),
         2 => (n(), speaker).prop_map(|(entry, speaker)| Edit::Speaker { entry, speaker }),
+        2 => (n(), some(0.7), n()).prop_map(|(entry, target, rtype)| Edit::Relate { entry, target, rtype }),
         2 => (n(), prop::option::of(-3i8..6)).prop_map(|(entry, weight)| Edit::Weight { entry, weight }),
         2 => (n(), some(0.6)).prop_map(|(entry, summary)| Edit::Summary { entry, summary }),
         2 => n().prop_map(|entry| Edit::Draft { entry }),

@@ -5,15 +5,19 @@
 use std::fmt::Write as _;
 
 use super::reads::{
-    Backlinks, EntryData, EntryImageOf, Label, Links, Reads, RelatedTo, TagId, TagNeighbours,
-    TagStat, TopTags,
+    Backlinks, EntryData, EntryImageOf, Label, Links, Reads, RelatedTo, RelationsOf, TagId,
+    TagNeighbours, TagStat, TopTags,
 };
+use crate::config::Config;
 use crate::graph::EntryId;
 use crate::text::xml_escape;
 
 /// How a neighbour relates to the entry in the middle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Relation {
+    /// A typed relation (`relations:`): its type's number, and whether the entry in the
+    /// middle states it (the arrow points away from it) or the neighbour does.
+    Typed(u16, bool),
     /// Links both ways.
     Mutual,
     LinksTo,
@@ -24,6 +28,7 @@ enum Relation {
 impl Relation {
     fn class(self) -> &'static str {
         match self {
+            Relation::Typed(..) => "rel-typed",
             Relation::Mutual => "rel-mutual",
             Relation::LinksTo => "rel-out",
             Relation::LinkedFrom => "rel-in",
@@ -31,8 +36,10 @@ impl Relation {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self, config: &Config) -> &str {
         match self {
+            Relation::Typed(t, true) => &config.relations.get(t).label,
+            Relation::Typed(t, false) => &config.relations.get(t).inverse,
             Relation::Mutual => "links both ways",
             Relation::LinksTo => "linked from this entry",
             Relation::LinkedFrom => "links to this entry",
@@ -130,7 +137,16 @@ fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
     out.dedup();
     let incoming: Vec<EntryId> = reads.get(Backlinks(id)).iter().map(|b| b.from).collect();
     let mut list: Vec<(EntryId, Relation)> = Vec::new();
+    // A typed relation says more than a link: the first one to each neighbour is drawn.
+    for r in reads.get(RelationsOf(id)) {
+        if !list.iter().any(|(e, _)| *e == r.other) {
+            list.push((r.other, Relation::Typed(r.rtype, r.outgoing)));
+        }
+    }
     for &t in &out {
+        if list.iter().any(|(e, _)| *e == t) {
+            continue;
+        }
         let relation = if incoming.contains(&t) {
             Relation::Mutual
         } else {
@@ -139,7 +155,7 @@ fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
         list.push((t, relation));
     }
     for &f in &incoming {
-        if !out.contains(&f) {
+        if !out.contains(&f) && !list.iter().any(|(e, _)| *e == f) {
             list.push((f, Relation::LinkedFrom));
         }
     }
@@ -226,18 +242,61 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
             (cx + rx * angle.cos(), cy + ry * angle.sin())
         })
         .collect();
+    let typed = list.iter().any(|(_, r)| matches!(r, Relation::Typed(..)));
+    if typed {
+        // The head of a typed relation's arrow, at the end of its line.
+        svg.push_str(
+            "<defs><marker id=\"relations-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"arrow\" d=\"M0,0L10,5L0,10z\"/></marker></defs>",
+        );
+    }
     svg.push_str("<g class=\"edges\" aria-hidden=\"true\">");
     for ((_, relation), (x, y)) in list.iter().zip(&positions) {
+        let label = relation.label(config);
+        let Relation::Typed(rtype, outgoing) = *relation else {
+            let _ = write!(
+                svg,
+                "<line class=\"edge {}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"><title>",
+                relation.class(),
+                px(cx),
+                px(cy),
+                px(*x),
+                px(*y),
+            );
+            xml_escape(&mut svg, label);
+            svg.push_str("</title></line>");
+            continue;
+        };
+        // From the entry that states it to the other, stopping short of the node's
+        // circle so that the arrow's head shows; the label at the middle.
+        let ((x1, y1), (x2, y2)) = if outgoing {
+            ((cx, cy), (*x, *y))
+        } else {
+            ((*x, *y), (cx, cy))
+        };
+        let length = (x2 - x1).hypot(y2 - y1).max(1.0);
+        let stop = if outgoing { 12.0 } else { 16.0 };
+        let (ex, ey) = (
+            x2 - (x2 - x1) * stop / length,
+            y2 - (y2 - y1) * stop / length,
+        );
         let _ = write!(
             svg,
-            "<line class=\"edge {}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"><title>{}</title></line>",
-            relation.class(),
-            px(cx),
-            px(cy),
-            px(*x),
-            px(*y),
-            relation.label()
+            "<line class=\"edge rel-typed\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" marker-end=\"url(#relations-arrow)\"><title>",
+            px(x1),
+            px(y1),
+            px(ex),
+            px(ey),
         );
+        xml_escape(&mut svg, &config.relations.get(rtype).label);
+        let _ = write!(
+            svg,
+            "</title></line><text class=\"edge-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
+            px((cx + x) / 2.0),
+            px((cy + y) / 2.0 - 3.0),
+        );
+        // Read along the arrow: "Located in", whichever end is in the middle.
+        xml_escape(&mut svg, &shorten(&config.relations.get(rtype).label, 24));
+        svg.push_str("</text>");
     }
     svg.push_str("</g><g class=\"nodes\">");
     let thumbs: Vec<Option<String>> = list.iter().map(|(o, _)| thumb_url(reads, *o)).collect();
@@ -271,7 +330,10 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         svg.push_str("<a href=\"");
         xml_escape(&mut svg, &config.url(path));
         svg.push_str("\"><title>");
-        xml_escape(&mut svg, &format!("{title} ({kind}, {})", relation.label()));
+        xml_escape(
+            &mut svg,
+            &format!("{title} ({kind}, {})", relation.label(config)),
+        );
         let _ = write!(
             svg,
             "</title><circle class=\"node kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",

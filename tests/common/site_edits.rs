@@ -78,6 +78,12 @@ pub enum Edit {
         entry: u8,
         speaker: Speaker,
     },
+    /// Adds a typed relation to another entry, or removes the first.
+    Relate {
+        entry: u8,
+        target: Option<u8>,
+        rtype: u8,
+    },
     Weight {
         entry: u8,
         weight: Option<i8>,
@@ -359,6 +365,30 @@ impl Model {
                 };
                 format!("{}: speaker {:?}", file(self, i), self.entries[i].speaker)
             }
+            Edit::Relate {
+                entry,
+                target,
+                rtype,
+            } => {
+                let i = self.entry(entry)?;
+                match target {
+                    Some(t) => {
+                        let others: Vec<usize> =
+                            self.alive().into_iter().filter(|&o| o != i).collect();
+                        let to = *pick(&others, t)?;
+                        self.entries[i].relations.push((to, rtype));
+                    }
+                    None if self.entries[i].relations.is_empty() => return None,
+                    None => {
+                        self.entries[i].relations.remove(0);
+                    }
+                }
+                format!(
+                    "{}: relations {:?}",
+                    file(self, i),
+                    self.entries[i].relations
+                )
+            }
             Edit::Weight { entry, weight } => {
                 let i = self.entry(entry)?;
                 self.entries[i].weight = weight;
@@ -461,6 +491,7 @@ impl Model {
                     aliases: Vec::new(),
                     speaker: None,
                     sources: Vec::new(),
+                    relations: Vec::new(),
                     body: vec![Block::Para(format!("{title} is new."))],
                 };
                 if e.needs_date() {

@@ -214,8 +214,14 @@ pub struct EntryModel {
     pub aliases: Vec<String>,
     pub speaker: Option<SpeakerIs>,
     pub sources: Vec<Citation>,
+    /// Typed relations: the other entry, and the type (an index into `RELATION_TYPES`).
+    pub relations: Vec<(usize, u8)>,
     pub body: Vec<Block>,
 }
+
+/// The relation types the model's entries state (any kinds at both ends for the first
+/// two; the others warn for ends of other kinds, which the build allows).
+pub const RELATION_TYPES: [&str; 4] = ["part_of", "successor_of", "member_of", "located_in"];
 
 impl EntryModel {
     pub fn rel(&self) -> String {
@@ -330,6 +336,7 @@ impl Model {
                     aliases: Vec::new(),
                     speaker: None,
                     sources: Vec::new(),
+                    relations: Vec::new(),
                     body: Vec::new(),
                 };
                 if section >= 7 && dice.percent(40) {
@@ -420,6 +427,18 @@ impl Model {
                     style,
                     heading,
                 });
+            }
+        }
+        // Drawn after everything else, so that the rest of the model is what it was
+        // before entries had relations.
+        for i in 0..entries.len() {
+            if dice.percent(30) {
+                let target = dice.below(entries.len());
+                if target != i {
+                    entries[i]
+                        .relations
+                        .push((target, dice.below(RELATION_TYPES.len()) as u8));
+                }
             }
         }
         let mut indexes = BTreeMap::new();
@@ -586,6 +605,22 @@ impl Model {
                         let _ = writeln!(t, "  - title: {}", quoted(title));
                     }
                 }
+            }
+        }
+        let related: Vec<&(usize, u8)> = e
+            .relations
+            .iter()
+            .filter(|(to, _)| *to != i && self.linkable(*to))
+            .collect();
+        if !related.is_empty() {
+            t.push_str("relations:\n");
+            for (to, rtype) in related {
+                let _ = writeln!(
+                    t,
+                    "  - {{type: {}, to: {}}}",
+                    RELATION_TYPES[*rtype as usize % RELATION_TYPES.len()],
+                    quoted(&format!("[[{}]]", self.entries[*to].title))
+                );
             }
         }
         t.push_str("---\n");
