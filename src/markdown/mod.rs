@@ -345,29 +345,14 @@ impl Rendered {
         if !fragment.contains('#') {
             return self.headings.iter().position(|h| h.id == fragment);
         }
-        let headings = &self.headings;
-        let mut scope = 0..headings.len();
-        let mut level = 0u8;
-        let mut found = None;
-        for part in fragment.split('#').filter(|p| !p.is_empty()) {
-            let i = scope.start
-                + headings[scope.clone()].iter().position(|h| {
-                    h.level > level && (h.id == part || crate::text::slugify(&h.title) == part)
-                })?;
-            level = headings[i].level;
-            let end = headings[i + 1..]
-                .iter()
-                .position(|h| h.level <= level)
-                .map_or(headings.len(), |p| i + 1 + p);
-            scope = i + 1..end;
-            found = Some(i);
-        }
-        found
+        self.heading_path(fragment).ok().flatten().map(|(i, _)| i)
     }
 
-    /// `a#b#c`: a heading `c` under a heading `b` under a heading `a`, at any depth, as
-    /// Obsidian finds them; its id must be `c` (the link lands there).
-    fn nested_heading(&self, fragment: &str, page: &str) -> Result<(), (String, Option<String>)> {
+    /// Walks `a#b#c` down the headings, as Obsidian finds them: each part the first heading
+    /// of that id or title under the one before, at any depth. The last heading found, with
+    /// the part that named it (none for a fragment of no parts); or the part not found,
+    /// with the part above it.
+    fn heading_path<'f>(&self, fragment: &'f str) -> HeadingWalk<'f> {
         let headings = &self.headings;
         let mut scope = 0..headings.len();
         let mut level = 0u8;
@@ -377,13 +362,7 @@ impl Rendered {
                 h.level > level && (h.id == part || crate::text::slugify(&h.title) == part)
             });
             let Some(i) = hit.map(|i| scope.start + i) else {
-                let message = match found {
-                    Some((_, parent)) => {
-                        format!("{page} has no heading `#{part}` under the heading `#{parent}`")
-                    }
-                    None => format!("{page} has no heading with the id `#{part}`"),
-                };
-                return Err((message, None));
+                return Err((part, found.map(|(_, parent)| parent)));
             };
             level = headings[i].level;
             let end = headings[i + 1..]
@@ -393,8 +372,22 @@ impl Rendered {
             scope = i + 1..end;
             found = Some((i, part));
         }
-        match found {
-            Some((i, part)) if headings[i].id != part => Err((
+        Ok(found)
+    }
+
+    /// `a#b#c`: a heading `c` under a heading `b` under a heading `a`, at any depth, as
+    /// Obsidian finds them; its id must be `c` (the link lands there).
+    fn nested_heading(&self, fragment: &str, page: &str) -> Result<(), (String, Option<String>)> {
+        let headings = &self.headings;
+        match self.heading_path(fragment) {
+            Err((part, Some(parent))) => Err((
+                format!("{page} has no heading `#{part}` under the heading `#{parent}`"),
+                None,
+            )),
+            Err((part, None)) => {
+                Err((format!("{page} has no heading with the id `#{part}`"), None))
+            }
+            Ok(Some((i, part))) if headings[i].id != part => Err((
                 format!(
                     "the heading `#{part}` that this link means in {page} has the id `#{}`: its \
                      title is repeated on that page, and the link would land on another",
@@ -405,10 +398,14 @@ impl Rendered {
                     headings[i].id
                 )),
             )),
-            _ => Ok(()),
+            Ok(_) => Ok(()),
         }
     }
 }
+
+/// What a walk down a heading path found: the heading and the part that named it (none
+/// for a path of no parts), or the part not found and the part above it.
+type HeadingWalk<'f> = Result<Option<(usize, &'f str)>, (&'f str, Option<&'f str>)>;
 
 /// Where the element `tag` that opens at `start` of `html` ends (after its end tag),
 /// counting the elements of the same name inside it.

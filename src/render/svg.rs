@@ -52,6 +52,10 @@ const MAX_NEIGHBOURS: usize = 14;
 /// The characters of a line of a neighbour's label (two lines at most), and the distance
 /// between the lines, in the picture's units (the theme sets its text at 13).
 const LABEL_CHARS: usize = 30;
+/// Widths of a character, generously, of a node's label (13) and of a typed relation's
+/// label (11), to keep the one from covering the other.
+const NODE_CHAR: f64 = 8.0;
+const EDGE_CHAR: f64 = 7.0;
 const LINE: f64 = 15.0;
 
 pub(super) fn shorten(text: &str, max: usize) -> String {
@@ -243,7 +247,51 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         })
         .collect();
     let typed = list.iter().any(|(_, r)| matches!(r, Relation::Typed(..)));
+    // Where the text of each node's label and of the centre's stands (a generous box), so
+    // that a typed relation's label is drawn only where it covers none of them.
+    let mut taken: Vec<[f64; 4]> = Vec::new();
     if typed {
+        let centre_r = if thumb_url(reads, id).is_some() {
+            CENTRE_THUMB_R
+        } else {
+            11.0
+        };
+        let centre = shorten(&entry.front.title, 34);
+        let half = centre.chars().count() as f64 * NODE_CHAR / 2.0;
+        let base = cy + centre_r + 17.0;
+        taken.push([cx - half, base - 13.0, cx + half, base + 4.0]);
+        for ((other, _), (x, y)) in list.iter().zip(&positions) {
+            let (title, ..) = reads.get(Label(*other));
+            let r = if thumb_url(reads, *other).is_some() {
+                THUMB_R
+            } else {
+                7.0
+            };
+            let lines = wrap(title, LABEL_CHARS, 2);
+            let w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * NODE_CHAR;
+            let tall = lines.len() as f64 * LINE;
+            // As the nodes' labels are placed below: beside, above or under the circle.
+            let b = if *x < cx - 1.0 {
+                [
+                    x - r - 3.0 - w,
+                    y - tall / 2.0 - 8.0,
+                    x + r,
+                    y + tall / 2.0 + 4.0,
+                ]
+            } else if *x > cx + 1.0 {
+                [
+                    x - r,
+                    y - tall / 2.0 - 8.0,
+                    x + r + 3.0 + w,
+                    y + tall / 2.0 + 4.0,
+                ]
+            } else if *y < cy {
+                [x - w / 2.0, y - r - 5.0 - tall - 8.0, x + w / 2.0, y + r]
+            } else {
+                [x - w / 2.0, y - r, x + w / 2.0, y + r + 13.0 + tall]
+            };
+            taken.push(b);
+        }
         // The head of a typed relation's arrow, at the end of its line.
         svg.push_str(
             "<defs><marker id=\"relations-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"arrow\" d=\"M0,0L10,5L0,10z\"/></marker></defs>",
@@ -288,15 +336,31 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
             px(ey),
         );
         xml_escape(&mut svg, &config.relations.get(rtype).label);
-        let _ = write!(
-            svg,
-            "</title></line><text class=\"edge-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
-            px((cx + x) / 2.0),
-            px((cy + y) / 2.0 - 3.0),
-        );
-        // Read along the arrow: "Located in", whichever end is in the middle.
-        xml_escape(&mut svg, &shorten(&config.relations.get(rtype).label, 24));
-        svg.push_str("</text>");
+        svg.push_str("</title></line>");
+        // Read along the arrow ("Located in", whichever end is in the middle), at the
+        // first place along the line where it covers no other text; none when there is
+        // none (the arrow's title, and the Relations list, still say it).
+        let text = shorten(&config.relations.get(rtype).label, 24);
+        let half = text.chars().count() as f64 * EDGE_CHAR / 2.0 + 2.0;
+        let spot = [0.5, 0.62, 0.38, 0.74, 0.26].into_iter().find_map(|t| {
+            let (lx, ly) = (cx + (x - cx) * t, cy + (y - cy) * t - 3.0);
+            let b = [lx - half, ly - 11.0, lx + half, ly + 4.0];
+            let clear = taken
+                .iter()
+                .all(|o| b[2] < o[0] || o[2] < b[0] || b[3] < o[1] || o[3] < b[1]);
+            clear.then_some((lx, ly, b))
+        });
+        if let Some((lx, ly, b)) = spot {
+            taken.push(b);
+            let _ = write!(
+                svg,
+                "<text class=\"edge-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
+                px(lx),
+                px(ly),
+            );
+            xml_escape(&mut svg, &text);
+            svg.push_str("</text>");
+        }
     }
     svg.push_str("</g><g class=\"nodes\">");
     let thumbs: Vec<Option<String>> = list.iter().map(|(o, _)| thumb_url(reads, *o)).collect();
