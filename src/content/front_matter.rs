@@ -969,6 +969,7 @@ fn relations(
         return Vec::new();
     };
     let mut specs = Vec::with_capacity(written.len());
+    let own: Vec<&str> = sources.iter().filter_map(|s| s.id.as_deref()).collect();
     let source = out.source;
     for (n, w) in written.into_iter().enumerate() {
         let at = |field: &str| {
@@ -1014,7 +1015,6 @@ fn relations(
             Some(Ids::One(id)) => vec![id],
             Some(Ids::Many(ids)) => ids,
         };
-        let own: Vec<&str> = sources.iter().filter_map(|s| s.id.as_deref()).collect();
         let mut known = true;
         for id in &ids {
             if !own.contains(&id.as_str()) {

@@ -176,6 +176,54 @@ fn neighbours(reads: &Reads<'_>, id: EntryId) -> Vec<(EntryId, Relation)> {
     list
 }
 
+/// Where a neighbour's label stands: its anchor, the first line's baseline, its lines, and
+/// the radius of the node it names.
+struct NodeLabel {
+    anchor: &'static str,
+    x: f64,
+    y: f64,
+    lines: Vec<String>,
+    r: f64,
+}
+
+impl NodeLabel {
+    /// The label of the node of radius `r` at `(x, y)`: its lines centred beside the
+    /// circle (on the side away from the centre), or stacked above or below it.
+    fn beside(title: &str, (x, y): (f64, f64), r: f64, (cx, cy): (f64, f64)) -> NodeLabel {
+        let lines = wrap(title, LABEL_CHARS, 2);
+        let below = (lines.len() - 1) as f64 * LINE;
+        let (anchor, lx, ly) = if x < cx - 1.0 {
+            ("end", x - r - 3.0, y + 4.0 - below / 2.0)
+        } else if x > cx + 1.0 {
+            ("start", x + r + 3.0, y + 4.0 - below / 2.0)
+        } else if y < cy {
+            ("middle", x, y - r - 5.0 - below)
+        } else {
+            ("middle", x, y + r + 13.0)
+        };
+        NodeLabel {
+            anchor,
+            x: lx,
+            y: ly,
+            lines,
+            r,
+        }
+    }
+
+    /// A generous box around the label's text (wider than the theme's letters).
+    fn bounds(&self) -> [f64; 4] {
+        let chars = self.lines.iter().map(|l| l.chars().count()).max();
+        let w = chars.unwrap_or(0) as f64 * NODE_CHAR;
+        let x0 = match self.anchor {
+            "end" => self.x - w,
+            "start" => self.x,
+            _ => self.x - w / 2.0,
+        };
+        let last = self.y + (self.lines.len() - 1) as f64 * LINE;
+        [x0, self.y - 13.0, x0 + w, last + 4.0]
+    }
+}
+
 /// The radius of a neighbour's node that shows the entry's picture, and of the entry's
 /// own in the middle (a plain node is 7 and 11).
 const THUMB_R: f64 = 18.0;
@@ -247,51 +295,30 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         })
         .collect();
     let typed = list.iter().any(|(_, r)| matches!(r, Relation::Typed(..)));
-    // Where the text of each node's label and of the centre's stands (a generous box), so
-    // that a typed relation's label is drawn only where it covers none of them.
-    let mut taken: Vec<[f64; 4]> = Vec::new();
+    let thumbs: Vec<Option<String>> = list.iter().map(|(o, _)| thumb_url(reads, *o)).collect();
+    let centre_thumb = thumb_url(reads, id);
+    let centre_r = if centre_thumb.is_some() {
+        CENTRE_THUMB_R
+    } else {
+        11.0
+    };
+    let labels: Vec<NodeLabel> = list
+        .iter()
+        .zip(&positions)
+        .zip(&thumbs)
+        .map(|(((other, _), &(x, y)), thumb)| {
+            let r = if thumb.is_some() { THUMB_R } else { 7.0 };
+            NodeLabel::beside(reads.get(Label(*other)).0, (x, y), r, (cx, cy))
+        })
+        .collect();
+    let centre_title = shorten(&entry.front.title, 34);
+    // Where the text of each node's label and of the centre's stands, so that a typed
+    // relation's label is drawn only where it covers none of them.
+    let mut taken: Vec<[f64; 4]> = labels.iter().map(NodeLabel::bounds).collect();
+    let half = centre_title.chars().count() as f64 * NODE_CHAR / 2.0;
+    let base = cy + centre_r + 17.0;
+    taken.push([cx - half, base - 13.0, cx + half, base + 4.0]);
     if typed {
-        let centre_r = if thumb_url(reads, id).is_some() {
-            CENTRE_THUMB_R
-        } else {
-            11.0
-        };
-        let centre = shorten(&entry.front.title, 34);
-        let half = centre.chars().count() as f64 * NODE_CHAR / 2.0;
-        let base = cy + centre_r + 17.0;
-        taken.push([cx - half, base - 13.0, cx + half, base + 4.0]);
-        for ((other, _), (x, y)) in list.iter().zip(&positions) {
-            let (title, ..) = reads.get(Label(*other));
-            let r = if thumb_url(reads, *other).is_some() {
-                THUMB_R
-            } else {
-                7.0
-            };
-            let lines = wrap(title, LABEL_CHARS, 2);
-            let w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * NODE_CHAR;
-            let tall = lines.len() as f64 * LINE;
-            // As the nodes' labels are placed below: beside, above or under the circle.
-            let b = if *x < cx - 1.0 {
-                [
-                    x - r - 3.0 - w,
-                    y - tall / 2.0 - 8.0,
-                    x + r,
-                    y + tall / 2.0 + 4.0,
-                ]
-            } else if *x > cx + 1.0 {
-                [
-                    x - r,
-                    y - tall / 2.0 - 8.0,
-                    x + r + 3.0 + w,
-                    y + tall / 2.0 + 4.0,
-                ]
-            } else if *y < cy {
-                [x - w / 2.0, y - r - 5.0 - tall - 8.0, x + w / 2.0, y + r]
-            } else {
-                [x - w / 2.0, y - r, x + w / 2.0, y + r + 13.0 + tall]
-            };
-            taken.push(b);
-        }
         // The head of a typed relation's arrow, at the end of its line.
         svg.push_str(
             "<defs><marker id=\"relations-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"arrow\" d=\"M0,0L10,5L0,10z\"/></marker></defs>",
@@ -363,34 +390,23 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         }
     }
     svg.push_str("</g><g class=\"nodes\">");
-    let thumbs: Vec<Option<String>> = list.iter().map(|(o, _)| thumb_url(reads, *o)).collect();
-    let centre_thumb = thumb_url(reads, id);
     if thumbs.iter().any(Option::is_some) || centre_thumb.is_some() {
         // One clip for every thumbnail: a circle in the box of each picture.
         svg.push_str(
             "<clipPath id=\"relations-round\" clipPathUnits=\"objectBoundingBox\"><circle cx=\"0.5\" cy=\"0.5\" r=\"0.5\"/></clipPath>",
         );
     }
-    for (((other, relation), (x, y)), thumb) in list.iter().zip(&positions).zip(&thumbs) {
+    for ((((other, relation), (x, y)), thumb), label) in
+        list.iter().zip(&positions).zip(&thumbs).zip(&labels)
+    {
         let (title, path, kind, _) = reads.get(Label(*other));
-        let anchor = if *x < cx - 1.0 {
-            "end"
-        } else if *x > cx + 1.0 {
-            "start"
-        } else {
-            "middle"
-        };
-        let r = if thumb.is_some() { THUMB_R } else { 7.0 };
-        let lines = wrap(title, LABEL_CHARS, 2);
-        let below = (lines.len() - 1) as f64 * LINE;
-        // The first line's baseline: the lines centred beside the circle, or stacked
-        // above or below it.
-        let (lx, ly) = match anchor {
-            "end" => (x - r - 3.0, y + 4.0 - below / 2.0),
-            "start" => (x + r + 3.0, y + 4.0 - below / 2.0),
-            _ if *y < cy => (*x, y - r - 5.0 - below),
-            _ => (*x, y + r + 13.0),
-        };
+        let NodeLabel {
+            anchor,
+            x: lx,
+            y: ly,
+            ref lines,
+            r,
+        } = *label;
         svg.push_str("<a href=\"");
         xml_escape(&mut svg, &config.url(path));
         svg.push_str("\"><title>");
@@ -423,11 +439,7 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         svg.push_str("</text></a>");
     }
     let kind = &config.kinds.get(entry.front.kind).name;
-    let r = if centre_thumb.is_some() {
-        CENTRE_THUMB_R
-    } else {
-        11.0
-    };
+    let r = centre_r;
     let _ = write!(
         svg,
         "<circle class=\"node centre kind-{kind}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
@@ -443,7 +455,7 @@ pub fn neighbourhood(reads: &Reads<'_>, id: EntryId) -> String {
         px(cx),
         px(cy + r + 17.0)
     );
-    xml_escape(&mut svg, &shorten(&entry.front.title, 34));
+    xml_escape(&mut svg, &centre_title);
     svg.push_str("</text></g></svg>");
     svg
 }
