@@ -295,6 +295,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// With every index the same in both sites, the entries that are not the very same
+    /// (their file or their text) in both: found in one walk, once per rebuild, for the
+    /// keys that read one entry and for the pages that may have moved.
+    pub fn changed_entries(&self) -> &[u32] {
+        let (old, new) = (self.old.site, self.new.site);
+        self.changed.get_or_init(|| {
+            (0..new.entries.len().min(old.entries.len()) as u32)
+                .filter(|&i| {
+                    let i = i as usize;
+                    !Arc::ptr_eq(&old.entries[i], &new.entries[i])
+                        || !Arc::ptr_eq(&old.rendered[i], &new.rendered[i])
+                })
+                .collect()
+        })
+    }
+
     /// For a kind of key that reads one entry and what only that entry decides, with
     /// every index the same in both sites: the entries whose keys of that kind can differ
     /// (all others are the same, known by address). `None` for other kinds.
@@ -302,17 +318,8 @@ impl<'a> Checker<'a> {
         if !self.maps.is_identity() {
             return None;
         }
-        let (old, new) = (self.old.site, self.new.site);
         if member_kept_by_entry(slot) {
-            return Some(self.changed.get_or_init(|| {
-                (0..new.entries.len() as u32)
-                    .filter(|&i| {
-                        let i = i as usize;
-                        !Arc::ptr_eq(&old.entries[i], &new.entries[i])
-                            || !Arc::ptr_eq(&old.rendered[i], &new.rendered[i])
-                    })
-                    .collect()
-            }));
+            return Some(self.changed_entries());
         }
         if slot == Slot::Card as usize {
             let (a, b) = (&self.old.shared.cards, &self.new.shared.cards);

@@ -581,10 +581,11 @@ impl Project {
             Some(stale)
                 if same_plan && lists_same && Arc::ptr_eq(&old.site.redirects, &site.redirects) =>
             {
-                let moved = (old.site.entries.iter().zip(site.entries.iter()))
-                    .enumerate()
-                    .filter(|(_, (a, b))| !Arc::ptr_eq(a, b))
-                    .map(|(i, _)| Output::Page(Page::Entry(graph::EntryId(i as u32))));
+                // The entries the checker found changed (file or text): the same walk.
+                let moved = checker
+                    .changed_entries()
+                    .iter()
+                    .map(|&i| Output::Page(Page::Entry(graph::EntryId(i))));
                 let mut list: Vec<Output> = stale
                     .iter()
                     .copied()
