@@ -10,6 +10,7 @@ use super::sources::SourceInfo;
 use super::{KindPage, TagInfo};
 use crate::config::Config;
 use crate::content::files::SiteFiles;
+use crate::content::front_matter::OldUrl;
 use crate::content::{Entry, Section};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{self, Problem, Rendered};
@@ -37,7 +38,7 @@ enum Claim {
 /// What a build needs to know every URL it will write.
 pub(super) struct Pages<'a> {
     pub config: &'a Config,
-    pub entries: &'a [Arc<Entry>],
+    pub entries: &'a super::seen::Entries<'a>,
     pub sections: &'a [Arc<Section>],
     pub tags: &'a [TagInfo],
     pub kind_pages: &'a [KindPage],
@@ -48,6 +49,20 @@ pub(super) struct Pages<'a> {
 }
 
 impl Pages<'_> {
+    /// The file of who wrote a redirect, its text, and its old URLs.
+    fn owner(&self, owner: super::redirects::Owner) -> (&str, &str, &[OldUrl]) {
+        match owner {
+            super::redirects::Owner::Entry(i) => {
+                let e = self.entries.get(super::EntryId(i));
+                (e.file(), e.source(), e.redirect_from())
+            }
+            super::redirects::Owner::TagNote(i) => {
+                let e = &self.tag_notes[i as usize];
+                (&e.file, &e.source, &e.front.redirect_from)
+            }
+        }
+    }
+
     fn describe(&self, claim: Claim) -> String {
         match claim {
             Claim::Dossier(what) => what.to_string(),
@@ -57,11 +72,15 @@ impl Pages<'_> {
             }
             Claim::Tag(t) => format!("the tag page of `{}`", self.tags[t].name),
             Claim::Section(i) => format!("the section {}", section_folder(&self.sections[i])),
-            Claim::Entry { index, .. } => format!("the entry {}", self.entries[index].file),
+            Claim::Entry { index, .. } => {
+                format!(
+                    "the entry {}",
+                    self.entries.get(super::EntryId(index as u32)).file()
+                )
+            }
             Claim::Redirect(r) => {
                 let r = &self.redirects[r];
-                let owner = super::redirects::owner_file(r.owner, self.entries, self.tag_notes);
-                format!("the redirect from /{} in {}", r.from, owner.file)
+                format!("the redirect from /{} in {}", r.from, self.owner(r.owner).0)
             }
         }
     }
@@ -70,15 +89,16 @@ impl Pages<'_> {
     fn error_at(&self, claim: Claim, message: String) -> Diagnostic {
         match claim {
             Claim::Entry { index, .. } => {
-                let entry = &self.entries[index];
-                let d = Diagnostic::error(message).in_file(&entry.file);
-                if entry.front.permalink.is_some() {
-                    let pos = crate::content::front_matter::key_pos(&entry.source, "permalink");
-                    d.at(&entry.source, pos)
+                let entry = self.entries.get(super::EntryId(index as u32));
+                let d = Diagnostic::error(message).in_file(entry.file());
+                let (slug, permalink) = entry.sets_url();
+                if permalink {
+                    let pos = crate::content::front_matter::key_pos(entry.source(), "permalink");
+                    d.at(entry.source(), pos)
                         .help("give the entry another `permalink`")
-                } else if entry.front.slug.is_some() {
-                    let pos = crate::content::front_matter::key_pos(&entry.source, "slug");
-                    d.at(&entry.source, pos)
+                } else if slug {
+                    let pos = crate::content::front_matter::key_pos(entry.source(), "slug");
+                    d.at(entry.source(), pos)
                         .help("give the entry another `slug`")
                 } else {
                     d.help("give the entry a `slug`, or another file name or folder")
@@ -103,11 +123,11 @@ impl Pages<'_> {
             }
             Claim::Redirect(r) => {
                 let r = &self.redirects[r];
-                let owner = super::redirects::owner_file(r.owner, self.entries, self.tag_notes);
-                let url = &owner.front.redirect_from[r.n];
+                let (file, source, urls) = self.owner(r.owner);
+                let url = &urls[r.n];
                 Diagnostic::error(message)
-                    .in_file(&owner.file)
-                    .at(&owner.source, url.pos)
+                    .in_file(file)
+                    .at(source, url.pos)
                     .width(url.path.chars().count() + 1)
                     .help("a redirect needs a URL that no page and no other redirect has")
             }
@@ -166,12 +186,13 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
     for (i, section) in sections {
         claims.push((Cow::Borrowed(section.path.as_str()), Claim::Section(i)));
     }
-    for (i, entry) in pages.entries.iter().enumerate() {
+    for entry in pages.entries.iter() {
+        let (slug, permalink) = entry.sets_url();
         let claim = Claim::Entry {
-            slug: entry.front.slug.is_some() || entry.front.permalink.is_some(),
-            index: i,
+            slug: slug || permalink,
+            index: entry.id.index(),
         };
-        claims.push((Cow::Borrowed(entry.path.as_str()), claim));
+        claims.push((Cow::Borrowed(entry.path()), claim));
     }
     for (r, redirect) in pages.redirects.iter().enumerate() {
         claims.push((Cow::Borrowed(redirect.from.as_str()), Claim::Redirect(r)));

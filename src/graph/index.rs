@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::links::NameIndex;
-use super::{EntryId, TagInfo, reading_order};
+use super::seen::{Entries, Seen, reading_order};
+use super::{EntryId, TagInfo};
 use crate::config::{Config, KindId, Kinds};
-use crate::content::{Entry, Section};
+use crate::content::Section;
 use crate::diagnostics::Diagnostic;
 
 /// Every tag with its entries (newest first), sorted by slug, and a slug → index map.
@@ -15,11 +16,11 @@ use crate::diagnostics::Diagnostic;
 /// A nested tag (`energy/oil`) makes its parents tags too (`energy`): a parent has the
 /// entries of its own and of every tag under it, each once, as in Obsidian's tag pane
 /// and Quartz's tag pages.
-pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMap<String, usize>) {
+pub fn tags(entries: &Entries<'_>, newest: &[EntryId]) -> Vec<TagInfo> {
     let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     let mut members: HashMap<&str, Vec<EntryId>> = HashMap::new();
     for &id in newest {
-        for tag in &entries[id.index()].front.tags {
+        for tag in entries.get(id).tags() {
             for (slug, name) in tag_and_parents(&tag.slug, &tag.name) {
                 *spellings.entry(slug).or_default().entry(name).or_default() += 1;
                 let list = members.entry(slug).or_default();
@@ -48,11 +49,7 @@ pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMa
         })
         .collect();
     tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let index: HashMap<String, usize> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.clone(), i))
-        .collect();
+    let index = tag_index(&tags);
     for i in 0..tags.len() {
         if let Some((parent, _)) = tags[i].slug.rsplit_once('/') {
             let p = index[parent];
@@ -60,7 +57,15 @@ pub fn tags(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<TagInfo>, HashMa
             tags[p].children.push(i as u32);
         }
     }
-    (tags, index)
+    tags
+}
+
+/// Each tag's place in the tags, by slug.
+pub fn tag_index(tags: &[TagInfo]) -> HashMap<String, usize> {
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.clone(), i))
+        .collect()
 }
 
 /// A tag's slug and name, then those of each tag above it, nearest first:
@@ -89,75 +94,61 @@ fn tag_and_parents<'a>(slug: &'a str, name: &'a str) -> impl Iterator<Item = (&'
 /// lists show one name, the entry's own page its own spelling. Spellings that differ only
 /// in case or Unicode normalisation are one spelling, as they always were.
 pub fn tag_spellings(
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     tags: &[TagInfo],
     index: &HashMap<String, usize>,
-) -> Spellings {
+) -> Vec<Diagnostic> {
     use crate::content::front_matter::{item_pos, key_pos, spelling_key};
     let keys: Vec<String> = tags.iter().map(|t| spelling_key(&t.name)).collect();
     // Each entry's tags spelt otherwise than their tag's name.
     let mut named_by: Vec<Option<&str>> = vec![None; tags.len()];
-    let mut odd: Vec<(usize, Vec<(&str, usize)>)> = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
+    let mut odd: Vec<(Seen<'_>, Vec<(&str, usize)>)> = Vec::new();
+    for entry in entries.iter() {
         let mut own = Vec::new();
-        for tag in &entry.front.tags {
+        for tag in entry.tags() {
             let Some(&t) = index.get(&tag.slug) else {
                 continue;
             };
             // The same letters are the same spelling: most tags, without normalising them.
             if tag.name == tags[t].name || spelling_key(&tag.name) == keys[t] {
-                named_by[t].get_or_insert(&entry.file);
+                named_by[t].get_or_insert(entry.file());
             } else {
                 own.push((tag.name.as_str(), t));
             }
         }
         if !own.is_empty() {
-            odd.push((i, own));
+            odd.push((entry, own));
         }
     }
     let mut out = Vec::new();
-    let mut odd_entries = Vec::with_capacity(odd.len());
-    for (i, own) in odd {
-        odd_entries.push(i);
-        let entry = &entries[i];
+    for (entry, own) in odd {
         // Finding a tag's line reads the list up to it: only for an entry's first few.
         for (n, (name, t)) in own.into_iter().enumerate() {
             let info = &tags[t];
             let by = named_by[t].map_or(String::new(), |file| format!(" (as on {file})"));
             let pos = (n < 20)
-                .then(|| item_pos(&entry.source, "tags", name))
+                .then(|| item_pos(entry.source(), "tags", name))
                 .flatten()
-                .unwrap_or_else(|| key_pos(&entry.source, "tags"));
+                .unwrap_or_else(|| key_pos(entry.source(), "tags"));
             let mut d = Diagnostic::warning(format!(
                 "tag `{name}` has the URL /tags/{}/ of tag `{}`{by}: they are one tag, listed as `{}`",
                 info.slug, info.name, info.name
             ))
-            .in_file(&entry.file)
-            .at(&entry.source, pos)
+            .in_file(entry.file())
+            .at(entry.source(), pos)
             .help("write one spelling, or tags whose letters and digits differ");
             d.width = name.chars().count().max(1);
             out.push(d);
         }
     }
-    Spellings {
-        entries: odd_entries,
-        warnings: out,
-    }
-}
-
-/// The warnings of [`tag_spellings`], and the entries they are on.
-#[derive(Debug, Default)]
-pub struct Spellings {
-    /// Indexes of the entries with a tag spelt otherwise than its name, in order.
-    pub entries: Vec<usize>,
-    pub warnings: Vec<Diagnostic>,
+    out
 }
 
 /// Each entry's tags as indexes into the tag list.
-pub fn entry_tags(entries: &[Arc<Entry>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
+pub fn entry_tags(entries: &Entries<'_>, index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
     entries
         .iter()
-        .map(|e| e.front.tags.iter().map(|t| index[&t.slug]).collect())
+        .map(|e| e.tags().iter().map(|t| index[&t.slug]).collect())
         .collect()
 }
 
@@ -261,14 +252,14 @@ fn neighbours(
 /// otherwise); a plain name links when it is the title or alias of exactly one person (or,
 /// failing that, of exactly one entry) and stays plain text when not.
 pub fn speakers(
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     names: &NameIndex,
 ) -> (Vec<Option<EntryId>>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let speakers = entries
         .iter()
         .map(|entry| {
-            let speaker = entry.front.speaker.as_deref()?;
+            let speaker = entry.speaker()?;
             let explicit = speaker
                 .strip_prefix("[[")
                 .and_then(|s| s.strip_suffix("]]"))
@@ -278,13 +269,13 @@ pub fn speakers(
             let persons: Vec<EntryId> = found
                 .iter()
                 .copied()
-                .filter(|id| entries[id.index()].front.kind == Kinds::PERSON)
+                .filter(|&id| entries.get(id).kind() == Kinds::PERSON)
                 .collect();
             match (persons.as_slice(), found) {
                 ([one], _) | ([], [one]) => Some(*one),
                 _ => {
                     if explicit.is_some() {
-                        let pos = crate::content::front_matter::key_pos(&entry.source, "speaker");
+                        let pos = crate::content::front_matter::key_pos(entry.source(), "speaker");
                         let message = if found.is_empty() {
                             format!("speaker `{speaker}`: no entry has this title, alias or slug")
                         } else {
@@ -294,8 +285,8 @@ pub fn speakers(
                         };
                         problems.push(
                             Diagnostic::error(message)
-                                .in_file(&entry.file)
-                                .at(&entry.source, pos),
+                                .in_file(entry.file())
+                                .at(entry.source(), pos),
                         );
                     }
                     None
@@ -333,21 +324,20 @@ pub struct KindPage {
 /// shares its page: its text introduces the list of every entry of that kind.
 pub fn kind_pages(
     config: &Config,
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     sections: &[Arc<Section>],
 ) -> Vec<KindPage> {
     let mut pages: Vec<KindPage> = Vec::new();
     for (kind, def) in config.kinds.iter() {
         let mut list: Vec<EntryId> = entries
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.front.kind == kind)
-            .map(|(i, _)| EntryId(i as u32))
+            .filter(|e| e.kind() == kind)
+            .map(|e| e.id)
             .collect();
         if list.is_empty() {
             continue;
         }
-        list.sort_by(|a, b| reading_order(&entries[a.index()], &entries[b.index()]));
+        list.sort_by(|&a, &b| reading_order(entries.get(a), entries.get(b)));
         let path = crate::pages::kind(&def.plural);
         let section = sections.iter().position(|s| s.path == path);
         pages.push(KindPage {
@@ -361,20 +351,18 @@ pub fn kind_pages(
 }
 
 /// Every dated entry, oldest first (then by title).
-pub fn timeline(entries: &[Arc<Entry>]) -> Vec<EntryId> {
+pub fn timeline(entries: &Entries<'_>) -> Vec<EntryId> {
     let mut dated: Vec<EntryId> = entries
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.front.date.is_some())
-        .map(|(i, _)| EntryId(i as u32))
+        .filter(|e| e.date().is_some())
+        .map(|e| e.id)
         .collect();
-    dated.sort_by(|a, b| {
-        let (x, y) = (&entries[a.index()], &entries[b.index()]);
-        x.front
-            .date
-            .cmp(&y.front.date)
-            .then_with(|| x.sort_title.cmp(&y.sort_title))
-            .then_with(|| x.rel.cmp(&y.rel))
+    dated.sort_by(|&a, &b| {
+        let (x, y) = (entries.get(a), entries.get(b));
+        x.date()
+            .cmp(&y.date())
+            .then_with(|| x.sort_title().cmp(y.sort_title()))
+            .then_with(|| x.rel().cmp(y.rel()))
     });
     dated
 }

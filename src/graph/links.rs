@@ -9,7 +9,7 @@ use crate::text::suggestion;
 use super::EntryId;
 
 /// Lookups from what an editor writes in a link to the entry it means.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct NameIndex {
     /// `places/baku.md` → entry.
     pub by_rel: HashMap<String, EntryId>,

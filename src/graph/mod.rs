@@ -9,6 +9,7 @@ pub mod places;
 pub mod redirects;
 pub mod related;
 pub mod relations;
+mod seen;
 pub mod sources;
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +25,7 @@ use crate::markdown::{self, Highlighter, LinkResolver, PictureSizes, Rendered};
 pub use index::KindPage;
 use links::{NameIndex, PageLinks};
 use related::{Related, TagGraph};
+use seen::{Derive, Entries, Ix};
 use sources::SourceInfo;
 
 /// An index into [`Site::entries`].
@@ -101,14 +103,8 @@ pub struct Site {
     pub kind_pages: Arc<Vec<KindPage>>,
     /// Dated entries, oldest first.
     pub timeline: Arc<Vec<EntryId>>,
-    /// A fingerprint of everything links resolve by: equal keys, equal link targets.
-    pub names_key: u64,
-    /// A fingerprint of everything related entries depend on.
-    pub related_key: u64,
     /// The site path of every page, for checking links written as site paths.
     pub page_paths: Arc<HashSet<String>>,
-    /// Tags spelt otherwise than their tag's name, as warnings.
-    pub spellings: Arc<index::Spellings>,
     /// The files beside the entries and the static files: what references resolve to.
     pub files: Arc<SiteFiles>,
     /// Each entry's `image`, resolved (none when it has none).
@@ -138,16 +134,11 @@ pub struct Site {
     pub note_tags: Arc<Vec<Option<u32>>>,
     /// Every old URL redirected to a page, sorted by that URL.
     pub redirects: Arc<Vec<redirects::Redirect>>,
+    /// What each index read while it was built, for keeping it after an edit.
+    records: seen::Records,
 }
 
 impl Site {
-    /// Whether entry `i` of `entries` is the same file with the same tags as here.
-    fn related_key_inputs_same(&self, i: usize, entries: &[Arc<Entry>]) -> bool {
-        self.entries
-            .get(i)
-            .is_some_and(|e| e.rel == entries[i].rel && e.front.tags == entries[i].front.tags)
-    }
-
     /// The tags by how many entries carry them, most first, then by slug.
     pub fn tags_by_use(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.tags.len()).collect();
@@ -180,17 +171,6 @@ impl Site {
         let next = list.get(at + 1).copied();
         (prev, next)
     }
-}
-
-/// Reading order: weight first (lowest first, entries without one after), then newest
-/// first, then by title.
-pub fn reading_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    let weight = |e: &Entry| e.front.weight.unwrap_or(i64::MAX);
-    weight(a)
-        .cmp(&weight(b))
-        .then_with(|| b.front.date.cmp(&a.front.date))
-        .then_with(|| a.sort_title.cmp(&b.sort_title))
-        .then_with(|| a.rel.cmp(&b.rel))
 }
 
 /// Builds the graph (passing on the content's own diagnostics): indexes names, renders
@@ -230,21 +210,28 @@ pub fn build(
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         delta = previous.and_then(|p| Delta::between(p, &entries, &sections));
     }
-    let keep = |same: bool| delta.as_ref().filter(|_| same).map(|d| d.previous);
+    let mut derive = Derive::new(previous, &entries, delta.as_ref().map(|d| &d.changed[..]));
+    let diags = &mut diagnostics;
 
-    let (names, names_key) = match keep(delta.as_ref().is_some_and(|d| d.names_same(&entries))) {
-        Some(p) => (Arc::clone(&p.names), p.names_key),
-        None => (
-            Arc::new(name_index(&entries, &sections, config.content_prefix())),
-            names_key(&config, &entries, &sections),
-        ),
-    };
+    // Links resolve by names: the same names (even made again) and the same files, the same
+    // renderings of the same texts.
+    let names = derive.index_eq(
+        Ix::Names,
+        (),
+        |p| Arc::clone(&p.names),
+        |seen, ()| {
+            let names = name_index(seen, &sections, config.content_prefix());
+            (Arc::new(names), Vec::new())
+        },
+        diags,
+    );
     // References resolve by the files too: another set of files, another rendering.
     let files = match previous.filter(|p| *p.files == files) {
         Some(p) => Arc::clone(&p.files),
         None => Arc::new(files),
     };
-    let reusable = previous.filter(|p| p.names_key == names_key && Arc::ptr_eq(&p.files, &files));
+    let reusable =
+        previous.filter(|p| Arc::ptr_eq(&p.names, &names) && Arc::ptr_eq(&p.files, &files));
     let (rendered, section_rendered) = render_markdown(
         &config,
         &entries,
@@ -254,112 +241,116 @@ pub fn build(
         (highlighter, pictures),
         reusable,
     );
+    let touched = delta.as_ref().map(|d| Touched::new(d, &rendered));
+    derive.rendered(
+        &rendered,
+        touched.as_ref().map_or(&[][..], |t| &t.indexes[..]),
+    );
 
-    let order_same = delta.as_ref().is_some_and(|d| d.order_same(&entries));
-    let (newest, rank) = match keep(order_same) {
-        Some(p) => (Arc::clone(&p.newest), Arc::clone(&p.rank)),
-        None => {
-            let newest = newest_first(&entries);
-            let mut rank = vec![0u32; entries.len()];
+    let (newest, rank) = derive.index_eq(
+        Ix::Newest,
+        (),
+        |p| (Arc::clone(&p.newest), Arc::clone(&p.rank)),
+        |seen, ()| {
+            let newest = newest_first(seen);
+            let mut rank = vec![0u32; newest.len()];
             for (r, id) in newest.iter().enumerate() {
                 rank[id.index()] = r as u32;
             }
-            (Arc::new(newest), Arc::new(rank))
-        }
-    };
-    let tags_same = order_same
-        && delta
-            .as_ref()
-            .is_some_and(|d| d.all(&entries, |a, b| a.front.tags == b.front.tags));
-    let (tags, tag_index) = match keep(tags_same) {
-        Some(p) => (Arc::clone(&p.tags), Arc::clone(&p.tag_index)),
-        None => {
-            let (tags, index) = index::tags(&entries, &newest);
-            (Arc::new(tags), Arc::new(index))
-        }
-    };
-    // Spellings read every entry's tags, and where an odd one stands in its file: with the
-    // same tags everywhere, only a changed entry that has one can tell something else.
-    let spellings = match keep(tags_same) {
-        Some(p)
-            if delta.as_ref().is_some_and(|d| {
-                d.changed
-                    .iter()
-                    .all(|i| p.spellings.entries.binary_search(i).is_err())
-            }) =>
-        {
-            Arc::clone(&p.spellings)
-        }
-        _ => Arc::new(index::tag_spellings(&entries, &tags, &tag_index)),
-    };
-    diagnostics.extend(spellings.warnings.iter().cloned());
-    let kinds_same = order_same
-        && delta.as_ref().is_some_and(|d| {
-            d.all(&entries, |a, b| {
-                a.front.kind == b.front.kind && a.front.weight == b.front.weight
-            })
-        });
-    let kind_pages = match keep(kinds_same) {
-        Some(p) => Arc::clone(&p.kind_pages),
-        None => Arc::new(index::kind_pages(&config, &entries, &sections)),
-    };
-
-    let names_same = reusable.is_some() && delta.is_some();
+            ((Arc::new(newest), Arc::new(rank)), Vec::new())
+        },
+        diags,
+    );
+    let tags = derive.index_eq(
+        Ix::Tags,
+        (&newest,),
+        |p| Arc::clone(&p.tags),
+        |seen, (newest,)| (Arc::new(index::tags(seen, newest)), Vec::new()),
+        diags,
+    );
+    let tag_index = derive.index_eq(
+        Ix::TagIndex,
+        (&tags,),
+        |p| Arc::clone(&p.tag_index),
+        |_, (tags,)| (Arc::new(index::tag_index(tags)), Vec::new()),
+        diags,
+    );
+    // Tags spelt otherwise than their tag's name are warnings, reported again while kept.
+    derive.index(
+        Ix::Spellings,
+        (&tags, &tag_index),
+        |_| (),
+        |seen, (tags, tag_index)| ((), index::tag_spellings(seen, tags, tag_index)),
+        diags,
+    );
+    let kind_pages = derive.index_eq(
+        Ix::KindPages,
+        (),
+        |p| Arc::clone(&p.kind_pages),
+        |seen, ()| {
+            let pages = index::kind_pages(&config, seen, &sections);
+            (Arc::new(pages), Vec::new())
+        },
+        diags,
+    );
     // The map page is there when some entry has a location.
-    let located_same = delta.as_ref().is_some_and(|d| {
-        d.all(&entries, |a, b| {
-            a.front.location.is_some() == b.front.location.is_some()
-        })
-    });
-    let located = match keep(located_same) {
-        Some(p) => Arc::clone(&p.located),
-        None => Arc::new(places::located(&entries)),
-    };
-    let map_same = previous.is_some_and(|p| p.located.is_empty() == located.is_empty());
+    let located = derive.index_eq(
+        Ix::Located,
+        (),
+        |p| Arc::clone(&p.located),
+        |seen, ()| (Arc::new(places::located(seen)), Vec::new()),
+        diags,
+    );
     let (note_tags, tag_note_of, problems) =
         redirects::tag_notes(&tag_notes, &tag_index, tags.len());
-    diagnostics.extend(problems);
-    // Old URLs come from each entry's and tag description's `redirect_from`: with the very
-    // same descriptions, given to the same tags, and no changed entry's old URLs changed,
-    // they are the last site's.
-    let redirects = match keep(delta.as_ref().is_some_and(|d| {
-        let p = d.previous;
-        d.all(&entries, |a, b| {
-            a.front.redirect_from == b.front.redirect_from
-        }) && same_items(&p.tag_notes, &tag_notes)
-            && *p.note_tags == note_tags
-    })) {
-        Some(p) => Arc::clone(&p.redirects),
-        None => Arc::new(redirects::collect(&entries, &tag_notes, &note_tags)),
+    diags.extend(problems);
+    let tag_notes = match previous.filter(|p| same_items(&p.tag_notes, &tag_notes)) {
+        Some(p) => Arc::clone(&p.tag_notes),
+        None => Arc::new(tag_notes),
     };
-    let redirects_same = previous.is_some_and(|p| *p.redirects == *redirects);
-    let paths_same = names_same && tags_same && kinds_same && map_same && redirects_same;
-    // Clashing paths are errors, and the previous site had none: with the same paths of
-    // every page, there are none.
-    if keep(paths_same).is_none() {
-        diagnostics.extend(checks::check_paths(&checks::Pages {
-            config: &config,
-            entries: &entries,
-            sections: &sections,
-            tags: &tags,
-            kind_pages: &kind_pages,
-            map: !located.is_empty(),
-            tag_notes: &tag_notes,
-            redirects: &redirects,
-        }));
-    }
-    let page_paths = match keep(paths_same) {
-        Some(p) => Arc::clone(&p.page_paths),
-        None => Arc::new(page_paths(
-            &entries,
-            &sections,
-            &tags,
-            &kind_pages,
-            !located.is_empty(),
-            &redirects,
-        )),
+    let note_tags = match previous.filter(|p| *p.note_tags == note_tags) {
+        Some(p) => Arc::clone(&p.note_tags),
+        None => Arc::new(note_tags),
     };
-    let touched = delta.as_ref().map(|d| Touched::new(d, &rendered));
+    // Old URLs come from each entry's and tag description's `redirect_from`.
+    let redirects = derive.index_eq(
+        Ix::Redirects,
+        (&tag_notes, &note_tags),
+        |p| Arc::clone(&p.redirects),
+        |seen, (notes, note_tags)| {
+            let all = redirects::collect(seen, notes, note_tags);
+            (Arc::new(all), Vec::new())
+        },
+        diags,
+    );
+    // Clashing paths are errors, found once every page's path is known.
+    let page_paths = derive.index(
+        Ix::Paths,
+        (&tags, &kind_pages, &located, &redirects, &tag_notes),
+        |p| Arc::clone(&p.page_paths),
+        |seen, (tags, kind_pages, located, redirects, tag_notes)| {
+            let problems = checks::check_paths(&checks::Pages {
+                config: &config,
+                entries: seen,
+                sections: &sections,
+                tags,
+                kind_pages,
+                map: !located.is_empty(),
+                tag_notes,
+                redirects,
+            });
+            let paths = page_paths(
+                seen,
+                &sections,
+                tags,
+                kind_pages,
+                !located.is_empty(),
+                redirects,
+            );
+            (Arc::new(paths), problems)
+        },
+        diags,
+    );
     let noisy = entries_whose(
         touched.as_ref(),
         &entries,
@@ -381,14 +372,14 @@ pub fn build(
             &entry.source,
             entry.body_offset,
             &r.warnings,
-            &mut diagnostics,
+            diags,
         );
         checks::report_problems(
             &entry.file,
             &entry.source,
             entry.body_offset,
             &r.problems,
-            &mut diagnostics,
+            diags,
         );
     }
     for (section, r) in sections.iter().zip(&section_rendered) {
@@ -398,20 +389,20 @@ pub fn build(
                 &section.source,
                 section.body_offset,
                 &r.warnings,
-                &mut diagnostics,
+                diags,
             );
             checks::report_problems(
                 file,
                 &section.source,
                 section.body_offset,
                 &r.problems,
-                &mut diagnostics,
+                diags,
             );
         }
     }
     // When no heading of a changed entry changed, only the changed entries' own links
     // can point at a missing heading.
-    let headings_same = names_same
+    let headings_same = reusable.is_some()
         && delta.as_ref().is_some_and(|d| {
             d.changed.iter().all(|&i| {
                 let (before, now) = (&d.previous.rendered[i], &rendered[i]);
@@ -426,8 +417,8 @@ pub fn build(
             &all
         }
     };
-    diagnostics.extend(checks::check_anchors(&entries, &rendered, to_check));
-    diagnostics.extend(checks::check_anchors_of_sections(
+    diags.extend(checks::check_anchors(&entries, &rendered, to_check));
+    diags.extend(checks::check_anchors_of_sections(
         &sections,
         &section_rendered,
         &entries,
@@ -440,161 +431,120 @@ pub fn build(
         |p| &p.embedding,
         |r| !r.embeds.is_empty(),
     );
-    diagnostics.extend(checks::check_embed_cycles(
+    diags.extend(checks::check_embed_cycles(
         (&entries, &rendered, &embedding),
         &sections,
         &section_rendered,
     ));
 
-    let links_same = delta.as_ref().is_some_and(|d| {
-        d.changed
-            .iter()
-            .all(|&i| d.previous.rendered[i].links == rendered[i].links)
-    });
-    let backlinks = match keep(links_same) {
-        Some(p) => Arc::clone(&p.backlinks),
-        None => Arc::new(backlinks(&rendered)),
-    };
-    let (section_entries, entry_section, entry_position) = match keep(kinds_same) {
-        Some(p) => (
-            Arc::clone(&p.section_entries),
-            Arc::clone(&p.entry_section),
-            Arc::clone(&p.entry_position),
-        ),
-        None => {
-            let (a, b, c) = sections_of(&entries, &sections);
-            (Arc::new(a), Arc::new(b), Arc::new(c))
-        }
-    };
-
-    let (entry_tags, tag_neighbours, related, related_key) = match keep(tags_same) {
-        Some(p) => (
-            Arc::clone(&p.entry_tags),
-            Arc::clone(&p.tag_neighbours),
-            Arc::clone(&p.related),
-            p.related_key,
-        ),
-        None => {
-            let entry_tags = index::entry_tags(&entries, &tag_index);
-            let tag_neighbours = index::tag_neighbours(&entry_tags, tags.len(), 10);
-            let related_key = related_key(&config, &entries, &newest);
-            let related = match previous.filter(|p| p.related_key == related_key) {
-                Some(p) => Arc::clone(&p.related),
-                None => {
-                    let tag_entries: Vec<Vec<EntryId>> =
-                        tags.iter().map(|t| t.entries.clone()).collect();
-                    let graph = TagGraph::new(&entry_tags, &tag_entries, &rank);
-                    // With the same entries in the same order, only entries carrying a tag
-                    // that some changed entry gained or lost can have other related entries
-                    // (a nested tag counts for its parents too: an entry of `energy/oil`
-                    // carries `energy`, whose weight changes with it).
-                    let touched: Option<(&Site, HashSet<&str>)> =
-                        delta.as_ref().filter(|_| order_same).map(|d| {
-                            let mut slugs = HashSet::new();
-                            for &i in &d.changed {
-                                let (a, b) =
-                                    (&d.previous.entries[i].front.tags, &entries[i].front.tags);
-                                slugs.extend(
-                                    a.iter()
-                                        .filter(|t| !b.contains(t))
-                                        .flat_map(|t| slug_and_parents(&t.slug)),
-                                );
-                                slugs.extend(
-                                    b.iter()
-                                        .filter(|t| !a.contains(t))
-                                        .flat_map(|t| slug_and_parents(&t.slug)),
-                                );
-                            }
-                            (d.previous, slugs)
-                        });
-                    Arc::new(
-                        (0..entries.len() as u32)
-                            .into_par_iter()
-                            .map(|i| match &touched {
-                                Some((p, slugs))
-                                    if p.related_key_inputs_same(i as usize, &entries)
-                                        && !entries[i as usize]
-                                            .front
-                                            .tags
-                                            .iter()
-                                            .flat_map(|t| slug_and_parents(&t.slug))
-                                            .any(|s| slugs.contains(s)) =>
-                                {
-                                    p.related[i as usize]
-                                        .iter()
-                                        .map(|r| r.remap(&p.tags, &tag_index))
-                                        .collect()
-                                }
-                                _ => graph.related(
-                                    EntryId(i),
-                                    config.related.count,
-                                    config.related.min_score,
-                                ),
-                            })
-                            .collect(),
-                    )
-                }
-            };
+    let backlinks = derive.index(
+        Ix::Backlinks,
+        (),
+        |p| Arc::clone(&p.backlinks),
+        |seen, ()| (Arc::new(backlinks(seen)), Vec::new()),
+        diags,
+    );
+    let (section_entries, entry_section, entry_position) = derive.index(
+        Ix::Sections,
+        (),
+        |p| {
             (
-                Arc::new(entry_tags),
-                Arc::new(tag_neighbours),
-                related,
-                related_key,
+                Arc::clone(&p.section_entries),
+                Arc::clone(&p.entry_section),
+                Arc::clone(&p.entry_position),
             )
-        }
-    };
-    let sources_same = order_same
-        && delta
-            .as_ref()
-            .is_some_and(|d| d.all(&entries, |a, b| a.front.sources == b.front.sources));
-    let (sources, entry_sources) = match keep(sources_same) {
-        Some(p) => (Arc::clone(&p.sources), Arc::clone(&p.entry_sources)),
-        None => {
-            let (a, b) = sources::merge(&entries, &newest);
-            (Arc::new(a), Arc::new(b))
-        }
-    };
-    let speakers_same = names_same
-        && order_same
-        && delta.as_ref().is_some_and(|d| {
-            d.all(&entries, |a, b| {
-                a.front.speaker == b.front.speaker && a.front.kind == b.front.kind
-            })
-        });
-    let (speakers, statements) = match keep(speakers_same) {
-        Some(p) => (Arc::clone(&p.speakers), Arc::clone(&p.statements)),
-        None => {
-            let (speakers, problems) = index::speakers(&entries, &names);
-            diagnostics.extend(problems);
-            let statements = index::statements_by(&speakers, &newest);
-            (Arc::new(speakers), Arc::new(statements))
-        }
-    };
-    // Relations resolve by name, and warn by the kinds of both ends: with the same names
-    // and no changed entry's relations, kind or sources changed, they are the last site's.
-    let relations_same = names_same
-        && delta.as_ref().is_some_and(|d| {
-            d.all(&entries, |a, b| {
-                a.front.relations == b.front.relations
-                    && a.front.kind == b.front.kind
-                    && a.front.sources == b.front.sources
-            })
-        });
-    let relations = match keep(relations_same) {
-        Some(p) => {
-            diagnostics.extend(p.relations.warnings.iter().cloned());
-            Arc::clone(&p.relations)
-        }
-        None => {
-            let (relations, problems) = relations::collect(&config, &entries, &names);
-            diagnostics.extend(problems);
-            Arc::new(relations)
-        }
-    };
-    let timeline = match keep(order_same && kinds_same) {
-        Some(p) => Arc::clone(&p.timeline),
-        None => Arc::new(index::timeline(&entries)),
-    };
+        },
+        |seen, ()| {
+            let (a, b, c) = sections_of(seen, &sections);
+            ((Arc::new(a), Arc::new(b), Arc::new(c)), Vec::new())
+        },
+        diags,
+    );
+    let entry_tags = derive.index_eq(
+        Ix::EntryTags,
+        (&tag_index,),
+        |p| Arc::clone(&p.entry_tags),
+        |seen, (tag_index,)| (Arc::new(index::entry_tags(seen, tag_index)), Vec::new()),
+        diags,
+    );
+    let tag_neighbours = derive.index_eq(
+        Ix::TagNeighbours,
+        (&entry_tags, &tags),
+        |p| Arc::clone(&p.tag_neighbours),
+        |_, (entry_tags, tags)| {
+            let neighbours = index::tag_neighbours(entry_tags, tags.len(), 10);
+            (Arc::new(neighbours), Vec::new())
+        },
+        diags,
+    );
+    // Built again, related entries are scored again only where they can differ: with the
+    // same entries in the same order, for entries carrying a tag that some changed entry
+    // gained or lost (a nested tag counts for its parents too: an entry of `energy/oil`
+    // carries `energy`, whose weight changes with it).
+    let comparable = derive.comparable();
+    let related = derive.index(
+        Ix::Related,
+        (&entry_tags, &tags, &tag_index, &rank),
+        |p| Arc::clone(&p.related),
+        |seen, (entry_tags, tags, tag_index, rank)| {
+            let tag_entries: Vec<Vec<EntryId>> = tags.iter().map(|t| t.entries.clone()).collect();
+            let graph = TagGraph::new(entry_tags, &tag_entries, rank);
+            let again = comparable
+                .filter(|p| std::ptr::eq(&*p.rank, rank))
+                .zip(delta.as_ref())
+                .map(|(p, delta)| {
+                    Rescore::new(p, seen, &delta.changed, (tags, tag_index, entry_tags))
+                });
+            let related = (0..seen.len() as u32)
+                .into_par_iter()
+                .map(|i| match &again {
+                    Some(again) if !again.scores(i as usize) => again.kept(i as usize, tag_index),
+                    _ => graph.related(EntryId(i), config.related.count, config.related.min_score),
+                })
+                .collect();
+            (Arc::new(related), Vec::new())
+        },
+        diags,
+    );
+    let (sources, entry_sources) = derive.index(
+        Ix::Sources,
+        (&newest,),
+        |p| (Arc::clone(&p.sources), Arc::clone(&p.entry_sources)),
+        |seen, (newest,)| {
+            let (a, b) = sources::merge(seen, newest);
+            ((Arc::new(a), Arc::new(b)), Vec::new())
+        },
+        diags,
+    );
+    let (speakers, statements) = derive.index(
+        Ix::Speakers,
+        (&names, &newest),
+        |p| (Arc::clone(&p.speakers), Arc::clone(&p.statements)),
+        |seen, (names, newest)| {
+            let (speakers, problems) = index::speakers(seen, names);
+            let statements = index::statements_by(&speakers, newest);
+            ((Arc::new(speakers), Arc::new(statements)), problems)
+        },
+        diags,
+    );
+    // Relations resolve by name, and warn by the kinds of both ends.
+    let relations = derive.index(
+        Ix::Relations,
+        (&names,),
+        |p| Arc::clone(&p.relations),
+        |seen, (names,)| {
+            let (relations, problems) = relations::collect(&config, seen, names);
+            (Arc::new(relations), problems)
+        },
+        diags,
+    );
+    let timeline = derive.index_eq(
+        Ix::Timeline,
+        (),
+        |p| Arc::clone(&p.timeline),
+        |seen, ()| (Arc::new(index::timeline(seen)), Vec::new()),
+        diags,
+    );
     // Site paths and links to sections, with their fragments, lead to any page: checked
     // on every build, once every page, heading and source is known.
     let linking = entries_whose(
@@ -604,7 +554,7 @@ pub fn build(
         |p| &p.linking,
         |r| !r.site_paths.is_empty(),
     );
-    diagnostics.extend(checks::check_site_paths(&checks::SitePages::new(
+    diags.extend(checks::check_site_paths(&checks::SitePages::new(
         &config,
         &page_paths,
         &files,
@@ -626,43 +576,37 @@ pub fn build(
             &note.source,
             note.body_offset,
             &r.warnings,
-            &mut diagnostics,
+            diags,
         );
         checks::report_problems(
             &note.file,
             &note.source,
             note.body_offset,
             &r.problems,
-            &mut diagnostics,
+            diags,
         );
     }
     let (entry_images, imaged, problems) =
         entry_images(&config, &entries, &names, &files, pictures, delta.as_ref());
-    diagnostics.extend(problems);
-    // Routes run through entries named as wikilinks are, that have a location: with the
-    // same names, the same located entries and no route changed, they are the last site's
-    // (which had no errors).
-    let routes_same = located_same
-        && delta.as_ref().is_some_and(|d| {
-            Arc::ptr_eq(&d.previous.names, &names)
-                && Arc::ptr_eq(&d.previous.located, &located)
-                && d.all(&entries, |a, b| a.front.route == b.front.route)
-        });
-    let (routes, route_entries) = match keep(routes_same) {
-        Some(p) => (Arc::clone(&p.routes), Arc::clone(&p.route_entries)),
-        None => {
-            let (routes, problems) = places::routes(&entries, &names);
-            diagnostics.extend(problems);
+    diags.extend(problems);
+    // Routes run through entries named as wikilinks are, that have a location.
+    let (routes, route_entries) = derive.index(
+        Ix::Routes,
+        (&names,),
+        |p| (Arc::clone(&p.routes), Arc::clone(&p.route_entries)),
+        |seen, (names,)| {
+            let (routes, problems) = places::routes(seen, names);
             let route_entries: Vec<EntryId> = routes
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| !r.is_empty())
                 .map(|(i, _)| EntryId(i as u32))
                 .collect();
-            (Arc::new(routes), Arc::new(route_entries))
-        }
-    };
-
+            ((Arc::new(routes), Arc::new(route_entries)), problems)
+        },
+        diags,
+    );
+    let records = derive.into_records();
     let site = Site {
         config,
         entries,
@@ -688,10 +632,7 @@ pub fn build(
         statements,
         kind_pages,
         timeline,
-        names_key,
-        related_key,
         page_paths,
-        spellings,
         files,
         entry_images,
         imaged,
@@ -702,11 +643,12 @@ pub fn build(
         located,
         routes,
         route_entries,
-        tag_notes: Arc::new(tag_notes),
+        tag_notes,
         tag_note_rendered: Arc::new(tag_note_rendered),
         tag_note_of: Arc::new(tag_note_of),
-        note_tags: Arc::new(note_tags),
+        note_tags,
         redirects,
+        records,
     };
     crate::diagnostics::apply_link_policy(&mut diagnostics, site.config.links);
     (site, diagnostics)
@@ -799,28 +741,6 @@ impl<'p> Delta<'p> {
         }
         Some(Delta { previous, changed })
     }
-
-    /// Whether `same` holds between the old and new version of every changed entry.
-    fn all(&self, entries: &[Arc<Entry>], same: impl Fn(&Entry, &Entry) -> bool) -> bool {
-        self.changed
-            .iter()
-            .all(|&i| same(&self.previous.entries[i], &entries[i]))
-    }
-
-    fn names_same(&self, entries: &[Arc<Entry>]) -> bool {
-        self.all(entries, |a, b| {
-            (&a.path, &a.slug, &a.front.title, &a.front.aliases)
-                == (&b.path, &b.slug, &b.front.title, &b.front.aliases)
-        })
-    }
-
-    /// Whether the reading and date orders stay: no date, title or weight changed.
-    fn order_same(&self, entries: &[Arc<Entry>]) -> bool {
-        self.all(entries, |a, b| {
-            (a.front.date, &a.sort_title, a.front.weight)
-                == (b.front.date, &b.sort_title, b.front.weight)
-        })
-    }
 }
 
 /// Whether two lists hold the very same items in the same order, known by address.
@@ -829,19 +749,14 @@ pub fn same_items<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
 }
 
 /// Slugs, titles, aliases and paths of entries; the `_index.md` of every folder.
-fn name_index(
-    entries: &[Arc<Entry>],
-    sections: &[Arc<Section>],
-    content_prefix: &str,
-) -> NameIndex {
+fn name_index(entries: &Entries<'_>, sections: &[Arc<Section>], content_prefix: &str) -> NameIndex {
     let mut names = NameIndex::default();
-    for (i, entry) in entries.iter().enumerate() {
-        let front = &entry.front;
-        let stem = crate::content::walk::without_extension(&entry.rel).to_string();
-        let names_of = [entry.slug.clone(), front.title.clone(), stem]
+    for entry in entries.iter() {
+        let stem = crate::content::walk::without_extension(entry.rel()).to_string();
+        let names_of = [entry.slug().to_string(), entry.title().to_string(), stem]
             .into_iter()
-            .chain(front.aliases.iter().cloned());
-        names.add_entry(EntryId(i as u32), &entry.rel, names_of);
+            .chain(entry.aliases().iter().cloned());
+        names.add_entry(entry.id, entry.rel(), names_of);
     }
     // A section's page exists whether or not its folder has an `_index.md`.
     for section in sections {
@@ -864,42 +779,74 @@ fn name_index(
     names
 }
 
-fn hash_of(parts: impl FnOnce(&mut std::collections::hash_map::DefaultHasher)) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    parts(&mut hasher);
-    hasher.finish()
+/// Which entries' related lists a rebuild scores again, and how the others are kept: the
+/// previous site had the same entries in the same order, and only the tags of the
+/// changed entries can have changed.
+struct Rescore<'p> {
+    previous: &'p Site,
+    /// The changed entries whose tags changed, by index.
+    retagged: Vec<usize>,
+    /// For each tag (of the new site), whether it or a tag above it was gained or lost by
+    /// a changed entry.
+    affected: Vec<bool>,
+    entry_tags: &'p [Vec<usize>],
 }
 
-/// What link resolution depends on: every entry's path and names, every section's path.
-fn names_key(config: &Config, entries: &[Arc<Entry>], sections: &[Arc<Section>]) -> u64 {
-    use std::hash::Hash;
-    hash_of(|h| {
-        (&config.base_path, &config.content).hash(h);
-        for e in entries {
-            (&e.rel, &e.path, &e.slug, &e.front.title, &e.front.aliases).hash(h);
+impl<'p> Rescore<'p> {
+    fn new(
+        previous: &'p Site,
+        seen: &Entries<'_>,
+        changed: &[usize],
+        (tags, tag_index, entry_tags): (&[TagInfo], &HashMap<String, usize>, &'p [Vec<usize>]),
+    ) -> Rescore<'p> {
+        let mut retagged = Vec::new();
+        let mut slugs: HashSet<&str> = HashSet::new();
+        for &i in changed {
+            let (a, b) = (
+                &previous.entries[i].front.tags,
+                seen.get(EntryId(i as u32)).tags(),
+            );
+            if a[..] != *b {
+                retagged.push(i);
+            }
+            slugs.extend(a.iter().filter(|t| !b.contains(t)).map(|t| t.slug.as_str()));
+            slugs.extend(b.iter().filter(|t| !a.contains(t)).map(|t| t.slug.as_str()));
         }
-        for s in sections {
-            (&s.dir, &s.path, &s.file).hash(h);
+        let touched: HashSet<&str> = slugs.into_iter().flat_map(slug_and_parents).collect();
+        // Sorted by slug, a tag comes after the tags above it.
+        let mut affected = vec![false; tags.len()];
+        for (t, tag) in tags.iter().enumerate() {
+            let above = tag.parent.is_some_and(|p| affected[p as usize]);
+            affected[t] = above || touched.contains(tag.slug.as_str());
         }
-    })
+        debug_assert_eq!(tag_index.len(), tags.len());
+        Rescore {
+            previous,
+            retagged,
+            affected,
+            entry_tags,
+        }
+    }
+
+    /// Whether entry `i` is scored again.
+    fn scores(&self, i: usize) -> bool {
+        self.retagged.binary_search(&i).is_ok()
+            || self.entry_tags[i].iter().any(|&t| self.affected[t])
+    }
+
+    /// The related entries of entry `i` in the previous site, with the tags renumbered.
+    fn kept(&self, i: usize, tag_index: &HashMap<String, usize>) -> Vec<Related> {
+        let p = self.previous;
+        p.related[i]
+            .iter()
+            .map(|r| r.remap(&p.tags, tag_index))
+            .collect()
+    }
 }
 
 /// A tag's slug and those of the tags above it: `energy/oil`, then `energy`.
 fn slug_and_parents(slug: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(Some(slug), |s| s.rsplit_once('/').map(|(parent, _)| parent))
-}
-
-/// What related entries depend on: every entry's tags, and the tie order (date, title).
-fn related_key(config: &Config, entries: &[Arc<Entry>], newest: &[EntryId]) -> u64 {
-    use std::hash::Hash;
-    hash_of(|h| {
-        (config.related.count, config.related.min_score.to_bits()).hash(h);
-        newest.hash(h);
-        for e in entries {
-            e.front.tags.hash(h);
-        }
-    })
 }
 
 /// An entry's `image`, resolved: the URL to show it by, the file it is when it is one of
@@ -1152,25 +1099,24 @@ fn render_tag_notes(
 }
 
 /// Every entry, newest first (undated last), then by title.
-fn newest_first(entries: &[Arc<Entry>]) -> Vec<EntryId> {
+fn newest_first(entries: &Entries<'_>) -> Vec<EntryId> {
     let mut newest: Vec<EntryId> = (0..entries.len() as u32).map(EntryId).collect();
-    newest.sort_by(|a, b| {
-        let (a, b) = (&entries[a.index()], &entries[b.index()]);
-        b.front
-            .date
-            .cmp(&a.front.date)
-            .then_with(|| a.sort_title.cmp(&b.sort_title))
-            .then_with(|| a.rel.cmp(&b.rel))
+    newest.sort_by(|&a, &b| {
+        let (a, b) = (entries.get(a), entries.get(b));
+        b.date()
+            .cmp(&a.date())
+            .then_with(|| a.sort_title().cmp(b.sort_title()))
+            .then_with(|| a.rel().cmp(b.rel()))
     });
     newest
 }
 
 /// For each entry, the entries that link to it (once each, in file order).
-fn backlinks(rendered: &[Arc<Rendered>]) -> Vec<Vec<Backlink>> {
-    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); rendered.len()];
-    for (from, r) in rendered.iter().enumerate() {
-        let from = EntryId(from as u32);
-        for link in &r.links {
+fn backlinks(entries: &Entries<'_>) -> Vec<Vec<Backlink>> {
+    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); entries.len()];
+    for entry in entries.iter() {
+        let from = entry.id;
+        for link in entry.links() {
             let list = &mut backlinks[link.target as usize];
             if link.target != from.0 && !list.iter().any(|b| b.from == from) {
                 list.push(Backlink {
@@ -1186,7 +1132,7 @@ fn backlinks(rendered: &[Arc<Rendered>]) -> Vec<Vec<Backlink>> {
 /// The entries of each section in reading order, each entry's section, and its place in
 /// that order.
 fn sections_of(
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     sections: &[Arc<Section>],
 ) -> (Vec<Vec<EntryId>>, Vec<usize>, Vec<u32>) {
     let section_index: HashMap<&str, usize> = sections
@@ -1196,7 +1142,7 @@ fn sections_of(
         .collect();
     let entry_section: Vec<usize> = entries
         .iter()
-        .map(|e| section_index.get(e.dir.as_str()).copied().unwrap_or(0))
+        .map(|e| section_index.get(e.dir()).copied().unwrap_or(0))
         .collect();
     let mut section_entries: Vec<Vec<EntryId>> = vec![Vec::new(); sections.len()];
     for (i, &s) in entry_section.iter().enumerate() {
@@ -1204,7 +1150,7 @@ fn sections_of(
     }
     let mut position = vec![0u32; entries.len()];
     for list in &mut section_entries {
-        list.sort_by(|a, b| reading_order(&entries[a.index()], &entries[b.index()]));
+        list.sort_by(|&a, &b| seen::reading_order(entries.get(a), entries.get(b)));
         for (at, id) in list.iter().enumerate() {
             position[id.index()] = at as u32;
         }
@@ -1214,7 +1160,7 @@ fn sections_of(
 
 /// The site paths of every page, for checking links written as site paths (`/tags/x/`).
 fn page_paths(
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     sections: &[Arc<Section>],
     tags: &[TagInfo],
     kind_pages: &[KindPage],
@@ -1230,7 +1176,7 @@ fn page_paths(
         paths.insert(crate::pages::MAP.to_string());
     }
     paths.insert(String::new());
-    paths.extend(entries.iter().map(|e| e.path.clone()));
+    paths.extend(entries.iter().map(|e| e.path().to_string()));
     paths.extend(sections.iter().map(|s| s.path.clone()));
     paths.extend(tags.iter().map(|t| crate::pages::tag(&t.slug)));
     paths.extend(kind_pages.iter().map(|k| k.path.clone()));

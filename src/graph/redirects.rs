@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::seen::Entries;
 use crate::content::Entry;
+use crate::content::front_matter::OldUrl;
 use crate::diagnostics::Diagnostic;
 
 /// Who wrote a redirect: an entry, or the description of a tag (both by index).
@@ -24,29 +26,15 @@ pub struct Redirect {
     pub n: usize,
 }
 
-/// The file of an owner and its text, for errors at the old URL.
-pub fn owner_file<'a>(
-    owner: Owner,
-    entries: &'a [Arc<Entry>],
-    notes: &'a [Arc<Entry>],
-) -> &'a Entry {
-    match owner {
-        Owner::Entry(i) => &entries[i as usize],
-        Owner::TagNote(i) => &notes[i as usize],
-    }
-}
-
 /// Every redirect of the entries and of the tag descriptions that describe a tag, sorted
 /// by the URL redirected from (then by who wrote it).
 pub fn collect(
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     notes: &[Arc<Entry>],
     note_tags: &[Option<u32>],
 ) -> Vec<Redirect> {
-    let of = |owner: Owner, e: &Entry| {
-        e.front
-            .redirect_from
-            .iter()
+    let of = |owner: Owner, urls: &[OldUrl]| {
+        urls.iter()
             .enumerate()
             .map(move |(n, url)| Redirect {
                 from: url.path.clone(),
@@ -57,15 +45,14 @@ pub fn collect(
     };
     let mut all: Vec<Redirect> = entries
         .iter()
-        .enumerate()
-        .flat_map(|(i, e)| of(Owner::Entry(i as u32), e))
+        .flat_map(|e| of(Owner::Entry(e.id.0), e.redirect_from()))
         .collect();
     all.extend(
         notes
             .iter()
             .enumerate()
             .filter(|(i, _)| note_tags[*i].is_some())
-            .flat_map(|(i, e)| of(Owner::TagNote(i as u32), e)),
+            .flat_map(|(i, e)| of(Owner::TagNote(i as u32), &e.front.redirect_from)),
     );
     all.sort_by(|a, b| (&a.from, a.owner, a.n).cmp(&(&b.from, b.owner, b.n)));
     all

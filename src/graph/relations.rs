@@ -3,12 +3,11 @@
 //! wikilinks and kept at both ends, so that the other end's page shows it under the
 //! type's inverse label ("Members").
 
-use std::sync::Arc;
-
 use super::EntryId;
 use super::links::NameIndex;
+use super::seen::Entries;
 use crate::config::{Config, KindId};
-use crate::content::{Date, Entry};
+use crate::content::Date;
 use crate::diagnostics::Diagnostic;
 
 /// One relation as one of its ends sees it.
@@ -28,38 +27,35 @@ pub struct Relation {
     pub sources: Vec<u32>,
 }
 
-/// Every entry's relations, both ways, and what was found wrong with them.
+/// Every entry's relations, both ways.
 #[derive(Debug, Default)]
 pub struct Relations {
     pub of: Vec<Vec<Relation>>,
-    /// Relations to an entry of a kind the type is not for: warnings, kept so that a
-    /// rebuild that keeps this index reports them again.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Resolves every entry's `relations:`. A `to` that names no entry or several is an error
 /// at it (as a wikilink would be); an end of a kind the type does not list is a warning.
 pub fn collect(
     config: &Config,
-    entries: &[Arc<Entry>],
+    entries: &Entries<'_>,
     names: &NameIndex,
 ) -> (Relations, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut of: Vec<Vec<Relation>> = vec![Vec::new(); entries.len()];
-    for (i, entry) in entries.iter().enumerate() {
-        let here = EntryId(i as u32);
-        for spec in &entry.front.relations {
+    for entry in entries.iter() {
+        let here = entry.id;
+        for spec in entry.relations() {
             let at = |d: Diagnostic| {
-                d.in_file(&entry.file)
-                    .at(&entry.source, spec.to_pos)
+                d.in_file(entry.file())
+                    .at(entry.source(), spec.to_pos)
                     .width(spec.to_width)
             };
             let found = names.lookup(&spec.to);
             let target = match found {
                 [one] => Some(*one),
                 [] => None,
-                many => names.nearest(many, &entry.dir),
+                many => names.nearest(many, entry.dir()),
             };
             let Some(target) = target else {
                 let message = if found.is_empty() {
@@ -68,10 +64,7 @@ pub fn collect(
                         spec.to
                     )
                 } else {
-                    let files: Vec<&str> = found
-                        .iter()
-                        .map(|id| entries[id.index()].file.as_str())
-                        .collect();
+                    let files: Vec<&str> = found.iter().map(|&id| entries.get(id).file()).collect();
                     format!(
                         "relation to `{}` is ambiguous: it could mean {}",
                         spec.to,
@@ -80,10 +73,7 @@ pub fn collect(
                 };
                 let mut d = at(Diagnostic::error(message));
                 if found.is_empty() {
-                    d.help = crate::text::suggestion(
-                        &spec.to,
-                        entries.iter().map(|e| e.front.title.as_str()),
-                    );
+                    d.help = crate::text::suggestion(&spec.to, entries.iter().map(|e| e.title()));
                 }
                 errors.push(d);
                 continue;
@@ -96,7 +86,7 @@ pub fn collect(
                 continue;
             }
             let t = config.relations.get(spec.rtype);
-            let kind_of = |id: EntryId| entries[id.index()].front.kind;
+            let kind_of = |id: EntryId| entries.get(id).kind();
             let misfit =
                 |kinds: &[KindId], id: EntryId| !kinds.is_empty() && !kinds.contains(&kind_of(id));
             let kind_name = |id: EntryId| config.kinds.get(kind_of(id)).name.as_str();
@@ -129,8 +119,7 @@ pub fn collect(
                 .iter()
                 .filter_map(|id| {
                     entry
-                        .front
-                        .sources
+                        .sources()
                         .iter()
                         .position(|s| s.id.as_deref() == Some(id.as_str()))
                 })
@@ -150,17 +139,13 @@ pub fn collect(
                 other: here,
                 ..relation.clone()
             });
-            of[i].push(relation);
+            of[here.index()].push(relation);
         }
     }
     // In the order a page lists them: by type, stated ones first, then by start.
     for list in &mut of {
         list.sort_by_key(|r| (r.rtype, !r.outgoing, r.from, r.other));
     }
-    let relations = Relations {
-        of,
-        warnings: warnings.clone(),
-    };
     errors.extend(warnings);
-    (relations, errors)
+    (Relations { of }, errors)
 }

@@ -1,11 +1,11 @@
 //! Sources: every citation merged into one list, by `id`, else by URL, else by title.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::EntryId;
 use super::links::name_key;
-use crate::content::{Date, Entry};
+use super::seen::Entries;
+use crate::content::Date;
 use crate::text::slugify;
 
 /// A source and the entries that cite it.
@@ -33,13 +33,14 @@ fn key(id: Option<&str>, url: Option<&str>, title: &str) -> String {
 
 /// Merges the sources of every entry. Returns the sources (sorted by title) and, for each
 /// entry, the index of each of its sources in that list.
-pub fn merge(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<SourceInfo>, Vec<Vec<usize>>) {
+pub fn merge(entries: &Entries<'_>, newest: &[EntryId]) -> (Vec<SourceInfo>, Vec<Vec<usize>>) {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut sources: Vec<SourceInfo> = Vec::new();
     let mut entry_sources: Vec<Vec<usize>> = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let mut own = Vec::with_capacity(entry.front.sources.len());
-        for s in &entry.front.sources {
+    for entry in entries.iter() {
+        let own_sources = entry.sources();
+        let mut own = Vec::with_capacity(own_sources.len());
+        for s in own_sources {
             let k = key(s.id.as_deref(), s.url.as_deref(), &s.title);
             let index = *by_key.entry(k).or_insert_with(|| {
                 sources.push(SourceInfo {
@@ -119,8 +120,11 @@ pub fn merge(entries: &[Arc<Entry>], newest: &[EntryId]) -> (Vec<SourceInfo>, Ve
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::config::{Config, Overrides};
+    use crate::content::Entry;
 
     fn entry(rel: &str, sources: &str) -> Arc<Entry> {
         let config = Config::parse(
@@ -150,7 +154,7 @@ mod tests {
             ),
         ];
         let newest = vec![EntryId(2), EntryId(1), EntryId(0)];
-        let (sources, per_entry) = merge(&entries, &newest);
+        let (sources, per_entry) = merge(&Entries::new(&entries, &[]), &newest);
         let titles: Vec<&str> = sources.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["First", "First", "Same Title", "X"]);
         let s1 = &sources[per_entry[0][0]];
