@@ -1354,3 +1354,35 @@ fn a_page_that_embeds_a_note_follows_the_note_s_edits() {
     );
     assert_same(&project, &site, "the embedded note's title");
 }
+
+/// A link resolves to the nearest of the entries a name fits: when one of them is
+/// renamed, an unchanged entry's link moves to the other, and both pages' backlinks
+/// follow (the graph keeps backlinks only while no entry's links changed, changed entry
+/// or not).
+#[test]
+fn a_link_that_a_rename_moves_to_another_entry_moves_its_backlink_too() {
+    let site = TestSite::with_files(&[
+        (
+            "content/a/anna.md",
+            "---\ntitle: Anna\n---\nAnna met [[Foo]] in spring.\n",
+        ),
+        ("content/a/near.md", "---\ntitle: Foo\n---\nThe near one.\n"),
+        ("content/b/far.md", "---\ntitle: Foo\n---\nThe far one.\n"),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+    let page = |project: &Project, path: &str| {
+        String::from_utf8(common::served(project)[path].clone()).expect("UTF-8")
+    };
+    assert!(page(&project, "a/near/index.html").contains("Anna met"));
+    assert!(!page(&project, "b/far/index.html").contains("Anna met"));
+
+    edit(&site, "content/a/near.md", "title: Foo", "title: Bar");
+    rebuilt(&mut project, &[content("a/near.md")]);
+    assert!(
+        page(&project, "b/far/index.html").contains("Anna met"),
+        "the far Foo is the one Anna's link means now"
+    );
+    assert_same(&project, &site, "the near Foo renamed");
+}
