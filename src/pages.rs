@@ -6,8 +6,15 @@ use crate::graph::{EntryId, Site};
 
 pub const TAGS: &str = "tags/";
 pub const TIMELINE: &str = "timeline/";
+/// The timeline of the entries of one kind: `timeline/kind/{kind}/`.
+pub const TIMELINE_KIND: &str = "timeline/kind/";
+/// The timeline of the entries of one tag: `timeline/tag/{slug}/`.
+pub const TIMELINE_TAG: &str = "timeline/tag/";
 pub const SOURCES: &str = "sources/";
 pub const GRAPH: &str = "graph/";
+/// The picture of the entries that take part in typed relations: only on a site that has
+/// some.
+pub const ENTITY_GRAPH: &str = "graph/entities/";
 /// The map of every located entry: only on a site where some entry has a `location`.
 pub const MAP: &str = "map/";
 pub const SEARCH: &str = "search/";
@@ -35,6 +42,16 @@ pub const RESERVED_PATHS: &[(&str, &str)] = &[
 /// The page of the tag with this slug: `tags/{slug}/`.
 pub fn tag(slug: &str) -> String {
     format!("{TAGS}{slug}/")
+}
+
+/// The timeline of the entries of the kind with this name: `timeline/kind/{name}/`.
+pub fn timeline_kind(name: &str) -> String {
+    format!("{TIMELINE_KIND}{}/", crate::text::slugify(name))
+}
+
+/// The timeline of the entries of the tag with this slug: `timeline/tag/{slug}/`.
+pub fn timeline_tag(slug: &str) -> String {
+    format!("{TIMELINE_TAG}{slug}/")
 }
 
 /// The page of a kind, named by its plural: `people/`.
@@ -185,9 +202,17 @@ pub enum Page {
     Tags,
     Tag(usize, u32),
     Timeline(u32),
+    /// The timeline of one kind's dated entries (by the kind's number in the
+    /// configuration); only for a kind that has some.
+    TimelineKind(u16, u32),
+    /// The timeline of one tag's dated entries (an index into `Site::tags`); only for a
+    /// tag that has some.
+    TimelineTag(usize, u32),
     /// `/sources/`, paginated by sources.
     Sources(u32),
     Graph,
+    /// `/graph/entities/`: only on a site with typed relations.
+    EntityGraph,
     Map,
     Search,
     NotFound,
@@ -209,6 +234,9 @@ impl Page {
         pages.extend(Page::Timeline(0).siblings(site));
         pages.extend(Page::Sources(0).siblings(site));
         pages.push(Page::Graph);
+        if has_relations(site) {
+            pages.push(Page::EntityGraph);
+        }
         if !site.located.is_empty() {
             pages.push(Page::Map);
         }
@@ -219,6 +247,15 @@ impl Page {
         // one thread busy alone at the end.
         pages.extend((0..site.kind_pages.len()).flat_map(|k| Page::Kind(k, 0).siblings(site)));
         pages.extend((0..site.tags.len()).flat_map(|t| Page::Tag(t, 0).siblings(site)));
+        pages.extend(
+            site.config
+                .kinds
+                .iter()
+                .map(|(k, _)| Page::TimelineKind(k.0, 0))
+                .chain((0..site.tags.len()).map(|t| Page::TimelineTag(t, 0)))
+                .filter(|p| p.list_len(site).is_some_and(|n| n > 0))
+                .flat_map(|p| p.siblings(site)),
+        );
         pages.extend(
             (1..site.sections.len())
                 .filter(|&i| !site.kind_pages.iter().any(|k| k.section == Some(i)))
@@ -258,6 +295,19 @@ impl Page {
     pub(crate) fn list_len(&self, site: &Site) -> Option<usize> {
         match self {
             Page::Sources(_) => Some(site.sources.len()),
+            Page::TimelineKind(k, _) => Some(
+                site.timeline
+                    .iter()
+                    .filter(|&&id| site.entry(id).front.kind.0 == *k)
+                    .count(),
+            ),
+            Page::TimelineTag(t, _) => Some(
+                site.tags[*t]
+                    .entries
+                    .iter()
+                    .filter(|&&id| site.entry(id).front.date.is_some())
+                    .count(),
+            ),
             _ => self.list(site).map(<[EntryId]>::len),
         }
     }
@@ -269,6 +319,8 @@ impl Page {
             | Page::Kind(_, n)
             | Page::Tag(_, n)
             | Page::Timeline(n)
+            | Page::TimelineKind(_, n)
+            | Page::TimelineTag(_, n)
             | Page::Sources(n) => n,
             _ => 0,
         }
@@ -280,6 +332,8 @@ impl Page {
             Page::Kind(k, _) => Page::Kind(k, n),
             Page::Tag(t, _) => Page::Tag(t, n),
             Page::Timeline(_) => Page::Timeline(n),
+            Page::TimelineKind(k, _) => Page::TimelineKind(k, n),
+            Page::TimelineTag(t, _) => Page::TimelineTag(t, n),
             Page::Sources(_) => Page::Sources(n),
             other => other,
         }
@@ -304,8 +358,13 @@ impl Page {
             Page::Tags => TAGS.into(),
             Page::Tag(t, _) => tag(&site.tags[*t].slug),
             Page::Timeline(_) => TIMELINE.into(),
+            Page::TimelineKind(k, _) => {
+                timeline_kind(&site.config.kinds.get(crate::config::KindId(*k)).name)
+            }
+            Page::TimelineTag(t, _) => timeline_tag(&site.tags[*t].slug),
             Page::Sources(_) => SOURCES.into(),
             Page::Graph => GRAPH.into(),
+            Page::EntityGraph => ENTITY_GRAPH.into(),
             Page::Map => MAP.into(),
             Page::Search => SEARCH.into(),
             Page::NotFound => NOT_FOUND.into(),
@@ -329,9 +388,10 @@ impl Page {
             Page::Kind(..) => "kind.html",
             Page::Tags => "tags.html",
             Page::Tag(..) => "tag.html",
-            Page::Timeline(_) => "timeline.html",
+            Page::Timeline(_) | Page::TimelineKind(..) | Page::TimelineTag(..) => "timeline.html",
             Page::Sources(_) => "sources.html",
             Page::Graph => "graph.html",
+            Page::EntityGraph => "entity-graph.html",
             Page::Map => "map.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
@@ -358,7 +418,8 @@ impl Page {
                 (Page::Kind(a, _), Page::Kind(b, _)) => {
                     same(&old.kind_pages[a].path, &new_site.kind_pages[b].path)
                 }
-                (Page::Tag(a, _), Page::Tag(b, _)) => {
+                (Page::Tag(a, _), Page::Tag(b, _))
+                | (Page::TimelineTag(a, _), Page::TimelineTag(b, _)) => {
                     same(&old.tags[a].slug, &new_site.tags[b].slug)
                 }
                 (a, b) => a.numbered(0) == b.numbered(0),
@@ -368,6 +429,11 @@ impl Page {
     pub fn is_tag_page(&self) -> bool {
         matches!(self, Page::Tag(..) | Page::Tags)
     }
+}
+
+/// Whether some entry states a typed relation: then the site has `/graph/entities/`.
+pub fn has_relations(site: &Site) -> bool {
+    site.relations.of.iter().any(|r| !r.is_empty())
 }
 
 /// The items that page `n` of a list of `len` shows, `per` to a page (0: all on one).

@@ -13,7 +13,7 @@ fn every_page_is_written() {
     run.assert_ok();
     assert!(
         run.stdout
-            .starts_with("built 4 entries, 5 tag pages, 10 other pages, 0 warnings in "),
+            .starts_with("built 4 entries, 5 tag pages, 14 other pages, 0 warnings in "),
         "summary line: {}",
         run.stdout
     );
@@ -38,6 +38,8 @@ fn every_page_is_written() {
         "tags/index.html",
         "tags/diplomacy/index.html",
         "tags/diplomacy/atom.xml",
+        "timeline/kind/event/index.html",
+        "timeline/tag/diplomacy/index.html",
         "tags/lachin-road/index.html",
         "tags/peace-treaty/atom.xml",
     ] {

@@ -1355,6 +1355,142 @@ fn a_page_that_embeds_a_note_follows_the_note_s_edits() {
     assert_same(&project, &site, "the embedded note's title");
 }
 
+/// Timelines of entities and the filtered timelines (issue 16 point 4), and the graph of
+/// entities (point 2): an entity's page follows the dates and titles of the entries it
+/// lists and of its relations; the pages of a kind's and a tag's timeline come and go
+/// with their entries; `/graph/entities/` goes with the last relation.
+#[test]
+fn entity_timelines_follow_the_dates_of_what_they_show() {
+    let site = TestSite::with_files(&[
+        (
+            "content/people/ann.md",
+            "---\ntitle: Ann Speaker\n---\nAnn.\n",
+        ),
+        (
+            "content/statements/early.md",
+            "---\ntitle: Ann on the bridge\ndate: 2020-03\nspeaker: Ann Speaker\n---\nSaid.\n",
+        ),
+        (
+            "content/organizations/port.md",
+            "---\ntitle: Port Authority\nsources:\n  - {id: reg, title: The register}\nrelations:\n  - {type: located_in, to: \"[[Harbour Town]]\", from: 2019-06, sources: [reg]}\n---\nAn authority.\n",
+        ),
+        (
+            "content/places/town.md",
+            "---\ntitle: Harbour Town\n---\nA town.\n",
+        ),
+        (
+            "content/events/opening.md",
+            "---\ntitle: Opening of the pier\ndate: 2022-01-10\n---\nAt [[Harbour Town]].\n",
+        ),
+        (
+            "content/events/storm.md",
+            "---\ntitle: The great storm\ndate: 2021\n---\nIt hit [[Harbour Town]].\n",
+        ),
+    ]);
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+    let town = "places/town/index.html".to_string();
+    let served = |project: &Project, page: &str| {
+        String::from_utf8_lossy(&common::served(project)[page]).into_owned()
+    };
+
+    // A linking event's date: the place's timeline puts it elsewhere.
+    edit(
+        &site,
+        "content/events/storm.md",
+        "date: 2021",
+        "date: 2023-02",
+    );
+    let changed = rebuilt(&mut project, &[content("events/storm.md")]);
+    assert!(changed.contains(&town), "{changed:?}");
+    let page = served(&project, &town);
+    assert!(
+        page.find("Opening of the pier").unwrap() < page.find("The great storm").unwrap(),
+        "the storm now comes after the opening"
+    );
+    assert_same(&project, &site, "a linking event's new date");
+
+    // Its title.
+    edit(
+        &site,
+        "content/events/opening.md",
+        "title: Opening of the pier",
+        "title: The pier opens",
+    );
+    let changed = rebuilt(&mut project, &[content("events/opening.md")]);
+    assert!(changed.contains(&town), "{changed:?}");
+    assert_same(&project, &site, "a linking event's new title");
+
+    // A relation's start removed: its item goes from both ends' timelines.
+    edit(
+        &site,
+        "content/organizations/port.md",
+        "from: 2019-06, ",
+        "",
+    );
+    let changed = rebuilt(&mut project, &[content("organizations/port.md")]);
+    assert!(changed.contains(&town), "{changed:?}");
+    assert!(!served(&project, &town).contains("located in"));
+    assert_same(&project, &site, "a relation's start removed");
+
+    // A statement's date moves on the speaker's page and the kind's timeline.
+    edit(
+        &site,
+        "content/statements/early.md",
+        "date: 2020-03",
+        "date: 2024",
+    );
+    let changed = rebuilt(&mut project, &[content("statements/early.md")]);
+    assert!(
+        changed.contains(&"people/ann/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a statement's new date");
+
+    // A tag with dated entries gets its timeline page; losing them, it goes.
+    edit(
+        &site,
+        "content/events/storm.md",
+        "date: 2023-02",
+        "date: 2023-02\ntags: [weather]",
+    );
+    rebuilt(&mut project, &[content("events/storm.md")]);
+    assert!(common::served(&project).contains_key("timeline/tag/weather/index.html"));
+    assert_same(&project, &site, "a tag on a dated entry");
+    edit(&site, "content/events/storm.md", "date: 2023-02\n", "");
+    edit(
+        &site,
+        "content/events/storm.md",
+        "---\ntitle",
+        "---\nkind: topic\ntitle",
+    );
+    rebuilt(&mut project, &[content("events/storm.md")]);
+    assert!(!common::served(&project).contains_key("timeline/tag/weather/index.html"));
+    assert_same(&project, &site, "the tag's only dated entry undated");
+
+    // The last relation gone: so is the graph of entities.
+    assert!(common::served(&project).contains_key("graph/entities/index.html"));
+    edit(
+        &site,
+        "content/organizations/port.md",
+        "relations:\n  - {type: located_in, to: \"[[Harbour Town]]\", sources: [reg]}\n",
+        "",
+    );
+    rebuilt(&mut project, &[content("organizations/port.md")]);
+    assert!(!common::served(&project).contains_key("graph/entities/index.html"));
+    assert_same(&project, &site, "the last relation removed");
+    edit(
+        &site,
+        "content/organizations/port.md",
+        "---\nAn authority.",
+        "relations:\n  - {type: located_in, to: \"[[Harbour Town]]\", from: 2001}\n---\nAn authority.",
+    );
+    rebuilt(&mut project, &[content("organizations/port.md")]);
+    assert!(common::served(&project).contains_key("graph/entities/index.html"));
+    assert_same(&project, &site, "a relation again");
+}
+
 /// A link resolves to the nearest of the entries a name fits: when one of them is
 /// renamed, an unchanged entry's link moves to the other, and both pages' backlinks
 /// follow (the graph keeps backlinks only while no entry's links changed, changed entry

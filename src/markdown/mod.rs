@@ -34,6 +34,8 @@ pub const RESERVED_IDS: &[&str] = &[
     "map",
     "map-title",
     "map-desc",
+    "entity-timeline",
+    "timeline-filters",
 ];
 
 /// How much of a page's plain text [`Rendered::text`] keeps.

@@ -1,6 +1,8 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
+pub mod chronology;
 pub mod embeds;
+pub mod entity_graph;
 pub mod map;
 pub mod reads;
 pub mod redirect;
@@ -16,11 +18,11 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::graph::{EntryId, Site};
 use crate::markdown::highlight::has_mermaid;
 pub use crate::pages::Page;
-use crate::pages::{page_count, page_of, page_range};
+use crate::pages::{self, page_count, page_of, page_range};
 use reads::{
-    DateOf, Deps, EntryData, KindPageOf, KindValue, List, ListOf, Newest, PageList, Reads,
+    DateOf, Deps, EntryData, KindPageOf, KindRef, KindValue, List, ListOf, Newest, PageList, Reads,
     SectionData, SectionId, SiteValue, SourceCount, SourceId, Subsections, TagFamily, TagId,
-    TagName, TagNeighbours, TagNote, TagRef, TagValue, TopTags, View, YearIndex,
+    TagName, TagNeighbours, TagNote, TagRef, TagValue, TimelineFilters, TopTags, View, YearIndex,
 };
 pub use theme::Theme;
 use views::{Shared, obj, text};
@@ -73,9 +75,16 @@ impl Renderer {
         {
             problems.push(template_error(&e, &templates));
         }
-        // A theme made before maps existed builds a site without locations.
+        // A theme made before maps existed builds a site without locations, and one made
+        // before the picture of entities a site without typed relations.
         let map = (!site.located.is_empty()).then_some("map.html");
-        for name in REQUIRED_TEMPLATES.iter().copied().chain(map) {
+        let entities = pages::has_relations(site).then_some("entity-graph.html");
+        for name in REQUIRED_TEMPLATES
+            .iter()
+            .copied()
+            .chain(map)
+            .chain(entities)
+        {
             if !templates.iter().any(|t| t.name == name) {
                 problems.push(Diagnostic::error(format!(
                     "the theme has no `templates/{name}`, which Dossier needs to render its pages"
@@ -143,6 +152,8 @@ impl Renderer {
             Page::Kind(k, _) => Some(ListOf::Kind(k as u32)),
             Page::Tag(t, _) => Some(ListOf::Tag(TagId(t as u32))),
             Page::Timeline(_) => Some(ListOf::Timeline),
+            Page::TimelineKind(k, _) => Some(ListOf::TimelineKind(k)),
+            Page::TimelineTag(t, _) => Some(ListOf::TimelineTag(TagId(t as u32))),
             _ => None,
         };
         let (part, total) = match (list_of, page) {
@@ -240,9 +251,59 @@ impl Renderer {
                 ctx.insert_value("years", timeline(reads, part));
                 ctx.insert_value("year_index", reads.get(YearIndex).clone());
                 ctx.insert_value("count", Value::from(total.unwrap_or(0)));
+                ctx.insert_value("filter", Value::none());
+                ctx.insert_value("filters", timeline_filters(reads));
                 (
                     "Timeline".into(),
                     format!("Every dated entry of {} in date order", config.title),
+                    "timeline",
+                )
+            }
+            Page::TimelineKind(..) | Page::TimelineTag(..) => {
+                let years = timeline(reads, part);
+                // The years of this page, at their headings here.
+                let index = views::list(years.as_array().into_iter().flatten().filter_map(|y| {
+                    let year = y.as_map()?.get(&"year".into())?.clone();
+                    let url = format!("{}#year-{year}", config.url(&path));
+                    Some(obj([("year", year), ("url", text(&url))]))
+                }));
+                ctx.insert_value("years", years);
+                ctx.insert_value("year_index", index);
+                ctx.insert_value("count", Value::from(total.unwrap_or(0)));
+                let (what, name, title) = match page {
+                    Page::TimelineKind(k, _) => {
+                        let v = reads.get(KindRef(u32::from(k)));
+                        let field = |f: &'static str| {
+                            v.as_map()
+                                .and_then(|m| m.get(&f.into()))
+                                .and_then(|x| x.as_str())
+                                .unwrap_or_default()
+                                .to_string()
+                        };
+                        ("kind", field("name"), field("title_plural"))
+                    }
+                    Page::TimelineTag(t, _) => {
+                        let name = reads.get(TagName(TagId(t as u32))).to_string();
+                        ("tag", name.clone(), name)
+                    }
+                    _ => unreachable!("a filtered timeline"),
+                };
+                ctx.insert_value(
+                    "filter",
+                    obj([
+                        ("what", text(what)),
+                        ("name", text(&name)),
+                        ("title", text(&title)),
+                        ("timeline_url", text(&config.url(pages::TIMELINE))),
+                    ]),
+                );
+                ctx.insert_value("filters", timeline_filters(reads));
+                (
+                    format!("Timeline: {title}"),
+                    match what {
+                        "kind" => format!("{title} of {} in date order", config.title),
+                        _ => format!("Entries tagged “{title}” in date order"),
+                    },
                     "timeline",
                 )
             }
@@ -264,6 +325,20 @@ impl Renderer {
                 (
                     "Graph of tags".into(),
                     "How the tags of the dossier go together".into(),
+                    "graph",
+                )
+            }
+            Page::EntityGraph => {
+                let graph = entity_graph::page(reads);
+                ctx.insert_value("graph_svg", views::html(&graph.svg));
+                ctx.insert_value("kinds", graph.kinds);
+                ctx.insert_value("relation_types", graph.types);
+                ctx.insert_value("relations", graph.relations);
+                ctx.insert_value("shown", Value::from(graph.shown));
+                ctx.insert_value("left_out", Value::from(graph.left_out));
+                (
+                    "Graph of entities".into(),
+                    format!("The entries of {} and their typed relations", config.title),
                     "graph",
                 )
             }
@@ -304,6 +379,20 @@ impl Renderer {
                 ctx.insert_value(
                     "children",
                     views::list(children.into_iter().map(|c| reads.get(TagValue(c)).clone())),
+                );
+                // Its dated entries have a timeline of their own.
+                let (_, dated) = reads.get(List {
+                    of: ListOf::TimelineTag(t),
+                    start: 0,
+                    len: 0,
+                });
+                ctx.insert_value(
+                    "timeline_url",
+                    if dated > 0 {
+                        text(&config.url(&reads.path(Page::TimelineTag(i, 0))))
+                    } else {
+                        Value::none()
+                    },
                 );
                 let name = reads.get(TagName(t));
                 let note = reads.get(TagNote(t));
@@ -407,6 +496,32 @@ fn timeline(reads: &Reads<'_>, ids: &[EntryId]) -> Value {
         flush(done, &mut years);
     }
     Value::from(years)
+}
+
+/// The filters of the timeline: `{kinds, tags}`, the kinds (each `{kind, url}`) and tags
+/// (each `{tag, url}`) that have dated entries, with the URL of their timeline.
+fn timeline_filters(reads: &Reads<'_>) -> Value {
+    let config = reads.config();
+    let (kinds, tags) = reads.get(TimelineFilters);
+    let kinds = views::list(kinds.iter().map(|&k| {
+        obj([
+            ("kind", reads.get(KindRef(u32::from(k))).clone()),
+            (
+                "url",
+                text(&config.url(&reads.path(Page::TimelineKind(k, 0)))),
+            ),
+        ])
+    }));
+    let tags = views::list(tags.iter().map(|&t| {
+        obj([
+            ("tag", reads.get(TagRef(t)).clone()),
+            (
+                "url",
+                text(&config.url(&reads.path(Page::TimelineTag(t.0 as usize, 0)))),
+            ),
+        ])
+    }));
+    obj([("kinds", kinds), ("tags", tags)])
 }
 
 /// The `n` most used tags, with their counts: most first, then by slug.

@@ -509,6 +509,7 @@ macro_rules! same_by_eq {
 same_by_eq!(
     usize,
     u32,
+    u16,
     bool,
     Option<Date>,
     &Entry,
@@ -760,7 +761,9 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
     match slot {
         s if s == Slot::Backlinks as usize => Arc::ptr_eq(&old.backlinks, &new.backlinks),
         s if s == Slot::RelatedTo as usize => Arc::ptr_eq(&old.related, &new.related),
-        s if s == Slot::RelationsOf as usize => Arc::ptr_eq(&old.relations, &new.relations),
+        s if s == Slot::RelationsOf as usize || s == Slot::RelationGraph as usize => {
+            Arc::ptr_eq(&old.relations, &new.relations)
+        }
         s if s == Slot::Statements as usize => Arc::ptr_eq(&old.statements, &new.statements),
         s if s == Slot::Speaker as usize => Arc::ptr_eq(&old.speakers, &new.speakers),
         s if s == Slot::TagNeighbours as usize => {
@@ -876,6 +879,8 @@ keys!(
     RouteOf,
     Located,
     RouteEntries,
+    RelationGraph,
+    TimelineFilters,
 );
 
 /// Implements [`Read`] for a key that names one entry.
@@ -1096,6 +1101,19 @@ plain_key!(
 );
 
 plain_key!(
+    /// Every entry's typed relations, both ways: the picture of `/graph/entities/`.
+    RelationGraph -> &'a [Vec<Relation>], |v, _k| &v.site.relations.of
+);
+plain_key!(
+    /// The kinds (by number) and the tags that have dated entries: the filters of the
+    /// timeline.
+    TimelineFilters -> (&'a [u16], &'a [TagId]), |v, _k| {
+        let t = &v.shared.timelines;
+        (&t.kinds_with[..], &t.tags_with[..])
+    }
+);
+
+plain_key!(
     /// How many sources the site has.
     SourceCount -> usize, |v, _k| v.site.sources.len()
 );
@@ -1283,6 +1301,10 @@ pub enum ListOf {
     Kind(u32),
     Tag(TagId),
     Timeline,
+    /// The timeline of one kind's entries (by the kind's number).
+    TimelineKind(u16),
+    /// The timeline of one tag's entries.
+    TimelineTag(TagId),
 }
 
 /// Part of a list: the items from `start`, at most `len` of them (`u32::MAX`: all), and
@@ -1303,6 +1325,8 @@ impl Read for List {
             ListOf::Kind(k) => &site.kind_pages[k as usize].entries,
             ListOf::Tag(t) => &site.tags[t.0 as usize].entries,
             ListOf::Timeline => &site.timeline,
+            ListOf::TimelineKind(k) => v.shared.timelines.of_kind(k),
+            ListOf::TimelineTag(t) => v.shared.timelines.of_tag(t.0 as usize),
         };
         let start = (self.start as usize).min(all.len());
         let end = start.saturating_add(self.len as usize).min(all.len());
@@ -1314,6 +1338,8 @@ impl Read for List {
             ListOf::Kind(k) => ListOf::Kind(maps.kind_page(k)?),
             ListOf::Tag(t) => ListOf::Tag(TagId(maps.tag(t.0)?)),
             ListOf::Timeline => ListOf::Timeline,
+            ListOf::TimelineKind(k) => ListOf::TimelineKind(k),
+            ListOf::TimelineTag(t) => ListOf::TimelineTag(TagId(maps.tag(t.0)?)),
         };
         Some(List { of, ..self })
     }
@@ -1354,6 +1380,7 @@ impl Maps {
             Page::Section(i, n) => Page::Section(self.section(i as u32)? as usize, n),
             Page::Kind(k, n) => Page::Kind(self.kind_page(k as u32)? as usize, n),
             Page::Tag(t, n) => Page::Tag(self.tag(t as u32)? as usize, n),
+            Page::TimelineTag(t, n) => Page::TimelineTag(self.tag(t as u32)? as usize, n),
             other => other,
         })
     }

@@ -55,7 +55,7 @@ const LABEL_CHARS: usize = 30;
 /// Widths of a character, generously, of a node's label (13) and of a typed relation's
 /// label (11), to keep the one from covering the other.
 const NODE_CHAR: f64 = 8.0;
-const EDGE_CHAR: f64 = 7.0;
+pub(super) const EDGE_CHAR: f64 = 7.0;
 const LINE: f64 = 15.0;
 
 pub(super) fn shorten(text: &str, max: usize) -> String {
@@ -125,7 +125,7 @@ fn shorten_at_word(text: &str, max: usize) -> String {
 
 /// A coordinate in whole pixels: every entry page has a picture, and whole numbers are
 /// shorter and faster to write than decimals.
-fn px(v: f64) -> i64 {
+pub(super) fn px(v: f64) -> i64 {
     v.round() as i64
 }
 
@@ -484,60 +484,9 @@ pub fn tag_graph(reads: &Reads<'_>, max_tags: u32) -> String {
     edges.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
     edges.truncate(order.len() * 3);
 
-    let (width, height) = (960.0f64, 640.0f64);
-    let n = order.len();
-    let mut pos: Vec<(f64, f64)> = (0..n)
-        .map(|i| {
-            let angle = std::f64::consts::TAU * i as f64 / n as f64;
-            (
-                width / 2.0 + 260.0 * angle.cos(),
-                height / 2.0 + 220.0 * angle.sin(),
-            )
-        })
-        .collect();
+    let (width, n) = (960.0f64, order.len());
+    let (pos, height) = spring_layout(n, &edges, width, 640.0);
     let max_count = edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
-    let k = ((width * height) / n as f64).sqrt() * 0.6;
-    let mut temperature = width / 8.0;
-    for _ in 0..300 {
-        let mut shift = vec![(0.0f64, 0.0f64); n];
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let dx = pos[i].0 - pos[j].0;
-                let dy = pos[i].1 - pos[j].1;
-                let d = (dx * dx + dy * dy).sqrt().max(0.5);
-                let f = k * k / d;
-                shift[i].0 += dx / d * f;
-                shift[i].1 += dy / d * f;
-                shift[j].0 -= dx / d * f;
-                shift[j].1 -= dy / d * f;
-            }
-        }
-        for &(i, j, count) in &edges {
-            let dx = pos[i].0 - pos[j].0;
-            let dy = pos[i].1 - pos[j].1;
-            let d = (dx * dx + dy * dy).sqrt().max(0.5);
-            let f = d * d / k * (0.3 + 0.7 * count as f64 / max_count);
-            shift[i].0 -= dx / d * f;
-            shift[i].1 -= dy / d * f;
-            shift[j].0 += dx / d * f;
-            shift[j].1 += dy / d * f;
-        }
-        for i in 0..n {
-            let (dx, dy) = shift[i];
-            let d = (dx * dx + dy * dy).sqrt().max(1e-9);
-            let step = d.min(temperature);
-            pos[i].0 = (pos[i].0 + dx / d * step).clamp(60.0, width - 60.0);
-            pos[i].1 = (pos[i].1 + dy / d * step).clamp(30.0, height - 30.0);
-        }
-        temperature *= 0.985;
-    }
-    level(&mut pos);
-    // As tall as the levelled layout needs at the full width, within bounds.
-    let (w0, h0) = extent(&pos);
-    let height = (h0 * (width - 80.0) / w0.max(1.0) + 80.0)
-        .clamp(360.0, height)
-        .round();
-    fit(&mut pos, width, height, 40.0, 40.0);
 
     let config = reads.config();
     let max_entries = order.iter().map(|&t| stat(t).2).max().unwrap_or(1) as f64;
@@ -588,9 +537,74 @@ pub fn tag_graph(reads: &Reads<'_>, max_tags: u32) -> String {
     svg
 }
 
+/// Positions for `n` nodes joined by `edges` (`(i, j, weight)`: a heavier edge pulls
+/// harder), by a fixed number of force-directed steps from points on an ellipse, levelled
+/// and fitted into a picture `width` wide and at most `height` tall; with the height the
+/// layout needs.
+pub(super) fn spring_layout(
+    n: usize,
+    edges: &[(usize, usize, usize)],
+    width: f64,
+    height: f64,
+) -> (Vec<(f64, f64)>, f64) {
+    let mut pos: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / n as f64;
+            (
+                width / 2.0 + 260.0 * angle.cos(),
+                height / 2.0 + 220.0 * angle.sin(),
+            )
+        })
+        .collect();
+    let max_count = edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
+    let k = ((width * height) / n as f64).sqrt() * 0.6;
+    let mut temperature = width / 8.0;
+    for _ in 0..300 {
+        let mut shift = vec![(0.0f64, 0.0f64); n];
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let dx = pos[i].0 - pos[j].0;
+                let dy = pos[i].1 - pos[j].1;
+                let d = (dx * dx + dy * dy).sqrt().max(0.5);
+                let f = k * k / d;
+                shift[i].0 += dx / d * f;
+                shift[i].1 += dy / d * f;
+                shift[j].0 -= dx / d * f;
+                shift[j].1 -= dy / d * f;
+            }
+        }
+        for &(i, j, count) in edges {
+            let dx = pos[i].0 - pos[j].0;
+            let dy = pos[i].1 - pos[j].1;
+            let d = (dx * dx + dy * dy).sqrt().max(0.5);
+            let f = d * d / k * (0.3 + 0.7 * count as f64 / max_count);
+            shift[i].0 -= dx / d * f;
+            shift[i].1 -= dy / d * f;
+            shift[j].0 += dx / d * f;
+            shift[j].1 += dy / d * f;
+        }
+        for i in 0..n {
+            let (dx, dy) = shift[i];
+            let d = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let step = d.min(temperature);
+            pos[i].0 = (pos[i].0 + dx / d * step).clamp(60.0, width - 60.0);
+            pos[i].1 = (pos[i].1 + dy / d * step).clamp(30.0, height - 30.0);
+        }
+        temperature *= 0.985;
+    }
+    level(&mut pos);
+    // As tall as the levelled layout needs at the full width, within bounds.
+    let (w0, h0) = extent(&pos);
+    let height = (h0 * (width - 80.0) / w0.max(1.0) + 80.0)
+        .clamp(360.0, height)
+        .round();
+    fit(&mut pos, width, height, 40.0, 40.0);
+    (pos, height)
+}
+
 /// The largest font size the theme gives the tag graph's labels, in the picture's units
 /// (on phones, where the picture is shown smallest).
-const LABEL_SIZE: f64 = 17.0;
+pub(super) const LABEL_SIZE: f64 = 17.0;
 
 /// Turns the points about their centre so that the direction they spread most along
 /// lies level: a long diagonal layout then fills a wide picture.
@@ -615,7 +629,12 @@ fn level(points: &mut [(f64, f64)]) {
 
 /// A label's box in the picture: left, top, right, bottom.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct LabelBox(f64, f64, f64, f64);
+pub(super) struct LabelBox(
+    pub(super) f64,
+    pub(super) f64,
+    pub(super) f64,
+    pub(super) f64,
+);
 
 impl LabelBox {
     pub(super) fn centre_x(&self) -> f64 {
@@ -627,7 +646,7 @@ impl LabelBox {
         self.3 - (self.3 - self.1) * 0.22
     }
 
-    fn overlap(&self, o: &LabelBox) -> f64 {
+    pub(super) fn overlap(&self, o: &LabelBox) -> f64 {
         let w = self.2.min(o.2) - self.0.max(o.0);
         let h = self.3.min(o.3) - self.1.max(o.1);
         if w > 0.0 && h > 0.0 { w * h } else { 0.0 }

@@ -77,6 +77,8 @@ pub struct Shared {
     pub year_index: Value,
     /// `paginator.pages` of each list that has more than one page, by its first page.
     pub page_lists: std::sync::Arc<std::collections::HashMap<super::Page, Value>>,
+    /// The timeline cut by kind and by tag.
+    pub timelines: std::sync::Arc<super::chronology::Timelines>,
 }
 
 /// How many cards a chunk of [`Cards`] holds.
@@ -328,6 +330,14 @@ impl Shared {
                     text(&config.url(crate::pages::MAP))
                 },
             ),
+            (
+                "entity_graph_url",
+                if crate::pages::has_relations(site) {
+                    text(&config.url(crate::pages::ENTITY_GRAPH))
+                } else {
+                    Value::none()
+                },
+            ),
             ("extra", Value::from_serializable(&config.extra)),
         ]);
         let mut shared = Shared {
@@ -346,6 +356,17 @@ impl Shared {
                     old.year_index.clone()
                 }
                 _ => super::year_index(site),
+            },
+            // The same timeline, tags and kinds (the graph kept them): the same cuts.
+            timelines: match previous {
+                Some((old_site, old))
+                    if std::sync::Arc::ptr_eq(&old_site.timeline, &site.timeline)
+                        && std::sync::Arc::ptr_eq(&old_site.tags, &site.tags)
+                        && std::sync::Arc::ptr_eq(&old_site.kind_pages, &site.kind_pages) =>
+                {
+                    std::sync::Arc::clone(&old.timelines)
+                }
+                _ => std::sync::Arc::new(super::chronology::Timelines::of(site)),
             },
             page_lists: match previous {
                 Some((old_site, old)) if crate::pages::Page::same_lists(old_site, site) => {
@@ -642,6 +663,15 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ),
         ("statements", cards(reads, reads.get(Statements(id)))),
         ("relations", relations(reads, id)),
+        (
+            "timeline",
+            super::chronology::entity_timeline(
+                reads,
+                id,
+                &config.kinds.get(front.kind).name,
+                &front.title,
+            ),
+        ),
         ("relations_svg", html(&super::svg::neighbourhood(reads, id))),
         ("map_svg", html(&super::map::entry_map(reads, id))),
         (
@@ -718,7 +748,7 @@ fn relations(reads: &Reads<'_>, id: EntryId) -> Value {
 
 /// When a relation held, as a reader says it: "since March 2004", "until 2023",
 /// "2020–2023", or nothing when the sources do not say.
-fn relation_dates(from: Option<&Date>, until: Option<&Date>) -> String {
+pub(super) fn relation_dates(from: Option<&Date>, until: Option<&Date>) -> String {
     match (from, until) {
         (Some(a), Some(b)) => format!("{}–{}", a.display(), b.display()),
         (Some(a), None) => format!("since {}", a.display()),

@@ -514,7 +514,9 @@ impl Project {
         let lists_same = Page::same_lists(&old.site, &site);
         let pages_same = lists_same
             && old.site.entries.len() == site.entries.len()
-            && old.site.located.is_empty() == site.located.is_empty();
+            && old.site.located.is_empty() == site.located.is_empty()
+            && (Arc::ptr_eq(&old.site.relations, &site.relations)
+                || crate::pages::has_relations(&old.site) == crate::pages::has_relations(&site));
         let pages: Arc<[Page]> = match pages_same {
             true => Arc::clone(&built.pages),
             false => Page::all(&site).into(),

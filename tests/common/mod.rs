@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)] // each test crate uses part of this module
 
 pub mod browser;
+pub mod entities;
 pub mod server;
 
 use std::collections::BTreeMap;
