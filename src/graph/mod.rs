@@ -492,9 +492,7 @@ pub fn build(
             let again = comparable
                 .filter(|p| std::ptr::eq(&*p.rank, rank))
                 .zip(delta.as_ref())
-                .map(|(p, delta)| {
-                    Rescore::new(p, seen, &delta.changed, (tags, tag_index, entry_tags))
-                });
+                .map(|(p, delta)| Rescore::new(p, seen, &delta.changed, (tags, entry_tags)));
             let related = (0..seen.len() as u32)
                 .into_par_iter()
                 .map(|i| match &again {
@@ -797,7 +795,7 @@ impl<'p> Rescore<'p> {
         previous: &'p Site,
         seen: &Entries<'_>,
         changed: &[usize],
-        (tags, tag_index, entry_tags): (&[TagInfo], &HashMap<String, usize>, &'p [Vec<usize>]),
+        (tags, entry_tags): (&[TagInfo], &'p [Vec<usize>]),
     ) -> Rescore<'p> {
         let mut retagged = Vec::new();
         let mut slugs: HashSet<&str> = HashSet::new();
@@ -819,7 +817,6 @@ impl<'p> Rescore<'p> {
             let above = tag.parent.is_some_and(|p| affected[p as usize]);
             affected[t] = above || touched.contains(tag.slug.as_str());
         }
-        debug_assert_eq!(tag_index.len(), tags.len());
         Rescore {
             previous,
             retagged,
