@@ -357,6 +357,7 @@ pub fn emit(
         images: &prepared.images,
         pages: &pages,
         search_docs: None,
+        open_data: None,
         record,
     };
     // Pages first, then the rest, so that `--verbose` tells the two apart.

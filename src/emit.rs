@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::graph::Site;
 use crate::images::{Images, Shown};
 use crate::markdown::highlight;
-use crate::output::{Sink, feed, search, sitemap};
+use crate::output::{Sink, feed, open_data, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::reads::{Deps, Maps, Reads, TagId, View};
 use crate::render::redirect::To;
@@ -43,6 +43,12 @@ pub enum Output {
     Redirect(usize),
     /// `_redirects`: every old URL and where it leads, for hosts that read the file.
     RedirectRules,
+    /// An entry's citation files, `cite.bib` and `cite.json` beside its page.
+    Cite(crate::graph::EntryId),
+    /// `data/dossier.json` and `data/relations.csv`: the site as open data.
+    OpenData,
+    /// `data/dossier.schema.json`: the JSON Schema of `dossier.json`.
+    DataSchema,
 }
 
 /// What the outputs are made from.
@@ -60,6 +66,8 @@ pub struct Ctx<'a> {
     pub pages: &'a [Page],
     /// Each entry's search document, where the caller kept them; made here otherwise.
     pub search_docs: Option<&'a [Arc<str>]>,
+    /// Each entry's part of the open-data files, where the caller kept them.
+    pub open_data: Option<&'a [open_data::Piece]>,
     /// Whether to record what each page and feed reads (for `serve`; a build needs not).
     pub record: bool,
 }
@@ -94,9 +102,19 @@ impl Shape {
 /// variants of the pictures.
 pub fn plan(pages: &[Page], shape: Shape) -> Vec<Output> {
     let mut plan: Vec<Output> = pages.iter().map(|&p| Output::Page(p)).collect();
+    plan.extend(pages.iter().filter_map(|p| match p {
+        Page::Entry(id) => Some(Output::Cite(*id)),
+        _ => None,
+    }));
     plan.push(Output::Feed(None));
     plan.extend((0..shape.tags).map(|t| Output::Feed(Some(t))));
-    plan.extend([Output::Robots, Output::HighlightCss, Output::Sitemaps]);
+    plan.extend([
+        Output::Robots,
+        Output::HighlightCss,
+        Output::Sitemaps,
+        Output::OpenData,
+        Output::DataSchema,
+    ]);
     if shape.search {
         plan.push(Output::SearchIndex);
     }
@@ -161,6 +179,12 @@ impl Output {
                 .into_iter()
                 .collect(),
             Output::RedirectRules => vec![pages::REDIRECTS.into()],
+            Output::Cite(id) => {
+                let path = &site.entry(id).path;
+                vec![pages::cite_bib(path), pages::cite_json(path)]
+            }
+            Output::OpenData => vec![pages::DATA_JSON.into(), pages::RELATIONS_CSV.into()],
+            Output::DataSchema => vec![pages::DATA_SCHEMA.into()],
         }
     }
 
@@ -168,6 +192,7 @@ impl Output {
     pub fn translate(self, maps: &Maps) -> Option<Output> {
         match self {
             Output::Page(p) => maps.page(p).map(Output::Page),
+            Output::Cite(id) => maps.entry(id).map(Output::Cite),
             Output::Feed(Some(t)) => maps.tag_index(t).map(|t| Output::Feed(Some(t))),
             other => Some(other),
         }
@@ -177,6 +202,9 @@ impl Output {
     pub fn same_place(self, old: &Site, new: Output, new_site: &Site) -> bool {
         match (self, new) {
             (Output::Page(a), Output::Page(b)) => a.same_place(old, b, new_site),
+            (Output::Cite(a), Output::Cite(b)) => {
+                Page::Entry(a).same_place(old, Page::Entry(b), new_site)
+            }
             (Output::Feed(Some(a)), Output::Feed(Some(b))) => {
                 old.tags[a].slug == new_site.tags[b].slug
             }
@@ -316,6 +344,29 @@ fn write(
             return (ctx.record.then_some(deps), problem.into_iter().collect());
         }
         Output::RedirectRules => put(pages::REDIRECTS, &redirect_rules(site))
+            .into_iter()
+            .collect(),
+        Output::Cite(id) => {
+            let reads = Reads::new(View::new(site, ctx.renderer.shared()), ctx.record);
+            let path = &site.entry(id).path;
+            let problems = [
+                put(
+                    &pages::cite_bib(path),
+                    &crate::render::cite::bibtex(&reads, id),
+                ),
+                put(
+                    &pages::cite_json(path),
+                    &crate::render::cite::csl_json(&reads, id),
+                ),
+            ];
+            let deps = ctx.record.then(|| reads.into_keys());
+            return (deps, problems.into_iter().flatten().collect());
+        }
+        Output::OpenData => open_data::files(site, ctx.open_data)
+            .into_iter()
+            .filter_map(|(name, bytes)| sink.write(name, &bytes).err())
+            .collect(),
+        Output::DataSchema => put(pages::DATA_SCHEMA, open_data::SCHEMA)
             .into_iter()
             .collect(),
     };

@@ -27,6 +27,15 @@ pub const SEARCH_INDEX: &str = "search-index.js";
 pub const SITEMAP: &str = "sitemap.xml";
 /// The redirects of the site in the format Netlify and Cloudflare Pages read (`FROM TO 301`).
 pub const REDIRECTS: &str = "_redirects";
+/// The site as open data: every entry with its fields, relations, tags and sources.
+pub const DATA_JSON: &str = "data/dossier.json";
+/// The JSON Schema of [`DATA_JSON`].
+pub const DATA_SCHEMA: &str = "data/dossier.schema.json";
+/// Every typed relation, one row each.
+pub const RELATIONS_CSV: &str = "data/relations.csv";
+/// The names of an entry's citation files, beside its page.
+pub const CITE_BIB: &str = "cite.bib";
+pub const CITE_JSON: &str = "cite.json";
 
 /// Site paths that Dossier writes itself, and what it writes there; no entry or section
 /// may take them.
@@ -62,6 +71,16 @@ pub fn kind(plural: &str) -> String {
 /// The feed of the page at `page_path` (`tags/x/atom.xml`; the site's own for `""`).
 pub fn feed(page_path: &str) -> String {
     format!("{page_path}{FEED}")
+}
+
+/// An entry's BibTeX citation: `people/x/cite.bib` for the entry at `people/x/`.
+pub fn cite_bib(entry_path: &str) -> String {
+    format!("{entry_path}{CITE_BIB}")
+}
+
+/// An entry's CSL-JSON citation: `people/x/cite.json`.
+pub fn cite_json(entry_path: &str) -> String {
+    format!("{entry_path}{CITE_JSON}")
 }
 
 /// The tag feed of the tag with this slug.

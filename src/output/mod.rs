@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod feed;
+pub mod open_data;
 pub mod search;
 pub mod sitemap;
 

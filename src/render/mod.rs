@@ -1,8 +1,10 @@
 //! Pages: the Tera environment (loaded once), and one function per kind of page.
 
 pub mod chronology;
+pub mod cite;
 pub mod embeds;
 pub mod entity_graph;
+pub mod json_ld;
 pub mod map;
 pub mod reads;
 pub mod redirect;
@@ -415,6 +417,7 @@ impl Renderer {
             0 => title,
             n => format!("{title} (page {} of {count})", n + 1),
         };
+        let json_ld = json_ld::page(reads, page, &title, &description, &path);
         ctx.insert_value(
             "page",
             obj([
@@ -433,6 +436,7 @@ impl Renderer {
                 ),
                 ("image", image),
                 ("mermaid", Value::from(mermaid)),
+                ("json_ld", views::html(&json_ld)),
             ]),
         );
         self.tera

@@ -802,6 +802,7 @@ fn member_kept(slot: usize, old: &Site, new: &Site, i: usize) -> bool {
     match slot {
         s if s == Slot::Label as usize
             || s == Slot::DateOf as usize
+            || s == Slot::UpdatedOf as usize
             || s == Slot::LocationOf as usize =>
         {
             same(&old.entries, &new.entries, i)
@@ -822,6 +823,7 @@ fn member_kept_by_entry(slot: usize) -> bool {
     [
         Slot::Label,
         Slot::DateOf,
+        Slot::UpdatedOf,
         Slot::LocationOf,
         Slot::Links,
         Slot::Body,
@@ -881,6 +883,7 @@ keys!(
     RouteEntries,
     RelationGraph,
     TimelineFilters,
+    UpdatedOf,
 );
 
 /// Implements [`Read`] for a key that names one entry.
@@ -964,6 +967,10 @@ entry_key!(
 entry_key!(
     /// An entry's date.
     DateOf -> Option<Date>, |v, i| v.site.entries[i].front.date
+);
+entry_key!(
+    /// When an entry was last changed: its `updated`.
+    UpdatedOf -> Option<Date>, |v, i| v.site.entries[i].front.updated
 );
 entry_key!(
     /// An entry's rendered text, as a page that embeds it (`![[Note]]`) shows it.

@@ -685,6 +685,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
             }),
         ),
         ("backlinks", backlinks),
+        ("cite", super::cite::value(reads, id)),
         ("previous", card(prev)),
         ("next", card(next)),
         (

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Ctx, Output};
 use crate::graph::{self, Site};
 use crate::markdown::{Highlighter, Rendered};
-use crate::output::{Sink, search, sitemap};
+use crate::output::{Sink, open_data, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::Theme;
 use crate::render::reads::{Checker, Deps, Maps, Readers, View};
@@ -84,6 +84,8 @@ struct Built {
     /// Each entry's search document, kept for entries that do not change; brought up to
     /// date with the data files.
     search: SearchDocs,
+    /// Each entry's part of the open-data files, kept the same way.
+    open_data: DataPieces,
     /// The data files (sitemap, search index) are not written for this site yet.
     data_pending: bool,
     /// The `sitemap-N.xml` files among `files` (none unless the site is too large for one
@@ -93,7 +95,12 @@ struct Built {
 
 /// Data files that no page shows: `dossier serve` may write them after telling the pages
 /// to reload (see [`Project::defer_data`]).
-pub const DATA_FILES: [&str; 2] = [pages::SITEMAP, pages::SEARCH_INDEX];
+pub const DATA_FILES: [&str; 4] = [
+    pages::SITEMAP,
+    pages::SEARCH_INDEX,
+    pages::DATA_JSON,
+    pages::RELATIONS_CSV,
+];
 
 /// `sitemap-N.xml`: a part of the sitemap of a site too large for one file.
 pub fn is_sitemap_part(path: &str) -> bool {
@@ -235,6 +242,7 @@ impl Project {
         if site.config.search {
             built.search.update(site);
         }
+        built.open_data.update(site);
         // Parts of the last sitemap that this one does not have go.
         let parts = sitemap_parts(pages);
         let gone: Vec<String> = built
@@ -243,7 +251,7 @@ impl Project {
             .filter(|p| !parts.contains(p))
             .cloned()
             .collect();
-        let mut data = vec![Output::Sitemaps];
+        let mut data = vec![Output::Sitemaps, Output::OpenData];
         if site.config.search {
             data.push(Output::SearchIndex);
         }
@@ -257,6 +265,7 @@ impl Project {
             images: &prepared.images,
             pages,
             search_docs: Some(&built.search.docs),
+            open_data: Some(&built.open_data.pieces),
             record: false,
         };
         let sink = MemorySink::default();
@@ -410,6 +419,7 @@ impl Project {
             None => files.keys().cloned().collect(),
         };
         let search = SearchDocs::new(&prepared.site);
+        let open_data = DataPieces::new(&prepared.site);
         let sitemap_parts = sitemap_parts(&pages);
         let readers = Readers::new(recorded.iter().map(|(&o, d)| (o, d)));
         let shape = emit::Shape::of(
@@ -427,6 +437,7 @@ impl Project {
             plan: plan.into(),
             shape,
             search,
+            open_data,
             data_pending: false,
             sitemap_parts,
         });
@@ -564,15 +575,17 @@ impl Project {
         // other names (or are gone), and only those are written again.
         let old_pictures: HashSet<&crate::images::Shown> = old.pictures.iter().collect();
         let write_again = |o: &Output| match o {
-            Output::Page(_) | Output::Feed(_) | Output::Redirect(_) => !is_kept(o),
+            Output::Page(_) | Output::Feed(_) | Output::Redirect(_) | Output::Cite(_) => {
+                !is_kept(o)
+            }
             // A few lines, from every entry's old URLs: written again on each edit.
             Output::RedirectRules => true,
             Output::Asset(i) => assets_changed || self.dirty.contains(&found_assets[*i]),
             Output::Variants(i) => !old_pictures.contains(&pictures[*i]),
             // From the configuration alone, which rebuilds everything when it changes.
-            Output::Robots | Output::HighlightCss => false,
+            Output::Robots | Output::HighlightCss | Output::DataSchema => false,
             // Written by `complete_data`; static files by `statics`.
-            Output::Sitemaps | Output::SearchIndex | Output::Static(_) => false,
+            Output::Sitemaps | Output::SearchIndex | Output::OpenData | Output::Static(_) => false,
         };
         let to_write: Vec<Output> = match &stale {
             // The same plan, lists and old URLs: a page, feed or redirect that read no
@@ -584,10 +597,10 @@ impl Project {
                 if same_plan && lists_same && Arc::ptr_eq(&old.site.redirects, &site.redirects) =>
             {
                 // The entries the checker found changed (file or text): the same walk.
-                let moved = checker
-                    .changed_entries()
-                    .iter()
-                    .map(|&i| Output::Page(Page::Entry(graph::EntryId(i))));
+                let moved = checker.changed_entries().iter().flat_map(|&i| {
+                    let id = graph::EntryId(i);
+                    [Output::Page(Page::Entry(id)), Output::Cite(id)]
+                });
                 let mut list: Vec<Output> = stale
                     .iter()
                     .copied()
@@ -611,6 +624,7 @@ impl Project {
             images: &old.images,
             pages: &pages,
             search_docs: None,
+            open_data: None,
             record: true,
         };
         let sink = MemorySink::default();
@@ -634,10 +648,12 @@ impl Project {
             images: &old.images,
             pages: old_pages,
             search_docs: None,
+            open_data: None,
             record: true,
         };
         let old_plan = &built.plan;
-        let data = |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex);
+        let data =
+            |o: &Output| matches!(o, Output::Sitemaps | Output::SearchIndex | Output::OpenData);
         let gone: Vec<String> = if identity && same_plan {
             // One output for one: only those written again can have moved.
             to_write
@@ -714,6 +730,7 @@ impl Project {
             plan,
             shape,
             search: std::mem::take(&mut built.search),
+            open_data: std::mem::take(&mut built.open_data),
             data_pending: true,
             // Those of the last sitemap, until `complete_data` writes the new one.
             sitemap_parts: built.sitemap_parts.clone(),
@@ -837,6 +854,7 @@ impl Project {
             images: &prepared.images,
             pages: &pages,
             search_docs: None,
+            open_data: None,
             record: true,
         };
         let statics: Vec<Output> = (0..theme.statics.len()).map(Output::Static).collect();
@@ -916,6 +934,90 @@ impl SearchDocs {
             made_from: made_from(site),
             docs,
         };
+    }
+}
+
+/// Each entry's part of the open-data files, with what it was made from: the entry, its
+/// rendering, and the entries its relations and its speaker name (their paths and titles
+/// are in it). Made again only for entries where one of those is not the very same.
+#[derive(Default)]
+struct DataPieces {
+    made_from: Vec<MadeFrom>,
+    pieces: Vec<open_data::Piece>,
+}
+
+/// The entries whose paths and titles entry `i`'s piece shows.
+fn named_by(site: &Site, i: usize) -> Vec<Arc<Entry>> {
+    site.relations.of[i]
+        .iter()
+        .filter(|r| r.outgoing)
+        .map(|r| r.other)
+        .chain(site.speakers[i])
+        .map(|o| Arc::clone(&site.entries[o.index()]))
+        .collect()
+}
+
+/// An entry, its rendering, and the entries its piece names.
+type MadeFrom = (Arc<Entry>, Arc<Rendered>, Vec<Arc<Entry>>);
+
+fn data_made_from(site: &Site) -> Vec<MadeFrom> {
+    (0..site.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            (
+                Arc::clone(&site.entries[i]),
+                Arc::clone(&site.rendered[i]),
+                named_by(site, i),
+            )
+        })
+        .collect()
+}
+
+impl DataPieces {
+    fn new(site: &Site) -> DataPieces {
+        DataPieces {
+            made_from: data_made_from(site),
+            pieces: open_data::pieces(site),
+        }
+    }
+
+    /// Makes the pieces those of `site`.
+    fn update(&mut self, site: &Site) {
+        let made_from = data_made_from(site);
+        let old = &self.made_from;
+        let by_rel = std::sync::OnceLock::new();
+        let old_index = |i: usize, rel: &str| {
+            if old.get(i).is_some_and(|(e, _, _)| e.rel == rel) {
+                return Some(i);
+            }
+            by_rel
+                .get_or_init(|| {
+                    old.iter()
+                        .enumerate()
+                        .map(|(i, (e, _, _))| (e.rel.as_str(), i))
+                        .collect::<rustc_hash::FxHashMap<&str, usize>>()
+                })
+                .get(rel)
+                .copied()
+        };
+        let same = |a: &[Arc<Entry>], b: &[Arc<Entry>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
+        };
+        let pieces = made_from
+            .par_iter()
+            .enumerate()
+            .map(|(i, (e, r, named))| match old_index(i, &e.rel) {
+                Some(o)
+                    if Arc::ptr_eq(&old[o].0, e)
+                        && Arc::ptr_eq(&old[o].1, r)
+                        && same(&old[o].2, named) =>
+                {
+                    self.pieces[o].clone()
+                }
+                _ => open_data::piece(site, graph::EntryId(i as u32)),
+            })
+            .collect();
+        *self = DataPieces { made_from, pieces };
     }
 }
 

@@ -1,0 +1,240 @@
+//! The site as open data: `data/dossier.json` (every entry with its fields, tags,
+//! relations and sources; described by `data/dossier.schema.json`, which it names with
+//! `$schema`) and `data/relations.csv` (every typed relation, one row each).
+//!
+//! Both are made of one piece per entry ([`Piece`]), so that `dossier serve` makes again
+//! only the pieces of the entries an edit changed and joins them with those it kept.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::content::Date;
+use crate::graph::{EntryId, Site};
+use crate::pages;
+
+/// The JSON Schema (draft 2020-12) of `dossier.json`.
+pub const SCHEMA: &str = include_str!("dossier.schema.json");
+
+/// The header row of `relations.csv`.
+const CSV_HEADER: &str = "from,type,to,from_date,until,sources\r\n";
+
+/// One entry's part of the data files: its object of `dossier.json` and its rows of
+/// `relations.csv` (the relations it states).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub json: Arc<str>,
+    pub csv: Arc<str>,
+}
+
+fn date(d: Option<&Date>) -> Value {
+    d.map_or(Value::Null, |d| Value::from(d.iso()))
+}
+
+/// What a source of an entry is called in `relations.csv`: its `id`, else its title.
+fn source_name(s: &crate::content::front_matter::Source) -> &str {
+    s.id.as_deref().unwrap_or(&s.title)
+}
+
+/// Entry `id`'s piece.
+pub fn piece(site: &Site, id: EntryId) -> Piece {
+    let config = &site.config;
+    let e = site.entry(id);
+    let r = &site.rendered[id.index()];
+    let front = &e.front;
+    let stated: Vec<_> = site.relations.of[id.index()]
+        .iter()
+        .filter(|rel| rel.outgoing)
+        .collect();
+    let relations: Vec<Value> = stated
+        .iter()
+        .map(|rel| {
+            let to = &site.entry(rel.other).path;
+            json!({
+                "type": config.relations.get(rel.rtype).name,
+                "to": to,
+                "to_url": config.permalink(to),
+                "from": date(rel.from.as_ref()),
+                "until": date(rel.until.as_ref()),
+                "sources": rel.sources.iter().map(|&p| p + 1).collect::<Vec<u32>>(),
+            })
+        })
+        .collect();
+    let sources: Vec<Value> = front
+        .sources
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "title": s.title,
+                "url": s.url,
+                "publisher": s.publisher,
+                "author": s.author,
+                "date": date(s.date.as_ref()),
+            })
+        })
+        .collect();
+    let speaker = front.speaker.as_deref().map(|name| {
+        let entry = site.speakers[id.index()].map(|p| site.entry(p));
+        json!({
+            "name": entry.map_or_else(
+                || name.trim_start_matches("[[").trim_end_matches("]]"),
+                |p| p.front.title.as_str(),
+            ),
+            "id": entry.map(|p| p.path.as_str()),
+        })
+    });
+    let object = json!({
+        "id": e.path,
+        "url": config.permalink(&e.path),
+        "file": e.file,
+        "kind": config.kinds.get(front.kind).name,
+        "title": front.title,
+        "date": date(front.date.as_ref()),
+        "updated": date(front.updated.as_ref()),
+        "summary": front.summary.as_deref().unwrap_or(&r.summary_text),
+        "tags": front.tags.iter().map(|t| json!({"name": t.name, "slug": t.slug})).collect::<Vec<_>>(),
+        "aliases": front.aliases,
+        "speaker": speaker,
+        "location": front.location.map(|l| json!({"lat": l.lat, "lon": l.lon})),
+        "fields": Value::Object(front.extra.clone()),
+        "relations": relations,
+        "sources": sources,
+    });
+    let mut csv = String::new();
+    for rel in stated {
+        let names: Vec<&str> = rel
+            .sources
+            .iter()
+            .filter_map(|&p| front.sources.get(p as usize).map(source_name))
+            .collect();
+        let row = [
+            e.path.as_str(),
+            config.relations.get(rel.rtype).name.as_str(),
+            site.entry(rel.other).path.as_str(),
+            &rel.from.map(|d| d.iso()).unwrap_or_default(),
+            &rel.until.map(|d| d.iso()).unwrap_or_default(),
+            &names.join("; "),
+        ];
+        for (i, field) in row.iter().enumerate() {
+            if i > 0 {
+                csv.push(',');
+            }
+            csv_field(&mut csv, field);
+        }
+        csv.push_str("\r\n");
+    }
+    Piece {
+        json: Arc::from(serde_json::to_string(&object).unwrap_or_else(|_| "{}".into())),
+        csv: Arc::from(csv),
+    }
+}
+
+/// A field of a CSV row, quoted as RFC 4180 says when it holds a comma, a quote or a
+/// line break (quotes doubled).
+fn csv_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+/// Every entry's piece, made in parallel.
+pub fn pieces(site: &Site) -> Vec<Piece> {
+    site.ids()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&id| piece(site, id))
+        .collect()
+}
+
+/// The pieces given (by entry id), or those made here.
+fn with_pieces<T>(site: &Site, given: Option<&[Piece]>, f: impl FnOnce(&[Piece]) -> T) -> T {
+    match given {
+        Some(p) if p.len() == site.entries.len() => f(p),
+        _ => f(&pieces(site)),
+    }
+}
+
+/// Writes `dossier.json`: the site, then every entry in file order, one to a line.
+pub fn write_json(site: &Site, pieces: &[Piece], out: &mut dyn Write) -> std::io::Result<()> {
+    let config = &site.config;
+    let mut head = Map::new();
+    head.insert(
+        "$schema".into(),
+        Value::from(config.permalink(pages::DATA_SCHEMA)),
+    );
+    head.insert(
+        "site".into(),
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "language": config.language,
+            "author": config.author,
+            "generated_by": concat!("Dossier ", env!("CARGO_PKG_VERSION")),
+        }),
+    );
+    let head = serde_json::to_string(&Value::Object(head)).unwrap_or_else(|_| "{}".into());
+    // The head without its closing brace, then the entries.
+    out.write_all(&head.as_bytes()[..head.len() - 1])?;
+    out.write_all(b",\"entries\":[\n")?;
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(p.json.as_bytes())?;
+    }
+    out.write_all(b"\n]}\n")
+}
+
+/// Writes `relations.csv`: a header, then every relation in the order of the entries
+/// that state them.
+pub fn write_csv(pieces: &[Piece], out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(CSV_HEADER.as_bytes())?;
+    for p in pieces {
+        out.write_all(p.csv.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Both files, `(site path, bytes)`, from the pieces given or made here.
+pub fn files(site: &Site, given: Option<&[Piece]>) -> [(&'static str, Vec<u8>); 2] {
+    with_pieces(site, given, |pieces| {
+        let mut json = Vec::new();
+        let mut csv = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = write_json(site, pieces, &mut json);
+        let _ = write_csv(pieces, &mut csv);
+        [(pages::DATA_JSON, json), (pages::RELATIONS_CSV, csv)]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_as_rfc_4180_says() {
+        let mut out = String::new();
+        for f in ["plain", "a,b", "say \"hi\"", "two\nlines"] {
+            csv_field(&mut out, f);
+            out.push('|');
+        }
+        assert_eq!(out, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
+    }
+
+    #[test]
+    fn the_schema_is_json() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+}
