@@ -92,6 +92,27 @@ pub(crate) fn xml_escape(out: &mut String, text: &str) {
     out.push_str(&text[start..]);
 }
 
+/// JSON that is safe inside a `<script>` element or a script file.
+pub fn escape_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    let mut start = 0;
+    for (i, c) in json.char_indices() {
+        let replacement = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&json[start..i]);
+        out.push_str(replacement);
+        start = i + c.len_utf8();
+    }
+    out.push_str(&json[start..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

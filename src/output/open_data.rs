@@ -11,6 +11,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
+use crate::text::escape_for_script;
+
 use crate::content::Date;
 use crate::graph::{EntryId, Site};
 use crate::pages;
@@ -127,7 +129,9 @@ pub fn piece(site: &Site, id: EntryId) -> Piece {
         csv.push_str("\r\n");
     }
     Piece {
-        json: Arc::from(serde_json::to_string(&object).unwrap_or_else(|_| "{}".into())),
+        json: Arc::from(escape_for_script(
+            &serde_json::to_string(&object).unwrap_or_else(|_| "{}".into()),
+        )),
         csv: Arc::from(csv),
     }
 }
@@ -180,7 +184,9 @@ pub fn write_json(site: &Site, pieces: &[Piece], out: &mut dyn Write) -> std::io
             "generated_by": concat!("Dossier ", env!("CARGO_PKG_VERSION")),
         }),
     );
-    let head = serde_json::to_string(&Value::Object(head)).unwrap_or_else(|_| "{}".into());
+    let head = escape_for_script(
+        &serde_json::to_string(&Value::Object(head)).unwrap_or_else(|_| "{}".into()),
+    );
     // The head without its closing brace, then the entries.
     out.write_all(&head.as_bytes()[..head.len() - 1])?;
     out.write_all(b",\"entries\":[\n")?;

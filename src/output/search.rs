@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::graph::{EntryId, Site};
+use crate::text::escape_for_script;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -51,27 +52,6 @@ pub fn docs(site: &Site) -> Vec<Arc<str>> {
         .par_iter()
         .map(|&id| doc(site, id))
         .collect()
-}
-
-/// JSON that is safe inside a `<script>` element or a script file.
-pub fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 16);
-    let mut start = 0;
-    for (i, c) in json.char_indices() {
-        let replacement = match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            _ => continue,
-        };
-        out.push_str(&json[start..i]);
-        out.push_str(replacement);
-        start = i + c.len_utf8();
-    }
-    out.push_str(&json[start..]);
-    out
 }
 
 /// Writes `window.DOSSIER_SEARCH = [...]`, each entry's document, newest entry first:

@@ -12,6 +12,7 @@ use crate::content::Date;
 use crate::content::date::Precision;
 use crate::graph::EntryId;
 use crate::pages;
+use crate::text::escape_for_script;
 
 /// What a citation of one entry says.
 struct Cited {
@@ -71,6 +72,9 @@ pub fn bib_escape(s: &str) -> String {
                 out.push(c);
             }
             '^' => out.push_str("\\^{}"),
+            // In TeX's default font encoding `<` and `>` print as `¡` and `¿`.
+            '<' => out.push_str("\\textless{}"),
+            '>' => out.push_str("\\textgreater{}"),
             '~' => out.push_str("\\~{}"),
             // A field is one line.
             '\n' | '\r' | '\t' => out.push(' '),
@@ -139,7 +143,9 @@ pub fn csl_json(reads: &Reads<'_>, id: EntryId) -> String {
         map.insert("issued".into(), csl_date(d));
         map.insert("accessed".into(), csl_date(d));
     }
-    let mut out = serde_json::to_string_pretty(&json!([item])).unwrap_or_else(|_| "[]".into());
+    let mut out = escape_for_script(
+        &serde_json::to_string_pretty(&json!([item])).unwrap_or_else(|_| "[]".into()),
+    );
     out.push('\n');
     out
 }
@@ -170,8 +176,8 @@ mod tests {
     #[test]
     fn tex_specials_are_escaped_and_letters_kept() {
         assert_eq!(
-            bib_escape("R&D 100% {x} ü_#$ ~^ \\"),
-            "R\\&D 100\\% \\{x\\} ü\\_\\#\\$ \\~{}\\^{} \\textbackslash{}"
+            bib_escape("R&D 100% {x} ü_#$ ~^ \\ <b>"),
+            "R\\&D 100\\% \\{x\\} ü\\_\\#\\$ \\~{}\\^{} \\textbackslash{} \\textless{}b\\textgreater{}"
         );
     }
 }

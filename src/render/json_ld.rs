@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::reads::{EntryData, EntrySources, Label, LocationOf, Reads, Source, Speaker};
 use crate::graph::EntryId;
-use crate::output::search::escape_for_script;
 use crate::pages::Page;
+use crate::text::escape_for_script;
 
 /// The schema.org type of an entry of the kind named `kind`.
 pub fn entry_type(kind: &str) -> &'static str {
