@@ -3,14 +3,15 @@
 event on /__dossier/events. Python 3 standard library only.
 
     python3 scripts/reload_probe.py DOSSIER_BINARY SITE_DIR [--edits 50] [--kind body|tags]
-                                    [--pause 0.25]
+                                    [--pause 0.25] [--stages]
 
 The site folder is changed in place (an entry is edited and put back each time): run it on
 a copy. `body` appends a line to an entry's body; `tags` adds the site's most used tag to
 an entry and removes it again. Between saves the probe waits `--pause` seconds, as an editor
 does, so that the work serve defers to a pause in the editing (the sitemap and the search
 index) is done between saves and not skipped. Prints the median, the 99th percentile and
-the range, in ms.
+the range, in ms. With `--stages`, serve runs with `--verbose` and the probe also prints the
+median of each stage of the rebuild, as serve reports them.
 """
 import argparse
 import os
@@ -19,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -71,6 +73,21 @@ def pick_entry(site):
     return entries[0], top
 
 
+def collect_stages(stream, stages):
+    """Reads serve's `stages: NAME 1.2 ms, ...` lines into lists of times by stage."""
+    for line in stream:
+        m = re.search(r"sitemap and search index in ([0-9.]+) ms", line)
+        if m:
+            stages.setdefault("data files, after the reload", []).append(float(m.group(1)))
+        _, found, rest = line.partition("stages: ")
+        if not found:
+            continue
+        for part in rest.strip().split(", "):
+            m = re.fullmatch(r"(.+) ([0-9.]+) ms", part)
+            if m:
+                stages.setdefault(m.group(1), []).append(float(m.group(2)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -79,11 +96,14 @@ def main():
     ap.add_argument("--kind", choices=["body", "tags"], default="body")
     ap.add_argument("--pause", type=float, default=0.25,
                     help="seconds between a reload and the next save")
+    ap.add_argument("--stages", action="store_true",
+                    help="also print the median time of each rebuild stage")
     args = ap.parse_args()
 
     port = free_port()
+    verbose = ["--verbose"] if args.stages else []
     server = subprocess.Popen(
-        [args.binary, "--root", args.site, "serve", "--port", str(port)],
+        [args.binary, "--root", args.site, *verbose, "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         started = time.monotonic()
@@ -93,6 +113,10 @@ def main():
             if "did not build" in line:
                 raise SystemExit("the site did not build")
         print(f"first build and start: {time.monotonic() - started:.2f} s", file=sys.stderr)
+        stages = {}
+        # serve's output is read on, so that its pipe never fills and blocks it.
+        reader = threading.Thread(target=collect_stages, args=(server.stdout, stages), daemon=True)
+        reader.start()
         events = open_events(port)
         path, tag = pick_entry(args.site)
         with open(path, encoding="utf-8") as fh:
@@ -116,6 +140,8 @@ def main():
         print(f"{args.kind} edits of {os.path.relpath(path, args.site)}: {len(times)} "
               f"save-to-reload times, median {statistics.median(times):.1f} ms, "
               f"p99 {p99:.1f} ms, min {times[0]:.1f} ms, max {times[-1]:.1f} ms")
+        for name, took in stages.items():
+            print(f"  stage {name}: median {statistics.median(took):.2f} ms over {len(took)}")
     finally:
         server.terminate()
         server.wait()

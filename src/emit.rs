@@ -65,9 +65,9 @@ pub struct Ctx<'a> {
     /// Every page of the site.
     pub pages: &'a [Page],
     /// Each entry's search document, where the caller kept them; made here otherwise.
-    pub search_docs: Option<&'a [Arc<str>]>,
+    pub search_docs: Option<&'a Arc<Vec<Arc<str>>>>,
     /// Each entry's part of the open-data files, where the caller kept them.
-    pub open_data: Option<&'a [open_data::Piece]>,
+    pub open_data: Option<&'a Arc<Vec<open_data::Piece>>>,
     /// Whether to record what each page and feed reads (for `serve`; a build needs not).
     pub record: bool,
 }
@@ -296,13 +296,15 @@ fn write(
             Ok(css) => put(pages::HIGHLIGHT_CSS, &css).into_iter().collect(),
             Err(e) => vec![Diagnostic::error(e).in_file(crate::config::CONFIG_FILE)],
         },
-        Output::SearchIndex => sink
-            .write_with(pages::SEARCH_INDEX, &mut |w| {
-                search::write_index(site, ctx.search_docs, w)
-            })
-            .err()
-            .into_iter()
-            .collect(),
+        Output::SearchIndex => match ctx.search_docs {
+            Some(docs) if docs.len() == site.entries.len() => {
+                sink.write_joined(pages::SEARCH_INDEX, search::index(site, Arc::clone(docs)))
+            }
+            _ => sink.write_with(pages::SEARCH_INDEX, &mut |w| search::write_index(site, w)),
+        }
+        .err()
+        .into_iter()
+        .collect(),
         Output::Sitemaps => sitemap::sitemaps(site, ctx.pages)
             .into_iter()
             .filter_map(|(name, xml)| put(&name, &xml))
@@ -364,7 +366,7 @@ fn write(
         }
         Output::OpenData => open_data::files(site, ctx.open_data)
             .into_iter()
-            .filter_map(|(name, bytes)| sink.write(name, &bytes).err())
+            .filter_map(|(name, file)| sink.write_joined(name, file).err())
             .collect(),
         Output::DataSchema => put(pages::DATA_SCHEMA, open_data::SCHEMA)
             .into_iter()

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod feed;
+pub mod joined;
 pub mod open_data;
 pub mod search;
 pub mod sitemap;
@@ -30,6 +31,12 @@ pub trait Sink: Sync {
         let mut bytes = Vec::new();
         fill(&mut bytes).map_err(|e| Diagnostic::error(format!("cannot write `{rel}`: {e}")))?;
         self.write(rel, &bytes)
+    }
+
+    /// Writes a file made of shared parts (see [`joined`]); a sink that keeps files in
+    /// memory keeps the parts.
+    fn write_joined(&self, rel: &str, file: joined::Joined) -> Result<(), Diagnostic> {
+        self.write_with(rel, &mut |w| file.write_to(w))
     }
 
     /// Whether the sink holds `rel` already, as a file of `len` bytes that can stay as it
@@ -73,6 +80,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    fn write_joined(&self, _: &str, _: joined::Joined) -> Result<(), Diagnostic> {
         Ok(())
     }
 

@@ -5,17 +5,16 @@
 //! Both are made of one piece per entry ([`Piece`]), so that `dossier serve` makes again
 //! only the pieces of the entries an edit changed and joins them with those it kept.
 
-use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::text::escape_for_script;
-
+use super::joined::{Joined, Parts};
 use crate::content::Date;
 use crate::graph::{EntryId, Site};
 use crate::pages;
+use crate::text::escape_for_script;
 
 /// The JSON Schema (draft 2020-12) of `dossier.json`.
 pub const SCHEMA: &str = include_str!("dossier.schema.json");
@@ -157,16 +156,32 @@ pub fn pieces(site: &Site) -> Vec<Piece> {
         .collect()
 }
 
-/// The pieces given (by entry id), or those made here.
-fn with_pieces<T>(site: &Site, given: Option<&[Piece]>, f: impl FnOnce(&[Piece]) -> T) -> T {
-    match given {
-        Some(p) if p.len() == site.entries.len() => f(p),
-        _ => f(&pieces(site)),
+/// The pieces of `dossier.json`: each entry's object.
+struct Json(Arc<Vec<Piece>>);
+
+impl Parts for Json {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn part(&self, i: usize) -> &[u8] {
+        self.0[i].json.as_bytes()
     }
 }
 
-/// Writes `dossier.json`: the site, then every entry in file order, one to a line.
-pub fn write_json(site: &Site, pieces: &[Piece], out: &mut dyn Write) -> std::io::Result<()> {
+/// The pieces of `relations.csv`: each entry's rows.
+struct Csv(Arc<Vec<Piece>>);
+
+impl Parts for Csv {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn part(&self, i: usize) -> &[u8] {
+        self.0[i].csv.as_bytes()
+    }
+}
+
+/// `dossier.json`: the site, then every entry in file order, one to a line.
+fn json_file(site: &Site, pieces: Arc<Vec<Piece>>) -> Joined {
     let config = &site.config;
     let mut head = Map::new();
     head.insert(
@@ -188,37 +203,34 @@ pub fn write_json(site: &Site, pieces: &[Piece], out: &mut dyn Write) -> std::io
         &serde_json::to_string(&Value::Object(head)).unwrap_or_else(|_| "{}".into()),
     );
     // The head without its closing brace, then the entries.
-    out.write_all(&head.as_bytes()[..head.len() - 1])?;
-    out.write_all(b",\"entries\":[\n")?;
-    for (i, p) in pieces.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        out.write_all(p.json.as_bytes())?;
-    }
-    out.write_all(b"\n]}\n")
+    let mut bytes = head.as_bytes()[..head.len() - 1].to_vec();
+    bytes.extend_from_slice(b",\"entries\":[\n");
+    Joined::new(bytes, Arc::new(Json(pieces)), b",\n", b"\n]}\n")
 }
 
-/// Writes `relations.csv`: a header, then every relation in the order of the entries
-/// that state them.
-pub fn write_csv(pieces: &[Piece], out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(CSV_HEADER.as_bytes())?;
-    for p in pieces {
-        out.write_all(p.csv.as_bytes())?;
-    }
-    Ok(())
+/// `relations.csv`: a header, then every relation in the order of the entries that state
+/// them.
+fn csv_file(pieces: Arc<Vec<Piece>>) -> Joined {
+    Joined::new(
+        CSV_HEADER.as_bytes().to_vec(),
+        Arc::new(Csv(pieces)),
+        b"",
+        b"",
+    )
 }
 
-/// Both files, `(site path, bytes)`, from the pieces given or made here.
-pub fn files(site: &Site, given: Option<&[Piece]>) -> [(&'static str, Vec<u8>); 2] {
-    with_pieces(site, given, |pieces| {
-        let mut json = Vec::new();
-        let mut csv = Vec::new();
-        // Writing to memory cannot fail.
-        let _ = write_json(site, pieces, &mut json);
-        let _ = write_csv(pieces, &mut csv);
-        [(pages::DATA_JSON, json), (pages::RELATIONS_CSV, csv)]
-    })
+/// Both data files (`dossier.json`, `relations.csv`) with their site paths, from the
+/// pieces given (by entry id; those of `dossier serve`, kept from edit to edit) or made
+/// here.
+pub fn files(site: &Site, given: Option<&Arc<Vec<Piece>>>) -> [(&'static str, Joined); 2] {
+    let pieces = match given {
+        Some(p) if p.len() == site.entries.len() => Arc::clone(p),
+        _ => Arc::new(pieces(site)),
+    };
+    [
+        (pages::DATA_JSON, json_file(site, Arc::clone(&pieces))),
+        (pages::RELATIONS_CSV, csv_file(pieces)),
+    ]
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::joined::{Joined, Parts};
 use crate::graph::{EntryId, Site};
 use crate::text::escape_for_script;
 
@@ -54,24 +55,17 @@ pub fn docs(site: &Site) -> Vec<Arc<str>> {
         .collect()
 }
 
-/// Writes `window.DOSSIER_SEARCH = [...]`, each entry's document, newest entry first:
-/// the documents given (indexed by entry id), or made in parallel a chunk at a time, so
-/// that a build need not hold them all. `<`, `>`, `&` and line separators are escaped in
-/// the documents, so that no text of an entry can end the script.
-pub fn write_index(
-    site: &Site,
-    docs: Option<&[Arc<str>]>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    out.write_all(b"window.DOSSIER_SEARCH = [")?;
+const HEAD: &[u8] = b"window.DOSSIER_SEARCH = [";
+const TAIL: &[u8] = b"];\n";
+
+/// Writes `window.DOSSIER_SEARCH = [...]`, each entry's document, newest entry first,
+/// made in parallel a chunk at a time, so that a build need not hold them all. `<`, `>`,
+/// `&` and line separators are escaped in the documents, so that no text of an entry can
+/// end the script.
+pub fn write_index(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(HEAD)?;
     for (c, chunk) in site.newest.chunks(2048).enumerate() {
-        let made: Vec<Arc<str>> = match docs {
-            Some(docs) => chunk
-                .iter()
-                .map(|id| Arc::clone(&docs[id.index()]))
-                .collect(),
-            None => chunk.par_iter().map(|&id| doc(site, id)).collect(),
-        };
+        let made: Vec<Arc<str>> = chunk.par_iter().map(|&id| doc(site, id)).collect();
         for (i, d) in made.iter().enumerate() {
             if c > 0 || i > 0 {
                 out.write_all(b",")?;
@@ -79,7 +73,32 @@ pub fn write_index(
             out.write_all(d.as_bytes())?;
         }
     }
-    out.write_all(b"];\n")
+    out.write_all(TAIL)
+}
+
+/// The documents given (indexed by entry id), newest entry first.
+struct Newest {
+    docs: Arc<Vec<Arc<str>>>,
+    order: Arc<Vec<EntryId>>,
+}
+
+impl Parts for Newest {
+    fn count(&self) -> usize {
+        self.order.len()
+    }
+    fn part(&self, i: usize) -> &[u8] {
+        self.docs[self.order[i].index()].as_bytes()
+    }
+}
+
+/// The index that [`write_index`] writes, joined from the documents given (indexed by
+/// entry id: those of `dossier serve`, kept from edit to edit).
+pub fn index(site: &Site, docs: Arc<Vec<Arc<str>>>) -> Joined {
+    let parts = Newest {
+        docs,
+        order: Arc::clone(&site.newest),
+    };
+    Joined::new(HEAD.to_vec(), Arc::new(parts), b",", TAIL)
 }
 
 #[cfg(test)]

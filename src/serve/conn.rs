@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use rustix::io::Errno;
 
+use crate::output::joined::Held;
+
 /// The largest request head read; browsers send 1–2 KB, and Node.js allows 16 KiB.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// The most headers in one request (more get 431).
@@ -49,14 +51,23 @@ pub struct Request<'a> {
 #[derive(Debug)]
 pub enum Body {
     Owned(Vec<u8>),
-    Shared(Arc<Vec<u8>>),
+    /// A file of the site, shared with it.
+    Shared(Held),
 }
 
 impl Body {
-    fn bytes(&self) -> &[u8] {
+    fn len(&self) -> usize {
         match self {
-            Body::Owned(b) => b,
-            Body::Shared(b) => b,
+            Body::Owned(b) => b.len(),
+            Body::Shared(f) => f.len(),
+        }
+    }
+
+    /// The bytes, when they are whole in memory.
+    fn whole(&self) -> Option<&[u8]> {
+        match self {
+            Body::Owned(b) => Some(b),
+            Body::Shared(f) => f.whole(),
         }
     }
 }
@@ -440,7 +451,7 @@ pub fn write_response(
     head_only: bool,
     close: bool,
 ) -> io::Result<()> {
-    let body = response.body.bytes();
+    let body = &response.body;
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
         response.status,
@@ -464,12 +475,24 @@ pub fn write_response(
     if head_only {
         return stream.write_all(&out);
     }
-    if body.len() <= 16 * 1024 {
-        out.extend_from_slice(body);
-        stream.write_all(&out)
-    } else {
-        stream.write_all(&out)?;
-        stream.write_all(body)
+    match body.whole() {
+        Some(bytes) if bytes.len() <= 16 * 1024 => {
+            out.extend_from_slice(bytes);
+            stream.write_all(&out)
+        }
+        Some(bytes) => {
+            stream.write_all(&out)?;
+            stream.write_all(bytes)
+        }
+        // A file joined from many small parts: written through a buffer, not a call each.
+        None => {
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *stream);
+            buffered.write_all(&out)?;
+            if let Body::Shared(file) = body {
+                file.write_to(&mut buffered)?;
+            }
+            buffered.flush()
+        }
     }
 }
 

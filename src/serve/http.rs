@@ -5,11 +5,12 @@ use std::io::Write as _;
 use std::net::{IpAddr, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use super::conn::{self, Body, Handler, Reply, Request, Response};
 use super::project::Files;
+use crate::output::joined::Held;
 
 pub const EVENTS_PATH: &str = "/__dossier/events";
 pub const SCRIPT_PATH: &str = "/__dossier/live.js";
@@ -137,6 +138,14 @@ pub fn content_type(path: &str) -> &'static str {
         "mp4" => "video/mp4",
         "webm" => "video/webm",
         _ => "application/octet-stream",
+    }
+}
+
+/// The page of `file` with the live-reload script before `</body>`.
+fn inject_into(file: &Held) -> Vec<u8> {
+    match file.whole() {
+        Some(bytes) => inject(bytes),
+        None => inject(&file.to_vec()),
     }
 }
 
@@ -330,8 +339,8 @@ fn answer(state: &State, request: &Request<'_>) -> Option<Response> {
         Target::File(key) => {
             let kind = content_type(&key);
             let body = match files.get(&key) {
-                Some(bytes) if kind.starts_with("text/html") => Body::Owned(inject(bytes)),
-                Some(bytes) => Body::Shared(Arc::clone(bytes)),
+                Some(file) if kind.starts_with("text/html") => Body::Owned(inject_into(file)),
+                Some(file) => Body::Shared(file.clone()),
                 None => return Some(not_found(&files)),
             };
             Response::new(200, body)
@@ -351,7 +360,7 @@ fn answer(state: &State, request: &Request<'_>) -> Option<Response> {
 /// The site's own `404.html`, with status 404.
 fn not_found(files: &Files) -> Response {
     match files.get("404.html") {
-        Some(page) => html(404, inject(page)),
+        Some(page) => html(404, inject_into(page)),
         None => Response::text(404, "not found"),
     }
 }
@@ -412,6 +421,7 @@ fn stream_events(state: &State, stream: &mut TcpStream) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn sanitizes_hostile_paths() {
@@ -451,7 +461,7 @@ mod tests {
     fn redirects_carry_the_path_percent_encoded() {
         let files: Files = ["Ünïcode/index.html", "a b%/index.html"]
             .iter()
-            .map(|p| (p.to_string(), Arc::new(Vec::new())))
+            .map(|p| (p.to_string(), Held::Bytes(Arc::new(Vec::new()))))
             .collect();
         assert_eq!(
             resolve(&files, "Ünïcode"),
@@ -468,7 +478,7 @@ mod tests {
     fn resolves_folders_redirects_and_misses() {
         let files: Files = ["index.html", "places/index.html", "style.css"]
             .iter()
-            .map(|p| (p.to_string(), Arc::new(Vec::new())))
+            .map(|p| (p.to_string(), Held::Bytes(Arc::new(Vec::new()))))
             .collect();
         assert_eq!(resolve(&files, ""), Target::File("index.html".into()));
         assert_eq!(

@@ -233,8 +233,8 @@ fn publish(project: &Project, state: &State, changed: &[String]) {
     };
     for path in changed {
         match files.get(path) {
-            Some(bytes) => {
-                served.insert(path.clone(), Arc::clone(bytes));
+            Some(file) => {
+                served.insert(path.clone(), file.clone());
             }
             None => {
                 served.remove(path);

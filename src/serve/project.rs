@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Ctx, Output};
 use crate::graph::{self, Site};
 use crate::markdown::{Highlighter, Rendered};
+use crate::output::joined::{Held, Joined};
 use crate::output::{Sink, open_data, search, sitemap};
 use crate::pages::{self, Page};
 use crate::render::Theme;
@@ -28,16 +29,16 @@ use crate::render::reads::{Checker, Deps, Maps, Readers, View};
 pub type Recorded = rustc_hash::FxHashMap<Output, Deps>;
 
 /// Output files by site path (`places/baku/index.html`).
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+pub type Files = HashMap<String, Held>;
 
 /// Collects written files in memory.
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+    files: Mutex<Vec<(String, Held)>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+    pub fn into_files(self) -> Vec<(String, Held)> {
         self.files.into_inner().unwrap_or_default()
     }
 }
@@ -45,6 +46,13 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.keep(rel, bytes.to_vec());
+        Ok(())
+    }
+
+    fn write_joined(&self, rel: &str, file: Joined) -> Result<(), Diagnostic> {
+        if let Ok(mut files) = self.files.lock() {
+            files.push((rel.to_string(), Held::Joined(file)));
+        }
         Ok(())
     }
 
@@ -63,7 +71,7 @@ impl Sink for MemorySink {
 impl MemorySink {
     fn keep(&self, rel: &str, bytes: Vec<u8>) {
         if let Ok(mut files) = self.files.lock() {
-            files.push((rel.to_string(), bytes));
+            files.push((rel.to_string(), Held::Bytes(Arc::new(bytes))));
         }
     }
 }
@@ -409,11 +417,7 @@ impl Project {
         if diagnostics.has_errors() {
             return failed(diagnostics);
         }
-        let files: Files = sink
-            .into_files()
-            .into_iter()
-            .map(|(k, v)| (k, Arc::new(v)))
-            .collect();
+        let files: Files = sink.into_files().into_iter().collect();
         let changed = match &self.built {
             Some(old) => changed_paths(&old.files, &files),
             None => files.keys().cloned().collect(),
@@ -485,7 +489,7 @@ impl Project {
     fn content_on(
         &mut self,
         built: &mut Built,
-    ) -> Result<(Built, Vec<String>, Vec<(String, Vec<u8>)>), Diagnostics> {
+    ) -> Result<(Built, Vec<String>, Vec<(String, Held)>), Diagnostics> {
         let old = &built.prepared;
         let config = old.site.config.clone();
         let content = self.read_content(old, &config);
@@ -886,14 +890,14 @@ impl Project {
 #[derive(Default)]
 struct SearchDocs {
     made_from: Vec<(Arc<Entry>, Arc<Rendered>)>,
-    docs: Vec<Arc<str>>,
+    docs: Arc<Vec<Arc<str>>>,
 }
 
 impl SearchDocs {
     fn new(site: &Site) -> SearchDocs {
         SearchDocs {
             made_from: made_from(site),
-            docs: search::docs(site),
+            docs: Arc::new(search::docs(site)),
         }
     }
 
@@ -932,7 +936,7 @@ impl SearchDocs {
             .collect();
         *self = SearchDocs {
             made_from: made_from(site),
-            docs,
+            docs: Arc::new(docs),
         };
     }
 }
@@ -943,7 +947,7 @@ impl SearchDocs {
 #[derive(Default)]
 struct DataPieces {
     made_from: Vec<MadeFrom>,
-    pieces: Vec<open_data::Piece>,
+    pieces: Arc<Vec<open_data::Piece>>,
 }
 
 /// The entries whose paths and titles entry `i`'s piece shows.
@@ -977,7 +981,7 @@ impl DataPieces {
     fn new(site: &Site) -> DataPieces {
         DataPieces {
             made_from: data_made_from(site),
-            pieces: open_data::pieces(site),
+            pieces: Arc::new(open_data::pieces(site)),
         }
     }
 
@@ -1017,7 +1021,10 @@ impl DataPieces {
                 _ => open_data::piece(site, graph::EntryId(i as u32)),
             })
             .collect();
-        *self = DataPieces { made_from, pieces };
+        *self = DataPieces {
+            made_from,
+            pieces: Arc::new(pieces),
+        };
     }
 }
 
@@ -1075,15 +1082,15 @@ fn done(changed: Vec<String>) -> Rebuild {
 
 /// Removes the `gone` paths from `files` and puts the `written` files in; returns the
 /// paths whose bytes changed, sorted.
-fn apply(files: &mut Files, gone: Vec<String>, written: Vec<(String, Vec<u8>)>) -> Vec<String> {
+fn apply(files: &mut Files, gone: Vec<String>, written: Vec<(String, Held)>) -> Vec<String> {
     let mut changed: Vec<String> = gone
         .into_iter()
         .filter(|path| files.remove(path).is_some())
         .collect();
-    for (rel, bytes) in written {
-        if files.get(&rel).is_none_or(|old| **old != bytes) {
+    for (rel, file) in written {
+        if files.get(&rel).is_none_or(|old| !old.same_as(&file)) {
             changed.push(rel.clone());
-            files.insert(rel, Arc::new(bytes));
+            files.insert(rel, file);
         }
     }
     changed.sort();
@@ -1095,10 +1102,7 @@ fn apply(files: &mut Files, gone: Vec<String>, written: Vec<(String, Vec<u8>)>) 
 fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
     let mut changed: Vec<String> = new
         .iter()
-        .filter(|(path, bytes)| {
-            old.get(*path)
-                .is_none_or(|b| !Arc::ptr_eq(b, bytes) && b != *bytes)
-        })
+        .filter(|(path, file)| old.get(*path).is_none_or(|b| !b.same_as(file)))
         .map(|(path, _)| path.clone())
         .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
         .collect();
