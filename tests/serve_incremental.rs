@@ -1522,3 +1522,94 @@ fn a_link_that_a_rename_moves_to_another_entry_moves_its_backlink_too() {
     );
     assert_same(&project, &site, "the near Foo renamed");
 }
+
+#[test]
+fn positions_follow_edits_of_statements_speakers_and_responses() {
+    let site = common::entities::positions();
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    // A statement's `about`: the topic's page loses it, and with it the silent side.
+    edit(
+        &site,
+        "content/statements/cara.md",
+        "about: [\"[[Lachin road]]\", \"[[Eastland government]]\"]",
+        "about: [\"[[Eastland government]]\"]",
+    );
+    let changed = rebuilt(&mut project, &[content("statements/cara.md")]);
+    assert!(
+        changed.contains(&"topics/road/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a statement no longer about the topic");
+
+    // The speaker's `represents`: every page that shows her statements groups them anew.
+    edit(
+        &site,
+        "content/people/ann.md",
+        "[[Northland government]]",
+        "[[Westland government]]",
+    );
+    let changed = rebuilt(&mut project, &[content("people/ann.md")]);
+    assert!(
+        changed.contains(&"topics/road/index.html".to_string())
+            && changed.contains(&"documents/treaty/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "the speaker represents another party");
+
+    // A response's `responds_to`: it moves to the thread of another statement.
+    edit(
+        &site,
+        "content/statements/ann-answers.md",
+        "responds_to: [\"[[Bo replies]]\"]",
+        "responds_to: [\"[[Bo on the checkpoints]]\"]",
+    );
+    let changed = rebuilt(&mut project, &[content("statements/ann-answers.md")]);
+    assert!(
+        changed.contains(&"topics/road/index.html".to_string())
+            && changed.contains(&"statements/bo-reply/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "a response answers another statement");
+
+    // The other end's title and date, and a speaker renamed.
+    edit(
+        &site,
+        "content/statements/bo-later.md",
+        "date: 2021-02-01",
+        "date: 2020-12-01",
+    );
+    edit(
+        &site,
+        "content/people/bo.md",
+        "title: Bo Envoy",
+        "title: Bo Ambassador\naliases: [Bo Envoy]",
+    );
+    rebuilt(
+        &mut project,
+        &[content("statements/bo-later.md"), content("people/bo.md")],
+    );
+    assert_same(&project, &site, "a new date and a speaker renamed");
+
+    // A cycle of responses fails the rebuild; fixing it brings the site back.
+    edit(
+        &site,
+        "content/statements/ann-opening.md",
+        "about: [",
+        "responds_to: \"[[Bo replies]]\"\nabout: [",
+    );
+    assert!(matches!(
+        project.rebuild(&changes(&[content("statements/ann-opening.md")])),
+        Rebuild::Failed(_)
+    ));
+    edit(
+        &site,
+        "content/statements/ann-opening.md",
+        "responds_to: \"[[Bo replies]]\"\n",
+        "",
+    );
+    rebuilt(&mut project, &[content("statements/ann-opening.md")]);
+    assert_same(&project, &site, "a cycle made and undone");
+}

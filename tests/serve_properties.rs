@@ -74,6 +74,8 @@ fn sound_edit() -> impl Strategy<Value = Edit> {
         2 => (n(), n(), n()).prop_map(|(entry, which, variant)| Edit::RewordSource { entry, which, variant }),
         2 => (n(), speaker).prop_map(|(entry, speaker)| Edit::Speaker { entry, speaker }),
         2 => (n(), some(0.7), n()).prop_map(|(entry, target, rtype)| Edit::Relate { entry, target, rtype }),
+        2 => (n(), some(0.7)).prop_map(|(entry, target)| Edit::About { entry, target }),
+        2 => (n(), some(0.7)).prop_map(|(entry, target)| Edit::Respond { entry, target }),
         2 => (n(), prop::option::of(-3i8..6)).prop_map(|(entry, weight)| Edit::Weight { entry, weight }),
         2 => (n(), some(0.6)).prop_map(|(entry, summary)| Edit::Summary { entry, summary }),
         2 => n().prop_map(|entry| Edit::Draft { entry }),
@@ -292,4 +294,27 @@ fn any_sequence_of_edits_serves_what_a_fresh_build_writes() {
         }
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The generated site has statements about other entries and answering each other, and
+/// speakers who represent a party: the edits change what the Positions sections show.
+#[test]
+fn the_first_site_has_positions_to_edit() {
+    let files = Model::first().files();
+    let texts: Vec<String> = files
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    let count = |key: &str| texts.iter().filter(|t| t.contains(key)).count();
+    assert!(count("\nabout: [") >= 3, "{}", count("\nabout: ["));
+    assert!(
+        count("\nresponds_to: [") >= 2,
+        "{}",
+        count("\nresponds_to: [")
+    );
+    assert!(
+        count("{type: represents,") >= 1,
+        "{}",
+        count("{type: represents,")
+    );
 }

@@ -164,6 +164,22 @@ impl Date {
         }
     }
 
+    /// Whether `other` starts before this date's period is over (`2004-03` is not over on
+    /// 31 March 2004): how a relation's `until` reads.
+    pub fn not_over_at(&self, other: &Date) -> bool {
+        use chrono::Datelike;
+        let last = match self.precision {
+            Precision::Year => NaiveDate::from_ymd_opt(self.day.year(), 12, 31),
+            Precision::Month => NaiveDate::from_ymd_opt(
+                self.day.year(),
+                self.day.month(),
+                days_in_month(self.day.year(), self.day.month()),
+            ),
+            _ => Some(self.day),
+        };
+        other.day <= last.unwrap_or(self.day)
+    }
+
     fn sort_key(&self) -> (NaiveDate, i64) {
         match self.precision {
             Precision::Moment(m) => (self.day, m.timestamp()),
@@ -263,6 +279,15 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_is_not_over_before_its_last_day() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        assert!(d("2004-03").not_over_at(&d("2004-03-31")));
+        assert!(!d("2004-03").not_over_at(&d("2004-04-01")));
+        assert!(d("2004").not_over_at(&d("2004-12-31")));
+        assert!(!d("2004-03-09").not_over_at(&d("2004-03-10")));
+    }
 
     #[test]
     fn parses_every_precision() {

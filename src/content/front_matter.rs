@@ -421,6 +421,58 @@ fn route(map: &YamlMap<'_>, out: &mut FileReporter<'_>) -> Vec<RouteStop> {
     stops
 }
 
+/// The name of another entry as a field of the front matter writes it (`about:`,
+/// `responds_to:`), and where: resolved like a wikilink, in the graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryName {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl EntryName {
+    /// The name to look up: a wikilink's target without its brackets and label.
+    pub fn target(&self) -> &str {
+        let name = self.name.trim();
+        name.strip_prefix("[[")
+            .and_then(|s| s.strip_suffix("]]"))
+            .map_or(name, |s| s.split('|').next().unwrap_or(s).trim())
+    }
+
+    /// How wide the name is written, for the caret under it.
+    pub fn width(&self) -> usize {
+        self.name.chars().count().max(1)
+    }
+}
+
+/// A field that names other entries (`about:`, `responds_to:`): one name, or a list of
+/// them, each located in the file. A name is never cut at commas: titles hold them.
+fn entry_names(map: &YamlMap<'_>, out: &mut FileReporter<'_>, key: &str) -> Vec<EntryName> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let names = match out.get::<OneOrMany>(map, key) {
+        None => return Vec::new(),
+        Some(OneOrMany::One(name)) => vec![name],
+        Some(OneOrMany::Many(names)) => names,
+    };
+    let mut found = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim().to_string();
+        let pos = item_pos(out.source, key, &name).unwrap_or(map.value_pos(key));
+        if name.is_empty() || name == "[[]]" {
+            out.error(pos, format!("`{key}`: an empty name names no entry"));
+            continue;
+        }
+        if check_text(out, pos, &format!("`{key}`"), &name) {
+            found.push(EntryName { name, pos });
+        }
+    }
+    found
+}
+
 /// A list of names, or one string of them (`tags: a, b`, `tags: a b`, `aliases: Baku`),
 /// as Obsidian and Jekyll accept both.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -516,6 +568,10 @@ pub struct FrontMatter {
     pub route: Vec<RouteStop>,
     /// What the entry is to other entries (`member_of` an organisation, since a date).
     pub relations: Vec<RelationSpec>,
+    /// For a statement: the topics, documents, events … it addresses.
+    pub about: Vec<EntryName>,
+    /// For a statement: the statements it answers.
+    pub responds_to: Vec<EntryName>,
     pub draft: bool,
     pub weight: Option<i64>,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -551,6 +607,8 @@ pub const ENTRY_KEYS: &[&str] = &[
     "location",
     "route",
     "relations",
+    "about",
+    "responds_to",
     "draft",
     "weight",
     "extra",
@@ -881,6 +939,8 @@ pub fn parse_entry_front_matter(
     let location = out.get::<Location>(&map, "location");
     let route = route(&map, out);
     let relations = relations(&map, out, config, &sources);
+    let about = entry_names(&map, out, "about");
+    let responds_to = entry_names(&map, out, "responds_to");
     // Obsidian Publish's `publish: false` and Jekyll's `published: false` hold a note back
     // like `draft: true` (Quartz's `published` is a date: not a draft).
     let held_back = ["publish", "published"]
@@ -917,6 +977,8 @@ pub fn parse_entry_front_matter(
         location,
         route,
         relations,
+        about,
+        responds_to,
         draft,
         weight,
         extra,
@@ -1377,6 +1439,34 @@ mod tests {
         assert_eq!(fm.sources[1].title, "Plain title");
         assert_eq!(fm.extra["colour"], "red");
         assert_eq!(fm.extra["a"], 1);
+    }
+
+    #[test]
+    fn about_and_responds_to_take_one_name_or_a_list() {
+        let (fm, problems) = parse(
+            "---\ntitle: T\nabout:\n  - \"[[Lachin road]]\"\n  - Peace, treaty\nresponds_to: \"[[Other|it]]\"\n---\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        let about: Vec<(&str, usize, usize)> = fm
+            .about
+            .iter()
+            .map(|n| (n.target(), n.pos.line, n.pos.col))
+            .collect();
+        assert_eq!(about, [("Lachin road", 4, 6), ("Peace, treaty", 5, 5)]);
+        assert_eq!(fm.responds_to[0].target(), "Other");
+        assert_eq!(
+            (fm.responds_to[0].pos.line, fm.responds_to[0].pos.col),
+            (6, 15)
+        );
+
+        let (fm, problems) = parse("---\ntitle: T\nabout: [\"\", x]\nresponds_to: 3\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("`about`: an empty name names no entry"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod checks;
 pub mod index;
 pub mod links;
 pub mod places;
+pub mod positions;
 pub mod redirects;
 pub mod related;
 pub mod relations;
@@ -100,6 +101,8 @@ pub struct Site {
     pub relations: Arc<relations::Relations>,
     /// For each entry, the statements it made.
     pub statements: Arc<Vec<Vec<EntryId>>>,
+    /// What statements are about and respond to, both ways.
+    pub positions: Arc<positions::Positions>,
     pub kind_pages: Arc<Vec<KindPage>>,
     /// Dated entries, oldest first.
     pub timeline: Arc<Vec<EntryId>>,
@@ -536,6 +539,18 @@ pub fn build(
         },
         diags,
     );
+    // What statements address and answer resolves by name, and is checked against the
+    // kinds and speakers of both ends.
+    let positions = derive.index_eq(
+        Ix::Positions,
+        (&names,),
+        |p| Arc::clone(&p.positions),
+        |seen, (names,)| {
+            let (positions, problems) = positions::collect(seen, names);
+            (Arc::new(positions), problems)
+        },
+        diags,
+    );
     let timeline = derive.index_eq(
         Ix::Timeline,
         (),
@@ -628,6 +643,7 @@ pub fn build(
         speakers,
         relations,
         statements,
+        positions,
         kind_pages,
         timeline,
         page_paths,

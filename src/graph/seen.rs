@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 use super::{EntryId, Site};
 use crate::config::KindId;
-use crate::content::front_matter::{Location, OldUrl, RelationSpec, RouteStop, Source, Tag};
+use crate::content::front_matter::{
+    EntryName, Location, OldUrl, RelationSpec, RouteStop, Source, Tag,
+};
 use crate::content::{Date, Entry};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{OutLink, Rendered};
@@ -112,6 +114,8 @@ enum Field {
     Location,
     Route,
     Relations,
+    About,
+    RespondsTo,
     /// The whole file: where a key stands, for a diagnostic.
     Text,
     Links,
@@ -188,6 +192,10 @@ fields! {
         location -> Option<&'s Location> = Location |e| e.front.location.as_ref();
         route -> &'s [RouteStop] = Route |e| e.front.route.as_slice();
         relations -> &'s [RelationSpec] = Relations |e| e.front.relations.as_slice();
+        /// What a statement is about, as written.
+        about -> &'s [EntryName] = About |e| e.front.about.as_slice();
+        /// The statements a statement answers, as written.
+        responds_to -> &'s [EntryName] = RespondsTo |e| e.front.responds_to.as_slice();
         /// The whole file, to say where in it a diagnostic is.
         source -> &'s str = Text |e| e.source.as_str();
     }
@@ -239,10 +247,11 @@ pub(super) enum Ix {
     Relations,
     Timeline,
     Routes,
+    Positions,
 }
 
 /// How many kinds of [`Ix`] there are.
-pub(super) const INDEXES: usize = Ix::Routes as usize + 1;
+pub(super) const INDEXES: usize = Ix::Positions as usize + 1;
 
 /// The records of a site's indexes, by [`Ix`].
 pub(super) type Records = Vec<Arc<Record>>;

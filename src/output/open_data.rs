@@ -87,6 +87,11 @@ pub fn piece(site: &Site, id: EntryId) -> Piece {
             "id": entry.map(|p| p.path.as_str()),
         })
     });
+    let paths = |ids: &[EntryId]| -> Vec<&str> {
+        ids.iter().map(|&t| site.entry(t).path.as_str()).collect()
+    };
+    let about = paths(&site.positions.about[id.index()]);
+    let responds_to = paths(&site.positions.responds_to[id.index()]);
     let object = json!({
         "id": e.path,
         "url": config.permalink(&e.path),
@@ -99,6 +104,8 @@ pub fn piece(site: &Site, id: EntryId) -> Piece {
         "tags": front.tags.iter().map(|t| json!({"name": t.name, "slug": t.slug})).collect::<Vec<_>>(),
         "aliases": front.aliases,
         "speaker": speaker,
+        "about": about,
+        "responds_to": responds_to,
         "location": front.location.map(|l| json!({"lat": l.lat, "lon": l.lon})),
         "fields": Value::Object(front.extra.clone()),
         "relations": relations,

@@ -6,7 +6,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::reads::{EntryData, EntrySources, Label, LocationOf, Reads, Source, Speaker};
+use super::reads::{
+    AboutOf, EntryData, EntrySources, Label, LocationOf, Reads, RespondsTo, Source, Speaker,
+};
 use crate::graph::EntryId;
 use crate::pages::Page;
 use crate::text::escape_for_script;
@@ -152,6 +154,30 @@ fn entry(reads: &Reads<'_>, id: EntryId) -> Value {
             }),
         };
         map.insert("spokenByCharacter".into(), speaker);
+    }
+    // What a statement addresses, and what it answers (schema.org's `about`, and
+    // `isBasedOn` for the statement a response rests on).
+    let about: Vec<Value> = reads
+        .get(AboutOf(id))
+        .iter()
+        .map(|&t| {
+            let (title, path, _, _) = reads.get(Label(t));
+            json!({"@id": format!("{}#entry", config.permalink(path)), "name": title})
+        })
+        .collect();
+    if !about.is_empty() {
+        map.insert("about".into(), Value::from(about));
+    }
+    let answers: Vec<Value> = reads
+        .get(RespondsTo(id))
+        .iter()
+        .map(|&t| {
+            let (title, path, _, _) = reads.get(Label(t));
+            json!({"@type": "Quotation", "@id": format!("{}#entry", config.permalink(path)), "name": title})
+        })
+        .collect();
+    if !answers.is_empty() {
+        map.insert("isBasedOn".into(), Value::from(answers));
     }
     let citations: Vec<Value> = reads
         .get(EntrySources(id))

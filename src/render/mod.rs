@@ -6,6 +6,7 @@ pub mod embeds;
 pub mod entity_graph;
 pub mod json_ld;
 pub mod map;
+pub mod positions;
 pub mod reads;
 pub mod redirect;
 pub mod svg;

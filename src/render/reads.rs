@@ -766,6 +766,13 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
         }
         s if s == Slot::Statements as usize => Arc::ptr_eq(&old.statements, &new.statements),
         s if s == Slot::Speaker as usize => Arc::ptr_eq(&old.speakers, &new.speakers),
+        s if s == Slot::StatementsAbout as usize
+            || s == Slot::AboutOf as usize
+            || s == Slot::RespondsTo as usize
+            || s == Slot::Responses as usize =>
+        {
+            Arc::ptr_eq(&old.positions, &new.positions)
+        }
         s if s == Slot::TagNeighbours as usize => {
             Arc::ptr_eq(&old.tag_neighbours, &new.tag_neighbours)
         }
@@ -802,6 +809,7 @@ fn member_kept(slot: usize, old: &Site, new: &Site, i: usize) -> bool {
     match slot {
         s if s == Slot::Label as usize
             || s == Slot::DateOf as usize
+            || s == Slot::SpeakerName as usize
             || s == Slot::UpdatedOf as usize
             || s == Slot::LocationOf as usize =>
         {
@@ -823,6 +831,7 @@ fn member_kept_by_entry(slot: usize) -> bool {
     [
         Slot::Label,
         Slot::DateOf,
+        Slot::SpeakerName,
         Slot::UpdatedOf,
         Slot::LocationOf,
         Slot::Links,
@@ -854,6 +863,11 @@ keys!(
     RelatedTo,
     Statements,
     Speaker,
+    SpeakerName,
+    StatementsAbout,
+    AboutOf,
+    RespondsTo,
+    Responses,
     Neighbours,
     SectionOf,
     EntrySources,
@@ -999,6 +1013,26 @@ entry_key!(
 entry_key!(
     /// The entry of a statement's speaker.
     Speaker -> Option<EntryId>, |v, i| v.site.speakers[i]
+);
+entry_key!(
+    /// A statement's `speaker` as written.
+    SpeakerName -> Option<&'a str>, |v, i| v.site.entries[i].front.speaker.as_deref()
+);
+entry_key!(
+    /// The statements about an entry, oldest first.
+    StatementsAbout -> &'a [EntryId], |v, i| &v.site.positions.statements_about[i]
+);
+entry_key!(
+    /// The entries a statement is `about`.
+    AboutOf -> &'a [EntryId], |v, i| &v.site.positions.about[i]
+);
+entry_key!(
+    /// The statements a statement `responds_to`.
+    RespondsTo -> &'a [EntryId], |v, i| &v.site.positions.responds_to[i]
+);
+entry_key!(
+    /// The statements that respond to a statement, oldest first.
+    Responses -> &'a [EntryId], |v, i| &v.site.positions.responses[i]
 );
 entry_key!(
     /// The previous and next entries of an entry's section.

@@ -616,6 +616,7 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ])
     }));
     let card = |id: Option<EntryId>| id.map_or_else(Value::none, |i| reads.get(Card(i)).clone());
+    let (about, responds_to, responses) = super::positions::own(reads, id);
     obj([
         ("title", text(&front.title)),
         ("url", text(&config.url(&e.path))),
@@ -663,6 +664,10 @@ pub fn entry_page(reads: &Reads<'_>, id: EntryId) -> Value {
         ),
         ("statements", cards(reads, reads.get(Statements(id)))),
         ("relations", relations(reads, id)),
+        ("positions", super::positions::positions(reads, id)),
+        ("about", about),
+        ("responds_to", responds_to),
+        ("responses", responses),
         (
             "timeline",
             super::chronology::entity_timeline(

@@ -942,8 +942,9 @@ impl SearchDocs {
 }
 
 /// Each entry's part of the open-data files, with what it was made from: the entry, its
-/// rendering, and the entries its relations and its speaker name (their paths and titles
-/// are in it). Made again only for entries where one of those is not the very same.
+/// rendering, and the entries its relations, its speaker, its `about` and its
+/// `responds_to` name (their paths and titles are in it). Made again only for entries
+/// where one of those is not the very same.
 #[derive(Default)]
 struct DataPieces {
     made_from: Vec<MadeFrom>,
@@ -957,6 +958,8 @@ fn named_by(site: &Site, i: usize) -> Vec<Arc<Entry>> {
         .filter(|r| r.outgoing)
         .map(|r| r.other)
         .chain(site.speakers[i])
+        .chain(site.positions.about[i].iter().copied())
+        .chain(site.positions.responds_to[i].iter().copied())
         .map(|o| Arc::clone(&site.entries[o.index()]))
         .collect()
 }

@@ -84,6 +84,16 @@ pub enum Edit {
         target: Option<u8>,
         rtype: u8,
     },
+    /// Makes a statement `about` another entry, or drops the first it is about.
+    About {
+        entry: u8,
+        target: Option<u8>,
+    },
+    /// Makes a statement respond to an earlier one (in the model), or drops the first.
+    Respond {
+        entry: u8,
+        target: Option<u8>,
+    },
     Weight {
         entry: u8,
         weight: Option<i8>,
@@ -389,6 +399,45 @@ impl Model {
                     self.entries[i].relations
                 )
             }
+            Edit::About { entry, target } => {
+                let i = self.entry(entry)?;
+                match target {
+                    Some(t) => {
+                        let others: Vec<usize> =
+                            self.alive().into_iter().filter(|&o| o != i).collect();
+                        let to = *pick(&others, t)?;
+                        self.entries[i].about.push(to);
+                    }
+                    None if self.entries[i].about.is_empty() => return None,
+                    None => {
+                        self.entries[i].about.remove(0);
+                    }
+                }
+                format!("{}: about {:?}", file(self, i), self.entries[i].about)
+            }
+            Edit::Respond { entry, target } => {
+                let i = self.entry(entry)?;
+                match target {
+                    Some(t) => {
+                        let earlier: Vec<usize> = self
+                            .alive()
+                            .into_iter()
+                            .filter(|&o| o < i && self.entries[o].is_statement())
+                            .collect();
+                        let to = *pick(&earlier, t)?;
+                        self.entries[i].responds_to.push(to);
+                    }
+                    None if self.entries[i].responds_to.is_empty() => return None,
+                    None => {
+                        self.entries[i].responds_to.remove(0);
+                    }
+                }
+                format!(
+                    "{}: responds_to {:?}",
+                    file(self, i),
+                    self.entries[i].responds_to
+                )
+            }
             Edit::Weight { entry, weight } => {
                 let i = self.entry(entry)?;
                 self.entries[i].weight = weight;
@@ -492,6 +541,8 @@ impl Model {
                     speaker: None,
                     sources: Vec::new(),
                     relations: Vec::new(),
+                    about: Vec::new(),
+                    responds_to: Vec::new(),
                     body: vec![Block::Para(format!("{title} is new."))],
                 };
                 if e.needs_date() {

@@ -216,12 +216,23 @@ pub struct EntryModel {
     pub sources: Vec<Citation>,
     /// Typed relations: the other entry, and the type (an index into `RELATION_TYPES`).
     pub relations: Vec<(usize, u8)>,
+    /// What a statement is `about`: other entries.
+    pub about: Vec<usize>,
+    /// The statements a statement `responds_to`: written only for statements before it
+    /// in the model (so that responses make no cycle).
+    pub responds_to: Vec<usize>,
     pub body: Vec<Block>,
 }
 
 /// The relation types the model's entries state (any kinds at both ends for the first
 /// two; the others warn for ends of other kinds, which the build allows).
-pub const RELATION_TYPES: [&str; 4] = ["part_of", "successor_of", "member_of", "located_in"];
+pub const RELATION_TYPES: [&str; 5] = [
+    "part_of",
+    "successor_of",
+    "member_of",
+    "located_in",
+    "represents",
+];
 
 impl EntryModel {
     pub fn rel(&self) -> String {
@@ -235,6 +246,11 @@ impl EntryModel {
 
     pub fn kind(&self) -> &'static str {
         self.kind.unwrap_or_else(|| folder_kind(self.section))
+    }
+
+    /// Whether the build takes it for a statement: it has a speaker, or is of that kind.
+    pub fn is_statement(&self) -> bool {
+        self.kind() == "statement" || self.speaker.is_some()
     }
 
     pub fn needs_date(&self) -> bool {
@@ -337,6 +353,8 @@ impl Model {
                     speaker: None,
                     sources: Vec::new(),
                     relations: Vec::new(),
+                    about: Vec::new(),
+                    responds_to: Vec::new(),
                     body: Vec::new(),
                 };
                 if section >= 7 && dice.percent(40) {
@@ -438,6 +456,27 @@ impl Model {
                     entries[i]
                         .relations
                         .push((target, dice.below(RELATION_TYPES.len()) as u8));
+                }
+            }
+        }
+        // Positions, drawn last for the same reason: statements about other entries, and
+        // answering earlier statements.
+        for i in 0..entries.len() {
+            if entries[i].section != 5 {
+                continue;
+            }
+            for _ in 0..dice.below(3) {
+                let target = dice.below(entries.len());
+                if target != i && !entries[i].about.contains(&target) {
+                    entries[i].about.push(target);
+                }
+            }
+            if dice.percent(50) {
+                let earlier: Vec<usize> = (0..i).filter(|&j| entries[j].section == 5).collect();
+                if !earlier.is_empty() {
+                    entries[i]
+                        .responds_to
+                        .push(earlier[dice.below(earlier.len())]);
                 }
             }
         }
@@ -622,6 +661,24 @@ impl Model {
                     quoted(&format!("[[{}]]", self.entries[*to].title))
                 );
             }
+        }
+        let about: Vec<String> = e
+            .about
+            .iter()
+            .filter(|&&to| to != i && self.linkable(to))
+            .map(|&to| quoted(&format!("[[{}]]", self.entries[to].title)))
+            .collect();
+        if !about.is_empty() {
+            let _ = writeln!(t, "about: [{}]", about.join(", "));
+        }
+        let answers: Vec<String> = e
+            .responds_to
+            .iter()
+            .filter(|&&to| to < i && self.linkable(to) && self.entries[to].is_statement())
+            .map(|&to| quoted(&format!("[[{}]]", self.entries[to].title)))
+            .collect();
+        if !answers.is_empty() {
+            let _ = writeln!(t, "responds_to: [{}]", answers.join(", "));
         }
         t.push_str("---\n");
         for block in &e.body {
