@@ -122,6 +122,11 @@ pub struct Config {
     /// The types of `relations:` between entries: those built in and those `site.yaml`
     /// adds.
     pub relations: RelationTypes,
+    /// The register of publishers that sources name (`publishers:`); empty when the site
+    /// keeps none, and then a source's `publisher` is free text.
+    pub publishers: Publishers,
+    /// The optional checks of sources (`sources: {require_archive, min_sources}`).
+    pub sources: SourcesCheck,
     pub related: RelatedConfig,
     pub feed: FeedConfig,
     pub highlight: HighlightConfig,
@@ -145,6 +150,71 @@ pub struct Config {
     /// `Gemfile*`, `templates/*.md`): a pattern without `/` matches a name at any depth.
     pub ignore: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A publisher of the site's register: `publishers: {reuters: {name: Reuters, url, country,
+/// description}}` in `site.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publisher {
+    /// Its key in the register: lowercase letters, digits, `-` and `_`; its anchor on the
+    /// publishers page.
+    pub id: String,
+    pub name: String,
+    /// Its home page: an absolute http(s) address.
+    pub url: Option<String>,
+    pub country: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The register of publishers, by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Publishers(Vec<Publisher>);
+
+impl Publishers {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every publisher, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Publisher> {
+        self.0.iter()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Publisher> {
+        self.0
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.0[i])
+    }
+
+    /// The publisher a source's `publisher` names: by id, else by name (ignoring case and
+    /// runs of spaces).
+    pub fn resolve(&self, written: &str) -> Option<&Publisher> {
+        let written = written.trim();
+        let key = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        self.get(written)
+            .or_else(|| self.0.iter().find(|p| key(&p.name) == key(written)))
+    }
+
+    /// The ids and names, for a did-you-mean.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|p| [p.id.as_str(), p.name.as_str()])
+    }
+}
+
+/// `sources:` of `site.yaml`: checks that warn about sources a reader cannot check later.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct SourcesCheck {
+    /// Every source with a web address needs an `archive_url`.
+    pub require_archive: bool,
+    /// Every entry cites at least this many sources (0: no check).
+    pub min_sources: usize,
 }
 
 /// Entries on a list page unless `paginate_by` says otherwise.
@@ -403,6 +473,8 @@ const KEYS: &[&str] = &[
     "author",
     "kinds",
     "relations",
+    "publishers",
+    "sources",
     "related",
     "feed",
     "highlight",
@@ -559,6 +631,8 @@ impl Config {
 
         let kinds = out.kinds(&map);
         let relations = out.relations(&map, &kinds);
+        let publishers = out.publishers(&map);
+        let sources = out.block(&map, "sources", &["require_archive", "min_sources"]);
         let related = out.block(&map, "related", &["count", "min_score"]);
         let feed = out.block(&map, "feed", &["count"]);
         let highlight = out.highlight(&map);
@@ -612,6 +686,8 @@ impl Config {
             author,
             kinds,
             relations,
+            publishers,
+            sources,
             related,
             feed,
             highlight,
@@ -1216,6 +1292,68 @@ impl Reader<'_> {
             });
         }
         types
+    }
+
+    /// `publishers:`: a mapping from an id to `{name, url, country, description}`.
+    fn publishers(&mut self, map: &YamlMap<'_>) -> Publishers {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Written {
+            name: String,
+            url: Option<crate::scheme::WebAddress>,
+            country: Option<String>,
+            description: Option<String>,
+        }
+        let written = match map.get::<std::collections::BTreeMap<String, Written>>("publishers") {
+            None => return Publishers::default(),
+            Some(Ok(written)) => written,
+            Some(Err(e)) => {
+                self.error(
+                    e.pos,
+                    format!(
+                        "`publishers` maps an id to `{{name, url, country, description}}`: {}",
+                        e.message
+                    ),
+                );
+                return Publishers::default();
+            }
+        };
+        let sub = map.get_map("publishers").and_then(Result::ok);
+        let key_pos = |id: &str| {
+            sub.as_ref()
+                .map_or(map.value_pos("publishers"), |s| s.key_pos(id))
+        };
+        let mut publishers = Vec::with_capacity(written.len());
+        for (id, w) in written {
+            let well_named = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !well_named {
+                self.error(
+                    key_pos(&id),
+                    format!(
+                        "publisher `{id}`: an id is lowercase letters, digits, `-` and `_` (the name is written under it: `name: {id}`)"
+                    ),
+                );
+                continue;
+            }
+            let name = w.name.trim().to_string();
+            if name.is_empty() {
+                self.error(key_pos(&id), format!("publisher `{id}` needs a `name`"));
+                continue;
+            }
+            let nonempty =
+                |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            publishers.push(Publisher {
+                id,
+                name,
+                url: w.url.map(|u| u.0),
+                country: nonempty(w.country),
+                description: nonempty(w.description),
+            });
+        }
+        Publishers(publishers)
     }
 
     fn finish(self, config: Option<Config>) -> ConfigReport {

@@ -11,6 +11,9 @@ pub const TIMELINE_KIND: &str = "timeline/kind/";
 /// The timeline of the entries of one tag: `timeline/tag/{slug}/`.
 pub const TIMELINE_TAG: &str = "timeline/tag/";
 pub const SOURCES: &str = "sources/";
+/// The register of publishers, each at its id (`sources/publishers/#reuters`): only on a
+/// site whose `site.yaml` keeps one.
+pub const PUBLISHERS: &str = "sources/publishers/";
 pub const GRAPH: &str = "graph/";
 /// The picture of the entries that take part in typed relations: only on a site that has
 /// some.
@@ -229,6 +232,8 @@ pub enum Page {
     TimelineTag(usize, u32),
     /// `/sources/`, paginated by sources.
     Sources(u32),
+    /// `/sources/publishers/`: only on a site with a register of publishers.
+    Publishers,
     Graph,
     /// `/graph/entities/`: only on a site with typed relations.
     EntityGraph,
@@ -252,6 +257,9 @@ impl Page {
         let mut pages = vec![Page::Home, Page::NotFound, Page::Tags];
         pages.extend(Page::Timeline(0).siblings(site));
         pages.extend(Page::Sources(0).siblings(site));
+        if !site.config.publishers.is_empty() {
+            pages.push(Page::Publishers);
+        }
         pages.push(Page::Graph);
         if has_relations(site) {
             pages.push(Page::EntityGraph);
@@ -382,6 +390,7 @@ impl Page {
             }
             Page::TimelineTag(t, _) => timeline_tag(&site.tags[*t].slug),
             Page::Sources(_) => SOURCES.into(),
+            Page::Publishers => PUBLISHERS.into(),
             Page::Graph => GRAPH.into(),
             Page::EntityGraph => ENTITY_GRAPH.into(),
             Page::Map => MAP.into(),
@@ -409,6 +418,7 @@ impl Page {
             Page::Tag(..) => "tag.html",
             Page::Timeline(_) | Page::TimelineKind(..) | Page::TimelineTag(..) => "timeline.html",
             Page::Sources(_) => "sources.html",
+            Page::Publishers => "publishers.html",
             Page::Graph => "graph.html",
             Page::EntityGraph => "entity-graph.html",
             Page::Map => "map.html",

@@ -58,6 +58,61 @@ pub(crate) fn front_matter_problem(url: &str) -> Option<String> {
     ))
 }
 
+/// Why `url` is not an absolute `http://` or `https://` address with a host, if it is not:
+/// what an archived copy (`archive_url`) or a publisher's home page must be, since a reader
+/// follows it off the site.
+pub(crate) fn absolute_web_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = ["https://", "http://"].iter().find_map(|p| {
+        url.get(..p.len())
+            .filter(|head| head.eq_ignore_ascii_case(p))
+            .map(|_| &url[p.len()..])
+    });
+    let Some(rest) = rest else {
+        return Some(format!(
+            "`{url}` is not an absolute address: write it with `https://` or `http://`"
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(['.', ':', '@']) {
+        return Some(format!("`{url}` has no host after its `://`"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!(
+            "`{url}` has a space or a control character in it: write spaces as `%20`"
+        ));
+    }
+    None
+}
+
+/// An absolute http(s) address in YAML, checked as it is read so that the error points at
+/// the value (see [`absolute_web_problem`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WebAddress(pub(crate) String);
+
+impl<'de> serde::Deserialize<'de> for WebAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Checked in the visitor, while the parser is at the value: the error gets its
+        // line and column.
+        struct AddressVisitor;
+        impl serde::de::Visitor<'_> for AddressVisitor {
+            type Value = WebAddress;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an absolute http:// or https:// address")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WebAddress, E> {
+                match absolute_web_problem(v) {
+                    Some(problem) => Err(E::custom(problem)),
+                    None => Ok(WebAddress(v.trim().to_string())),
+                }
+            }
+        }
+        deserializer.deserialize_str(AddressVisitor)
+    }
+}
+
 /// The characters of `url` as a browser reads them, up to where a scheme could end:
 /// leading spaces and controls skipped, tabs and newlines dropped, character references
 /// (`&#106;`, `&#x6A;`, `&colon;`, `&Tab;`, `&NewLine;`) and percent-escaped tabs and
@@ -174,6 +229,28 @@ mod tests {
         assert!(!is_script("data:image/png;base64,AAAA", true));
         assert!(!is_script("DATA:Image/png;base64,AAAA", true));
         assert!(is_script("data:image/png;base64,AAAA", false));
+    }
+
+    #[test]
+    fn absolute_web_addresses_have_a_scheme_and_a_host() {
+        for url in [
+            "https://web.archive.org/web/2023/https://e.org/a",
+            "HTTP://e.org",
+            " https://e.org/ ",
+        ] {
+            assert_eq!(absolute_web_problem(url), None, "{url:?}");
+        }
+        for url in [
+            "e.org/a",
+            "/sources/",
+            "ftp://e.org",
+            "https://",
+            "https:///a",
+            "https://e.org/a b",
+            "mailto:a@e.org",
+        ] {
+            assert!(absolute_web_problem(url).is_some(), "{url:?}");
+        }
     }
 
     #[test]

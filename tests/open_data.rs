@@ -183,7 +183,10 @@ fn cite_files_parse_back_with_the_entry_s_fields() {
     assert_eq!(e.get("month").unwrap().format_verbatim(), "3");
     let csl = json(&site.output("people/jane/cite.json"));
     let items = csl.as_array().expect("an array of items");
-    assert_eq!(items.len(), 1);
+    // The entry, then its two sources.
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1]["title"], "A CV, in full");
+    assert_eq!(items[1]["publisher"], "Ministry Press");
     let item = &items[0];
     assert_eq!(item["type"], "webpage");
     assert_eq!(item["title"], "Jane Doe");

@@ -1613,3 +1613,98 @@ fn positions_follow_edits_of_statements_speakers_and_responses() {
     rebuilt(&mut project, &[content("statements/ann-opening.md")]);
     assert_same(&project, &site, "a cycle made and undone");
 }
+
+/// A source cited by two entries, with a publisher of the register: an edit of its
+/// `archive_url` (or `accessed`, `language`, `type`) in one entry shows on `/sources/`, on
+/// the other entry's page and in both entries' citation files; an edit of the register in
+/// `site.yaml` renders every page that names the publisher.
+#[test]
+fn source_archive_fields_and_publishers_follow_their_edits() {
+    let site = TestSite::with_files(&[
+        (
+            "content/people/jane.md",
+            "---\ntitle: Jane Doe\nsources:\n  - {id: talks, title: Talks end, url: \"https://e.org/talks\", publisher: reuters}\n---\nJane.\n",
+        ),
+        (
+            "content/events/talks.md",
+            "---\ntitle: Talks\ndate: 2023-02-28\nsources:\n  - {id: talks, title: Talks end}\n---\nTalks.\n",
+        ),
+    ]);
+    site.write(
+        "site.yaml",
+        "title: Test\nbase_url: https://example.org/\npublishers:\n  reuters: {name: Reuters, url: \"https://www.reuters.com/\"}\n",
+    );
+    let mut project = Project::new(site.root(), BASE, false);
+    assert!(matches!(project.full(), Rebuild::Done { .. }));
+    assert_same(&project, &site, "the first build");
+
+    edit(
+        &site,
+        "content/people/jane.md",
+        "publisher: reuters}",
+        "publisher: reuters, archive_url: \"https://web.archive.org/web/2023/https://e.org/talks\", accessed: 2023-03-01, language: en, type: news report}",
+    );
+    let changed = rebuilt(&mut project, &[content("people/jane.md")]);
+    for page in [
+        "sources/index.html",
+        "events/talks/index.html",
+        "events/talks/cite.bib",
+        "events/talks/cite.json",
+    ] {
+        assert!(changed.contains(&page.to_string()), "{page}: {changed:?}");
+    }
+    assert_same(&project, &site, "an archived copy added in one entry");
+
+    edit(
+        &site,
+        "content/people/jane.md",
+        "web/2023/",
+        "web/20230301/",
+    );
+    let changed = rebuilt(&mut project, &[content("people/jane.md")]);
+    assert!(
+        changed.contains(&"events/talks/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_same(&project, &site, "the archived copy moved");
+
+    // The other entry now names the publisher first: the merged source changes publisher.
+    edit(
+        &site,
+        "content/events/talks.md",
+        "title: Talks end}",
+        "title: Talks end, publisher: Reuters}",
+    );
+    rebuilt(&mut project, &[content("events/talks.md")]);
+    assert_same(&project, &site, "the publisher named by its name");
+
+    // The register renamed and moved: every page naming it (the entry that named it by
+    // its old name names it by its id now).
+    edit(
+        &site,
+        "content/events/talks.md",
+        "publisher: Reuters}",
+        "publisher: reuters}",
+    );
+    site.write(
+        "site.yaml",
+        "title: Test\nbase_url: https://example.org/\npublishers:\n  reuters: {name: Reuters News, url: \"https://reuters.com/\", country: UK}\n",
+    );
+    rebuilt(&mut project, &[Change::Config, content("events/talks.md")]);
+    assert_same(&project, &site, "the register edited");
+    assert!(
+        common::served(&project)
+            .get("people/jane/index.html")
+            .is_some_and(|b| String::from_utf8_lossy(b).contains(">Reuters News</a>"))
+    );
+
+    // The archived copy removed again.
+    edit(
+        &site,
+        "content/people/jane.md",
+        ", archive_url: \"https://web.archive.org/web/20230301/https://e.org/talks\"",
+        "",
+    );
+    rebuilt(&mut project, &[content("people/jane.md")]);
+    assert_same(&project, &site, "the archived copy removed");
+}

@@ -96,6 +96,27 @@ impl Entry {
                 None => front.title = dated.map_or(stem, |(_, rest)| rest).to_string(),
             }
         }
+        let wanted = config.sources.min_sources;
+        if front.sources.len() < wanted && !super::is_tag_note(rel) {
+            // At `sources:`, else at the title, else at the top of the file.
+            let key = ["sources", "title"]
+                .into_iter()
+                .map(|k| front_matter::key_pos(&source, k))
+                .find(|p| p.line > 1)
+                .unwrap_or(crate::diagnostics::Pos::new(1, 1));
+            let cited = match front.sources.len() {
+                0 => "no source".to_string(),
+                1 => "one source".to_string(),
+                n => format!("{n} sources"),
+            };
+            let d = out.warning(
+                key,
+                format!(
+                    "the entry cites {cited}: its claims rest on fewer than the {wanted} sources site.yaml's `sources.min_sources` asks for"
+                ),
+            );
+            d.help = Some("cite another source that says the same, or lower `min_sources`".into());
+        }
         let path = match &front.permalink {
             Some(permalink) => permalink.clone(),
             None => format!("{}{slug}/", dir_path(&dir)),

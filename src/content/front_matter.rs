@@ -113,12 +113,74 @@ pub struct Source {
     pub id: Option<String>,
     pub title: String,
     pub url: Option<String>,
+    /// As written: a name, or (on a site with a register) the id or name of a publisher
+    /// of `site.yaml`'s `publishers`.
     pub publisher: Option<String>,
+    /// The publisher's id in the site's register, when it has one.
+    pub publisher_id: Option<String>,
     pub author: Option<String>,
     pub date: Option<Date>,
+    /// An archived copy (an absolute http(s) address): what a reader follows when `url`
+    /// has moved or gone.
+    pub archive_url: Option<String>,
+    /// When the editor read it.
+    pub accessed: Option<Date>,
+    /// Its language, a BCP 47 tag (`ru`, `az`, `en-GB`) as written.
+    pub language: Option<String>,
+    /// What it is (`type:`).
+    pub kind: Option<SourceType>,
 }
 
-impl<'de> Deserialize<'de> for Source {
+/// What a source is: `type:` of a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceType {
+    NewsReport,
+    OfficialDocument,
+    Statement,
+    Transcript,
+    Dataset,
+}
+
+impl SourceType {
+    pub const NAMES: [&str; 5] = [
+        "news report",
+        "official document",
+        "statement",
+        "transcript",
+        "dataset",
+    ];
+    const ALL: [SourceType; 5] = [
+        SourceType::NewsReport,
+        SourceType::OfficialDocument,
+        SourceType::Statement,
+        SourceType::Transcript,
+        SourceType::Dataset,
+    ];
+
+    /// The type written with spaces or underscores, in any case (`news_report`).
+    pub fn parse(written: &str) -> Option<SourceType> {
+        let words = written.replace(['_', '-'], " ").to_lowercase();
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self::NAMES
+            .iter()
+            .position(|n| *n == words)
+            .map(|i| Self::ALL[i])
+    }
+
+    /// Its name, with spaces: `news report`.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A source as its entry writes it, before `type` and `publisher` are checked against
+/// what the site knows.
+struct WrittenSource {
+    source: Source,
+    kind: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WrittenSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -129,47 +191,91 @@ impl<'de> Deserialize<'de> for Source {
             publisher: Option<String>,
             author: Option<String>,
             date: Option<Date>,
+            archive_url: Option<crate::scheme::WebAddress>,
+            accessed: Option<Date>,
+            language: Option<String>,
+            #[serde(rename = "type")]
+            kind: Option<String>,
         }
         struct SourceVisitor;
         impl<'de> Visitor<'de> for SourceVisitor {
-            type Value = Source;
+            type Value = WrittenSource;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a source: its title, or a mapping with `title` and optional `id`, `url`, `publisher`, `author`, `date`")
+                f.write_str("a source: its title, or a mapping with `title` and optional `id`, `url`, `publisher`, `author`, `date`, `archive_url`, `accessed`, `language`, `type`")
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Source, E> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WrittenSource, E> {
                 if v.trim().is_empty() {
                     return Err(E::custom("a source needs a title"));
                 }
-                Ok(Source {
-                    id: None,
-                    title: v.trim().to_string(),
-                    url: None,
-                    publisher: None,
-                    author: None,
-                    date: None,
+                Ok(WrittenSource {
+                    source: Source {
+                        id: None,
+                        title: v.trim().to_string(),
+                        url: None,
+                        publisher: None,
+                        publisher_id: None,
+                        author: None,
+                        date: None,
+                        archive_url: None,
+                        accessed: None,
+                        language: None,
+                        kind: None,
+                    },
+                    kind: None,
                 })
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WrittenSource, A::Error> {
                 let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 let title = full
                     .title
                     .filter(|t| !t.trim().is_empty())
                     .ok_or_else(|| de::Error::custom("a source needs a non-empty `title`"))?;
-                Ok(Source {
-                    id: full.id.filter(|s| !s.trim().is_empty()),
-                    title,
-                    url: full.url.map(|u| u.0).filter(|s| !s.is_empty()),
-                    publisher: full.publisher,
-                    author: full.author,
-                    date: full.date,
+                let trimmed =
+                    |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+                Ok(WrittenSource {
+                    source: Source {
+                        id: full.id.filter(|s| !s.trim().is_empty()),
+                        title,
+                        url: full.url.map(|u| u.0).filter(|s| !s.is_empty()),
+                        publisher: full.publisher,
+                        publisher_id: None,
+                        author: full.author,
+                        date: full.date,
+                        archive_url: full.archive_url.map(|u| u.0),
+                        accessed: full.accessed,
+                        language: trimmed(full.language),
+                        kind: None,
+                    },
+                    kind: trimmed(full.kind),
                 })
             }
         }
         deserializer.deserialize_any(SourceVisitor)
     }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646): a language of two or
+/// three letters, then subtags of one to eight letters or digits: `ru`, `az-Latn`,
+/// `en-GB`, `es-419`, `de-CH-1996`, `x-private` too. (The five- to eight-letter languages
+/// RFC 5646 reserves are none in use; refusing them catches `English`.)
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    let alpha = |s: &str| s.chars().all(|c| c.is_ascii_alphabetic());
+    let primary = (alpha(first) && matches!(first.len(), 2 | 3))
+        || first.eq_ignore_ascii_case("x")
+        || first.eq_ignore_ascii_case("i");
+    let rest: Vec<&str> = parts.collect();
+    let subtags = rest
+        .iter()
+        .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    // A singleton (`x`, `u` …) opens an extension and needs a subtag after it.
+    let ends_open =
+        rest.last().is_some_and(|p| p.len() == 1) || (first.len() == 1 && rest.is_empty());
+    primary && subtags && !ends_open
 }
 
 /// A URL that becomes a link (`href`): http(s), `mailto:` or a path of the site, never a
@@ -923,18 +1029,7 @@ pub fn parse_entry_front_matter(
     if let Some(speaker) = &speaker {
         check_text(out, map.value_pos("speaker"), "`speaker`", speaker);
     }
-    let sources = out.get::<Vec<Source>>(&map, "sources").unwrap_or_default();
-    for source in &sources {
-        let fields = [
-            Some(&source.title),
-            source.publisher.as_ref(),
-            source.author.as_ref(),
-        ];
-        if let Some(text) = fields.into_iter().flatten().find(|t| has_control(t)) {
-            let pos = item_pos(out.source, "sources", text).unwrap_or(map.value_pos("sources"));
-            check_text(out, pos, "a source", text);
-        }
-    }
+    let sources = sources(&map, out, config);
     let image = image(&map, out);
     let location = out.get::<Location>(&map, "location");
     let route = route(&map, out);
@@ -983,6 +1078,100 @@ pub fn parse_entry_front_matter(
         weight,
         extra,
     })
+}
+
+/// `sources:` of an entry: each a title or `{title, id, url, publisher, author, date,
+/// archive_url, accessed, language, type}`. A `type` that is not one of
+/// [`SourceType::NAMES`], or a `publisher` not in the site's register (when it keeps one),
+/// is an error at the field; a `language` not shaped like a BCP 47 tag is a warning, and so
+/// is a web address without an `archive_url` when `sources.require_archive` asks for one.
+fn sources(map: &YamlMap<'_>, out: &mut FileReporter<'_>, config: &Config) -> Vec<Source> {
+    let written = out
+        .get::<Vec<WrittenSource>>(map, "sources")
+        .unwrap_or_default();
+    let text = out.source;
+    let at = |n: usize, field: &str| {
+        list_field_pos(text, "sources", n, field).unwrap_or(map.value_pos("sources"))
+    };
+    let mut sources = Vec::with_capacity(written.len());
+    for (n, WrittenSource { mut source, kind }) in written.into_iter().enumerate() {
+        let fields = [
+            Some(&source.title),
+            source.publisher.as_ref(),
+            source.author.as_ref(),
+        ];
+        if let Some(text) = fields.into_iter().flatten().find(|t| has_control(t)) {
+            let pos = item_pos(out.source, "sources", text).unwrap_or(map.value_pos("sources"));
+            check_text(out, pos, "a source", text);
+        }
+        if let Some(kind) = kind {
+            source.kind = SourceType::parse(&kind);
+            if source.kind.is_none() {
+                let d = out.error(
+                    at(n, "type"),
+                    format!(
+                        "`sources[{n}].type`: there is no source type `{kind}`; the types are: {}",
+                        SourceType::NAMES.join(", ")
+                    ),
+                );
+                d.width = kind.chars().count().max(1);
+                d.help = suggestion(&kind.replace('_', " "), SourceType::NAMES);
+            }
+        }
+        if let Some(language) = &source.language
+            && !is_language_tag(language)
+        {
+            let d = out.warning(
+                at(n, "language"),
+                format!(
+                    "`sources[{n}].language`: `{language}` is not a language tag (BCP 47), such as `ru`, `az` or `en-GB`"
+                ),
+            );
+            d.width = language.chars().count().max(1);
+            d.help = is_language_tag(&language.replace('_', "-"))
+                .then(|| format!("write `{}`", language.replace('_', "-")));
+        }
+        if let Some(publisher) = &source.publisher
+            && !config.publishers.is_empty()
+        {
+            match config.publishers.resolve(publisher) {
+                Some(p) => source.publisher_id = Some(p.id.clone()),
+                None => {
+                    let d = out.error(
+                        at(n, "publisher"),
+                        format!(
+                            "`sources[{n}].publisher`: `{}` is not in the register of publishers of site.yaml",
+                            publisher.trim()
+                        ),
+                    );
+                    d.width = publisher.trim().chars().count().max(1);
+                    d.help =
+                        suggestion(publisher.trim(), config.publishers.names()).or_else(|| {
+                            Some("add it under `publishers:` in site.yaml, with its `name`".into())
+                        });
+                }
+            }
+        }
+        let on_the_web = source
+            .url
+            .as_deref()
+            .is_some_and(|u| crate::scheme::absolute_web_problem(u).is_none());
+        if config.sources.require_archive && on_the_web && source.archive_url.is_none() {
+            let d = out.warning(
+                at(n, "url"),
+                format!(
+                    "source `{}` has a web address but no `archive_url`: a reader cannot check it once the page moves or goes",
+                    source.title
+                ),
+            );
+            d.help = Some(
+                "add `archive_url:` with a copy in a web archive (https://web.archive.org/, https://archive.today/); site.yaml's `sources.require_archive` asks for one"
+                    .into(),
+            );
+        }
+        sources.push(source);
+    }
+    sources
 }
 
 /// One of an entry's `relations:`: what it is to another entry (`type`, `to`), since and
@@ -1110,10 +1299,16 @@ fn relations(
     specs
 }
 
-/// Where the value of `field` of item `n` of `relations:` is written in `source`, in
-/// block style (`- type: x` then `  to: y`) or flow style (`- {type: x, to: y}`).
+/// Where the value of `field` of item `n` of `relations:` is written in `source`.
 fn relation_field_pos(source: &str, n: usize, field: &str) -> Option<Pos> {
-    let key_line = key_pos(source, "relations").line;
+    list_field_pos(source, "relations", n, field)
+}
+
+/// Where the value of `field` of item `n` of the list under the front-matter key `key` is
+/// written in `source`, in block style (`- type: x` then `  to: y`) or flow style
+/// (`- {type: x, to: y}`).
+fn list_field_pos(source: &str, key: &str, n: usize, field: &str) -> Option<Pos> {
+    let key_line = key_pos(source, key).line;
     if key_line < 2 {
         return None;
     }
@@ -1638,5 +1833,82 @@ mod tests {
     fn slugs_must_be_url_safe() {
         let (_, problems) = parse("---\ntitle: A\nslug: Lachin Road\n---\n");
         assert!(problems[0].starts_with("content/a.md:3:7: `slug` `Lachin Road` is not URL-safe"));
+    }
+
+    #[test]
+    fn source_types_are_read_with_spaces_or_underscores() {
+        assert_eq!(
+            SourceType::parse("news report"),
+            Some(SourceType::NewsReport)
+        );
+        assert_eq!(
+            SourceType::parse("News_Report"),
+            Some(SourceType::NewsReport)
+        );
+        assert_eq!(
+            SourceType::parse("official  document"),
+            Some(SourceType::OfficialDocument)
+        );
+        assert_eq!(
+            SourceType::parse("dataset").map(SourceType::name),
+            Some("dataset")
+        );
+        assert_eq!(SourceType::parse("blog"), None);
+        for (i, name) in SourceType::NAMES.iter().enumerate() {
+            assert_eq!(SourceType::ALL[i].name(), *name);
+        }
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_their_shape() {
+        for good in [
+            "ru",
+            "az",
+            "en-GB",
+            "az-Latn-AZ",
+            "es-419",
+            "de-CH-1996",
+            "x-local",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "e",
+            "English",
+            "en_GB",
+            "en-",
+            "en--GB",
+            "en-toolongsubtag",
+            "ru-x",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_bad_source_is_reported_and_warnings_leave_the_entry() {
+        let (fm, problems) = parse(
+            "---\ntitle: T\nsources:\n  - {title: A, type: blog}\n  - {title: B, language: english}\n---\n",
+        );
+        assert!(fm.is_none());
+        assert!(
+            problems[0].starts_with("content/a.md:4:22: `sources[0].type`"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("content/a.md:5:26: `sources[1].language`"),
+            "{problems:?}"
+        );
+        let (fm, problems) = parse(
+            "---\ntitle: T\nsources:\n  - {title: B, language: ru, type: transcript, accessed: 2023-03}\n---\n",
+        );
+        let fm = fm.expect("no error");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.sources[0].kind, Some(SourceType::Transcript));
+        assert_eq!(
+            fm.sources[0].accessed.map(|d| d.iso()).as_deref(),
+            Some("2023-03")
+        );
     }
 }

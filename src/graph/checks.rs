@@ -156,6 +156,12 @@ pub(super) fn check_paths(pages: &Pages<'_>) -> Vec<Diagnostic> {
     if pages.map {
         claims.push((Cow::Borrowed(crate::pages::MAP), Claim::Dossier("the map")));
     }
+    if !pages.config.publishers.is_empty() {
+        claims.push((
+            Cow::Borrowed(crate::pages::PUBLISHERS),
+            Claim::Dossier("the register of publishers"),
+        ));
+    }
     // A redirect may be a file (`old.html`): not the one Dossier writes for missing pages.
     claims.push((
         Cow::Borrowed(crate::pages::NOT_FOUND),

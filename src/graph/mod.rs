@@ -350,6 +350,10 @@ pub fn build(
                 !located.is_empty(),
                 redirects,
             );
+            let mut paths = paths;
+            if !config.publishers.is_empty() {
+                paths.insert(crate::pages::PUBLISHERS.to_string());
+            }
             (Arc::new(paths), problems)
         },
         diags,

@@ -6,6 +6,7 @@ use super::EntryId;
 use super::links::name_key;
 use super::seen::Entries;
 use crate::content::Date;
+use crate::content::front_matter::SourceType;
 use crate::text::slugify;
 
 /// A source and the entries that cite it.
@@ -17,10 +18,56 @@ pub struct SourceInfo {
     pub title: String,
     pub url: Option<String>,
     pub publisher: Option<String>,
+    /// The publisher's id in the site's register, when it is in one.
+    pub publisher_id: Option<String>,
     pub author: Option<String>,
     pub date: Option<Date>,
+    pub archive_url: Option<String>,
+    pub accessed: Option<Date>,
+    pub language: Option<String>,
+    pub kind: Option<SourceType>,
     /// Newest first.
     pub entries: Vec<EntryId>,
+}
+
+impl SourceInfo {
+    /// Whether a page showing this source (without the entries citing it) shows `other`
+    /// the same. Every field is named, so that a field added here is compared too.
+    pub fn same_shown(&self, other: &SourceInfo) -> bool {
+        let SourceInfo {
+            anchor,
+            id,
+            title,
+            url,
+            publisher,
+            publisher_id,
+            author,
+            date,
+            archive_url,
+            accessed,
+            language,
+            kind,
+            entries: _,
+        } = self;
+        (anchor, id, title, url, publisher, publisher_id, author)
+            == (
+                &other.anchor,
+                &other.id,
+                &other.title,
+                &other.url,
+                &other.publisher,
+                &other.publisher_id,
+                &other.author,
+            )
+            && (date, archive_url, accessed, language, kind)
+                == (
+                    &other.date,
+                    &other.archive_url,
+                    &other.accessed,
+                    &other.language,
+                    &other.kind,
+                )
+    }
 }
 
 fn key(id: Option<&str>, url: Option<&str>, title: &str) -> String {
@@ -49,8 +96,13 @@ pub fn merge(entries: &Entries<'_>, newest: &[EntryId]) -> (Vec<SourceInfo>, Vec
                     title: s.title.clone(),
                     url: s.url.clone(),
                     publisher: s.publisher.clone(),
+                    publisher_id: s.publisher_id.clone(),
                     author: s.author.clone(),
                     date: s.date,
+                    archive_url: s.archive_url.clone(),
+                    accessed: s.accessed,
+                    language: s.language.clone(),
+                    kind: s.kind,
                     entries: Vec::new(),
                 });
                 sources.len() - 1
@@ -58,9 +110,16 @@ pub fn merge(entries: &Entries<'_>, newest: &[EntryId]) -> (Vec<SourceInfo>, Vec
             // Later citations fill in what the first one left out.
             let merged = &mut sources[index];
             merged.url = merged.url.take().or_else(|| s.url.clone());
-            merged.publisher = merged.publisher.take().or_else(|| s.publisher.clone());
+            if merged.publisher.is_none() {
+                merged.publisher = s.publisher.clone();
+                merged.publisher_id = s.publisher_id.clone();
+            }
             merged.author = merged.author.take().or_else(|| s.author.clone());
             merged.date = merged.date.or(s.date);
+            merged.archive_url = merged.archive_url.take().or_else(|| s.archive_url.clone());
+            merged.accessed = merged.accessed.or(s.accessed);
+            merged.language = merged.language.take().or_else(|| s.language.clone());
+            merged.kind = merged.kind.or(s.kind);
             own.push(index);
         }
         entry_sources.push(own);

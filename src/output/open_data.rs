@@ -72,8 +72,13 @@ pub fn piece(site: &Site, id: EntryId) -> Piece {
                 "title": s.title,
                 "url": s.url,
                 "publisher": s.publisher,
+                "publisher_id": s.publisher_id,
                 "author": s.author,
                 "date": date(s.date.as_ref()),
+                "archive_url": s.archive_url,
+                "accessed": date(s.accessed.as_ref()),
+                "language": s.language,
+                "type": s.kind.map(|k| k.name()),
             })
         })
         .collect();
@@ -203,6 +208,13 @@ fn json_file(site: &Site, pieces: Arc<Vec<Piece>>) -> Joined {
             "base_url": config.base_url,
             "language": config.language,
             "author": config.author,
+            "publishers": config.publishers.iter().map(|p| json!({
+                "id": p.id,
+                "name": p.name,
+                "url": p.url,
+                "country": p.country,
+                "description": p.description,
+            })).collect::<Vec<_>>(),
             "generated_by": concat!("Dossier ", env!("CARGO_PKG_VERSION")),
         }),
     );

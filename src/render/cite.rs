@@ -1,16 +1,20 @@
 //! "Cite this entry": the suggested citation an entry page shows, and the two files
 //! beside the page that reference managers read, `cite.bib` (BibTeX) and `cite.json`
 //! (CSL-JSON). All three are made from the same reads of the entry (its title, path,
-//! date and `updated`) and the site's configuration.
+//! date and `updated`) and the site's configuration. The two files then cite the entry's
+//! sources too, one item each, read as the page reads them ([`Source`]): a reader who
+//! imports the entry gets what it rests on.
 
 use serde_json::json;
 use tera::Value;
 
-use super::reads::{DateOf, Label, Reads, UpdatedOf};
+use super::reads::{DateOf, EntrySources, Label, Reads, Source, SourceData, UpdatedOf};
 use super::views::{obj, text};
 use crate::content::Date;
 use crate::content::date::Precision;
+use crate::content::front_matter::SourceType;
 use crate::graph::EntryId;
+use crate::graph::sources::SourceInfo;
 use crate::pages;
 use crate::text::escape_for_script;
 
@@ -103,12 +107,160 @@ pub fn bibtex(reads: &Reads<'_>, id: EntryId) -> String {
     }
     fields.push(("url", c.url.replace(['{', '}'], "")));
     fields.push(("note", format!("Entry in {}", bib_escape(&c.site))));
-    let mut out = format!("@online{{{},\n", c.key);
+    let mut out = bib_entry("online", &c.key, fields);
+    for s in cited_sources(reads, id) {
+        out.push('\n');
+        out.push_str(&bib_source(reads, s));
+    }
+    out
+}
+
+fn bib_entry(kind: &str, key: &str, fields: Vec<(&str, String)>) -> String {
+    let mut out = format!("@{kind}{{{key},\n");
     for (name, value) in fields {
         out.push_str(&format!("  {name} = {{{value}}},\n"));
     }
     out.push_str("}\n");
     out
+}
+
+/// The entry's sources, merged as the site lists them.
+fn cited_sources<'a>(reads: &Reads<'a>, id: EntryId) -> Vec<&'a SourceInfo> {
+    let mut seen = Vec::new();
+    for s in reads.get(EntrySources(id)) {
+        let SourceData { info, .. } = reads.get(Source(s));
+        // An entry that cites one source twice cites it once here.
+        if !seen.iter().any(|o: &&SourceInfo| o.anchor == info.anchor) {
+            seen.push(info);
+        }
+    }
+    seen
+}
+
+/// A source's key: its anchor on `/sources/`, the same in every entry's file, so that a
+/// reference manager sees one source cited by two entries as one.
+fn source_key(s: &SourceInfo) -> String {
+    format!("source:{}", s.anchor)
+}
+
+/// A URL inside the text of a field (`\url{…}` in `addendum`): braces dropped, and the
+/// characters `\url` cannot take in the argument of another command escaped.
+fn bib_url_in_text(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '{' | '}' => {}
+            '%' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' => out.push_str("%5C"),
+            '^' => out.push_str("%5E"),
+            c if c.is_whitespace() => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One cited source: `@dataset` for a dataset, else `@online`, with `urldate` from
+/// `accessed`, `language`, the publisher (`publisher` of a dataset, `organization` of
+/// an online source), and the archived copy in `addendum` (BibLaTeX has no field of its
+/// own for one; `addendum` is printed at the end of the entry by every standard style).
+fn bib_source(reads: &Reads<'_>, s: &SourceInfo) -> String {
+    let config = reads.config();
+    let dataset = s.kind == Some(SourceType::Dataset);
+    let mut fields: Vec<(&str, String)> = vec![("title", format!("{{{}}}", bib_escape(&s.title)))];
+    if let Some(a) = &s.author {
+        fields.push(("author", format!("{{{}}}", bib_escape(a))));
+    }
+    if let Some(p) = super::views::publisher_name(config, s) {
+        let field = if dataset { "publisher" } else { "organization" };
+        fields.push((field, bib_escape(p)));
+    }
+    if let Some(d) = &s.date {
+        fields.push(("year", d.year().to_string()));
+        if let Some(m) = month(d) {
+            fields.push(("month", m.to_string()));
+        }
+    }
+    if let Some(url) = &s.url {
+        fields.push(("url", url.replace(['{', '}'], "")));
+    }
+    if let Some(d) = &s.accessed {
+        fields.push(("urldate", short_iso(d)));
+    }
+    if let Some(l) = &s.language {
+        fields.push(("language", bib_escape(l)));
+    }
+    if let Some(k) = s.kind.filter(|_| !dataset) {
+        fields.push(("note", bib_escape(&capitalized(k.name()))));
+    }
+    if let Some(a) = &s.archive_url {
+        fields.push((
+            "addendum",
+            format!("Archived copy: \\url{{{}}}", bib_url_in_text(a)),
+        ));
+    }
+    bib_entry(
+        if dataset { "dataset" } else { "online" },
+        &source_key(s),
+        fields,
+    )
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The CSL type of a source: a web page unless its `type` says otherwise.
+fn csl_type(kind: Option<SourceType>) -> &'static str {
+    match kind {
+        None => "webpage",
+        Some(SourceType::NewsReport) => "article-newspaper",
+        Some(SourceType::OfficialDocument) => "document",
+        Some(SourceType::Statement | SourceType::Transcript) => "speech",
+        Some(SourceType::Dataset) => "dataset",
+    }
+}
+
+/// One cited source as a CSL-JSON item: `URL` the address cited, `archive_location` the
+/// archived copy, `accessed` from `accessed`, `genre` the `type` as written.
+fn csl_source(reads: &Reads<'_>, s: &SourceInfo) -> serde_json::Value {
+    let config = reads.config();
+    let mut item = serde_json::Map::new();
+    item.insert("id".into(), json!(source_key(s)));
+    item.insert("type".into(), json!(csl_type(s.kind)));
+    item.insert("title".into(), json!(s.title));
+    if let Some(a) = &s.author {
+        item.insert("author".into(), json!([{ "literal": a }]));
+    }
+    if let Some(p) = super::views::publisher_name(config, s) {
+        item.insert("publisher".into(), json!(p));
+    }
+    if let Some(url) = &s.url {
+        item.insert("URL".into(), json!(url));
+    }
+    if let Some(d) = &s.date {
+        item.insert("issued".into(), csl_date(d));
+    }
+    if let Some(d) = &s.accessed {
+        item.insert("accessed".into(), csl_date(d));
+    }
+    if let Some(l) = &s.language {
+        item.insert("language".into(), json!(l));
+    }
+    if let Some(k) = s.kind {
+        item.insert("genre".into(), json!(k.name()));
+    }
+    if let Some(a) = &s.archive_url {
+        item.insert("archive_location".into(), json!(a));
+    }
+    serde_json::Value::Object(item)
 }
 
 /// A date as CSL-JSON gives one: `{"date-parts": [[2023, 2, 28]]}`.
@@ -143,9 +295,14 @@ pub fn csl_json(reads: &Reads<'_>, id: EntryId) -> String {
         map.insert("issued".into(), csl_date(d));
         map.insert("accessed".into(), csl_date(d));
     }
-    let mut out = escape_for_script(
-        &serde_json::to_string_pretty(&json!([item])).unwrap_or_else(|_| "[]".into()),
+    let mut items = vec![item];
+    items.extend(
+        cited_sources(reads, id)
+            .into_iter()
+            .map(|s| csl_source(reads, s)),
     );
+    let mut out =
+        escape_for_script(&serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into()));
     out.push('\n');
     out
 }

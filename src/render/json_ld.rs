@@ -69,7 +69,8 @@ pub fn page(reads: &Reads<'_>, page: Page, title: &str, description: &str, path:
                 | Page::Tags
                 | Page::Tag(..)
                 | Page::Timeline(_)
-                | Page::Sources(_) => "CollectionPage",
+                | Page::Sources(_)
+                | Page::Publishers => "CollectionPage",
                 _ => "WebPage",
             };
             json!({
@@ -190,11 +191,23 @@ fn entry(reads: &Reads<'_>, id: EntryId) -> Value {
             if let Some(u) = &info.url {
                 c.insert("url".into(), Value::from(u.as_str()));
             }
-            if let Some(p) = &info.publisher {
-                c.insert(
-                    "publisher".into(),
-                    json!({"@type": "Organization", "name": p}),
-                );
+            if let Some(p) = super::views::publisher_name(config, info) {
+                let mut org = json!({"@type": "Organization", "name": p});
+                let home = info
+                    .publisher_id
+                    .as_deref()
+                    .and_then(|id| config.publishers.get(id))
+                    .and_then(|p| p.url.as_deref());
+                if let (Some(home), Some(o)) = (home, org.as_object_mut()) {
+                    o.insert("url".into(), Value::from(home));
+                }
+                c.insert("publisher".into(), org);
+            }
+            if let Some(a) = &info.archive_url {
+                c.insert("archivedAt".into(), Value::from(a.as_str()));
+            }
+            if let Some(l) = &info.language {
+                c.insert("inLanguage".into(), Value::from(l.as_str()));
             }
             if let Some(a) = &info.author {
                 c.insert("author".into(), json!({"@type": "Person", "name": a}));

@@ -82,11 +82,13 @@ impl Renderer {
         // before the picture of entities a site without typed relations.
         let map = (!site.located.is_empty()).then_some("map.html");
         let entities = pages::has_relations(site).then_some("entity-graph.html");
+        let publishers = (!site.config.publishers.is_empty()).then_some("publishers.html");
         for name in REQUIRED_TEMPLATES
             .iter()
             .copied()
             .chain(map)
             .chain(entities)
+            .chain(publishers)
         {
             if !templates.iter().any(|t| t.name == name) {
                 problems.push(Diagnostic::error(format!(
@@ -320,6 +322,14 @@ impl Renderer {
                     "Sources".into(),
                     format!("Every source cited in {}", config.title),
                     "sources",
+                )
+            }
+            Page::Publishers => {
+                ctx.insert_value("publishers", views::publishers(reads));
+                (
+                    "Publishers".into(),
+                    format!("The publishers of the sources cited in {}", config.title),
+                    "publishers",
                 )
             }
             Page::Graph => {

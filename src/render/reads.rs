@@ -679,25 +679,7 @@ pub struct SourceData<'a> {
 
 impl Same for SourceData<'_> {
     fn same(&self, new: &Self, _: &Maps) -> bool {
-        let (a, b) = (self.info, new.info);
-        self.page == new.page
-            && (
-                &a.anchor,
-                &a.id,
-                &a.title,
-                &a.url,
-                &a.publisher,
-                &a.author,
-                &a.date,
-            ) == (
-                &b.anchor,
-                &b.id,
-                &b.title,
-                &b.url,
-                &b.publisher,
-                &b.author,
-                &b.date,
-            )
+        self.page == new.page && self.info.same_shown(new.info)
     }
 }
 
@@ -791,7 +773,12 @@ fn index_kept(slot: usize, old: &Site, new: &Site) -> bool {
         s if s == Slot::RouteOf as usize || s == Slot::RouteEntries as usize => {
             Arc::ptr_eq(&old.routes, &new.routes)
         }
-        s if s == Slot::Source as usize || s == Slot::SourceCount as usize => sources,
+        s if s == Slot::Source as usize
+            || s == Slot::SourceCount as usize
+            || s == Slot::PublishedBy as usize =>
+        {
+            sources
+        }
         s if s == Slot::Citers as usize => sources && entry_sources,
         _ => false,
     }
@@ -874,6 +861,7 @@ keys!(
     Source,
     Citers,
     SourceCount,
+    PublishedBy,
     TagValue,
     TagRef,
     TagName,
@@ -1157,6 +1145,24 @@ plain_key!(
 plain_key!(
     /// How many sources the site has.
     SourceCount -> usize, |v, _k| v.site.sources.len()
+);
+plain_key!(
+    /// For each publisher of the register (by id), the sources it published: the lists of
+    /// the publishers page.
+    PublishedBy -> Vec<Vec<SourceId>>, |v, _k| {
+        let register = &v.site.config.publishers;
+        let mut by: Vec<Vec<SourceId>> = vec![Vec::new(); register.iter().count()];
+        for (i, s) in v.site.sources.iter().enumerate() {
+            let at = s
+                .publisher_id
+                .as_deref()
+                .and_then(|id| register.iter().position(|p| p.id == id));
+            if let Some(at) = at {
+                by[at].push(SourceId(i as u32));
+            }
+        }
+        by
+    }
 );
 
 /// Implements [`Read`] for a key that names one tag.

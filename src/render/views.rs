@@ -331,6 +331,14 @@ impl Shared {
                 },
             ),
             (
+                "publishers_url",
+                if config.publishers.is_empty() {
+                    Value::none()
+                } else {
+                    text(&config.url(crate::pages::PUBLISHERS))
+                },
+            ),
+            (
                 "entity_graph_url",
                 if crate::pages::has_relations(site) {
                     text(&config.url(crate::pages::ENTITY_GRAPH))
@@ -459,12 +467,69 @@ pub fn source(reads: &Reads<'_>, index: SourceId, except: Option<EntryId>, limit
         ),
         ("title", text(&s.title)),
         ("url", opt_text(s.url.as_deref())),
-        ("publisher", opt_text(s.publisher.as_deref())),
+        ("publisher", opt_text(publisher_name(config, s))),
+        (
+            "publisher_url",
+            s.publisher_id.as_deref().map_or_else(Value::none, |id| {
+                text(&format!("{}#{id}", config.url(crate::pages::PUBLISHERS)))
+            }),
+        ),
         ("author", opt_text(s.author.as_deref())),
         ("date", date(s.date.as_ref())),
+        ("archive_url", opt_text(s.archive_url.as_deref())),
+        ("accessed", date(s.accessed.as_ref())),
+        ("language", opt_text(s.language.as_deref())),
+        ("type", opt_text(s.kind.map(|k| k.name()))),
         ("cited_by", cards(reads, &shown)),
         ("cited_by_count", Value::from(count)),
     ])
+}
+
+/// The name a source's publisher is shown by: the register's (from the configuration,
+/// read freely: an edit of `site.yaml` renders every page), else as the source writes it.
+pub(crate) fn publisher_name<'a>(
+    config: &'a crate::config::Config,
+    s: &'a crate::graph::sources::SourceInfo,
+) -> Option<&'a str> {
+    match s
+        .publisher_id
+        .as_deref()
+        .and_then(|id| config.publishers.get(id))
+    {
+        Some(p) => Some(&p.name),
+        None => s.publisher.as_deref(),
+    }
+}
+
+/// `publishers` of the publishers page: every publisher of the register, by name, each
+/// `{id, name, url, country, description, sources}` (`sources` each `{title, site_url}`, by
+/// title: the sources it published, at their place on `/sources/`).
+pub fn publishers(reads: &Reads<'_>) -> Value {
+    let config = reads.config();
+    let published = reads.get(super::reads::PublishedBy);
+    let mut register: Vec<(&crate::config::Publisher, &Vec<SourceId>)> =
+        config.publishers.iter().zip(&published).collect();
+    register.sort_by_cached_key(|(p, _)| (p.name.to_lowercase(), p.id.clone()));
+    list(register.into_iter().map(|(p, sources)| {
+        let sources = list(sources.iter().map(|&id| {
+            let SourceData { info: s, page } = reads.get(Source(id));
+            obj([
+                ("title", text(&s.title)),
+                (
+                    "site_url",
+                    text(&format!("{}#{}", config.url(&reads.path(page)), s.anchor)),
+                ),
+            ])
+        }));
+        obj([
+            ("id", text(&p.id)),
+            ("name", text(&p.name)),
+            ("url", opt_text(p.url.as_deref())),
+            ("country", opt_text(p.country.as_deref())),
+            ("description", opt_text(p.description.as_deref())),
+            ("sources", sources),
+        ])
+    }))
 }
 
 /// The cards of `ids`, in their order.

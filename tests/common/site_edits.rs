@@ -68,7 +68,8 @@ pub enum Edit {
         entry: u8,
         which: u8,
     },
-    /// Cites a shared source in another wording: title, publisher, date.
+    /// Cites a shared source in another wording: title, publisher, date, archived copy,
+    /// access date, language, type.
     RewordSource {
         entry: u8,
         which: u8,
@@ -325,7 +326,7 @@ impl Model {
                 let i = self.entry(entry)?;
                 let s = source as usize % (SHARED.len() + 1);
                 let c = match SHARED.get(s) {
-                    Some(_) => Citation::Shared(s, source / 8 % 4),
+                    Some(_) => Citation::Shared(s, source / 8 % 8),
                     None => Citation::Own(format!("Own source {i}-{source}")),
                 };
                 let e = &mut self.entries[i];
@@ -353,7 +354,7 @@ impl Model {
                     .collect();
                 let at = *pick(&shared, which)?;
                 if let Citation::Shared(s, _) = e.sources[at] {
-                    e.sources[at] = Citation::Shared(s, variant % 4);
+                    e.sources[at] = Citation::Shared(s, variant % 8);
                 }
                 format!("{}: sources {:?}", file(self, i), self.entries[i].sources)
             }

@@ -145,7 +145,7 @@ pub const SHARED: [Shared; 4] = [
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Citation {
-    /// One of [`SHARED`], in one of four wordings (the merged source takes the first
+    /// One of [`SHARED`], in one of eight wordings (the merged source takes the first
     /// citation's title and the first of each other field).
     Shared(usize, u8),
     /// A source only this entry cites.
@@ -393,13 +393,13 @@ impl Model {
                 if dice.percent(45) {
                     e.sources.push(Citation::Shared(
                         dice.below(SHARED.len()),
-                        dice.below(4) as u8,
+                        dice.below(8) as u8,
                     ));
                 }
                 if dice.percent(20) {
                     e.sources.push(Citation::Shared(
                         dice.below(SHARED.len()),
-                        dice.below(4) as u8,
+                        dice.below(8) as u8,
                     ));
                 }
                 if dice.percent(25) {
@@ -512,7 +512,7 @@ impl Model {
         files.insert(
             "site.yaml".into(),
             format!(
-                "title: {}\ndescription: \"A generated site.\"\nbase_url: \"https://example.org/dossier/\"\npaginate_by: {}\nrelated:\n  count: 5\n",
+                "title: {}\ndescription: \"A generated site.\"\nbase_url: \"https://example.org/dossier/\"\npaginate_by: {}\nrelated:\n  count: 5\npublishers:\n  caspian: {{name: Caspian Institute, country: Azerbaijan}}\n  reuters: {{name: Reuters, url: \"https://www.reuters.com/\"}}\n",
                 quoted(&self.title),
                 self.paginate_by
             )
@@ -638,6 +638,21 @@ impl Model {
                         }
                         if *variant == 3 {
                             t.push_str("    date: \"2022-01-05\"\n");
+                        }
+                        // The fields that let a reader check a source later, and a
+                        // publisher of the register, by id and by name.
+                        match *variant {
+                            4 => t.push_str(
+                                "    archive_url: \"https://web.archive.org/web/2023/https://example.net/a\"\n    accessed: 2023-03-01\n",
+                            ),
+                            5 => t.push_str(
+                                "    language: en-GB\n    type: news_report\n    publisher: caspian\n",
+                            ),
+                            6 => t.push_str("    type: dataset\n    publisher: Reuters\n    accessed: 2023\n"),
+                            7 => t.push_str(
+                                "    archive_url: \"https://archive.ph/xyz\"\n    language: ru\n    type: official document\n",
+                            ),
+                            _ => {}
                         }
                     }
                     Citation::Own(title) => {
