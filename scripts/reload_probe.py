@@ -2,12 +2,14 @@
 """Save-to-reload latency of `dossier serve`: the time from writing a file to the `reload`
 event on /__dossier/events. Python 3 standard library only.
 
-    python3 scripts/reload_probe.py DOSSIER_BINARY SITE_DIR [--edits 50] [--kind body|tags]
+    python3 scripts/reload_probe.py DOSSIER_BINARY SITE_DIR [--edits 50] [--kind body|tags|relation]
                                     [--pause 0.25] [--stages]
 
 The site folder is changed in place (an entry is edited and put back each time): run it on
 a copy. `body` appends a line to an entry's body; `tags` adds the site's most used tag to
-an entry and removes it again. Between saves the probe waits `--pause` seconds, as an editor
+an entry and removes it again; `relation` changes the `to` of an entry's typed relation (a
+corpus made with `gen_corpus.py --relations`) to the target of another relation of the same
+type, and back. Between saves the probe waits `--pause` seconds, as an editor
 does, so that the work serve defers to a pause in the editing (the sitemap and the search
 index) is done between saves and not skipped. Prints the median, the 99th percentile and
 the range, in ms. With `--stages`, serve runs with `--verbose` and the probe also prints the
@@ -88,12 +90,36 @@ def collect_stages(stream, stages):
                 stages.setdefault(m.group(1), []).append(float(m.group(2)))
 
 
+RELATION = re.compile(r'^  - \{type: (\w+), to: "\[\[([^\]]+)\]\]"', re.M)
+
+
+def pick_relation(site):
+    """An entry, one of its relation lines, and that line with another target of the type."""
+    lines = []
+    for folder, _, files in os.walk(os.path.join(site, "content")):
+        for f in sorted(files):
+            if f.endswith(".md") and f != "_index.md":
+                path = os.path.join(folder, f)
+                with open(path, encoding="utf-8") as fh:
+                    for m in RELATION.finditer(fh.read()):
+                        lines.append((path, m.group(0), m.group(1), m.group(2)))
+    lines.sort()
+    if not lines:
+        raise SystemExit("no typed relations in the site: make it with gen_corpus.py --relations")
+    path, line, rtype, target = lines[len(lines) // 2]
+    me = os.path.splitext(os.path.relpath(path, os.path.join(site, "content")))[0]
+    for _, _, t, other in lines:
+        if t == rtype and other not in (target, me):
+            return path, line, line.replace(f"[[{target}]]", f"[[{other}]]")
+    raise SystemExit(f"no other target of `{rtype}`")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("site")
     ap.add_argument("--edits", type=int, default=50)
-    ap.add_argument("--kind", choices=["body", "tags"], default="body")
+    ap.add_argument("--kind", choices=["body", "tags", "relation"], default="body")
     ap.add_argument("--pause", type=float, default=0.25,
                     help="seconds between a reload and the next save")
     ap.add_argument("--stages", action="store_true",
@@ -118,13 +144,18 @@ def main():
         reader = threading.Thread(target=collect_stages, args=(server.stdout, stages), daemon=True)
         reader.start()
         events = open_events(port)
-        path, tag = pick_entry(args.site)
+        if args.kind == "relation":
+            path, line, moved = pick_relation(args.site)
+        else:
+            path, tag = pick_entry(args.site)
         with open(path, encoding="utf-8") as fh:
             original = fh.read()
         times = []
         for i in range(args.edits * 2):
             if args.kind == "body":
                 text = original + f"\nAn added sentence, number {i}.\n" if i % 2 == 0 else original
+            elif args.kind == "relation":
+                text = original.replace(line, moved, 1) if i % 2 == 0 else original
             else:
                 text = re.sub(r"^tags: \[", f'tags: ["{tag}", ', original, count=1, flags=re.M) if i % 2 == 0 else original
             t0 = time.monotonic()

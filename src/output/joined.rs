@@ -64,23 +64,21 @@ impl Joined {
         out.write_all(self.tail)
     }
 
-    /// Whether the file is `bytes`, read part by part.
+    /// Whether the file is `bytes`.
     pub fn is(&self, bytes: &[u8]) -> bool {
-        if bytes.len() != self.len {
-            return false;
-        }
-        let mut rest = bytes;
-        let mut take = |piece: &[u8]| match rest.strip_prefix(piece) {
-            Some(after) => {
-                rest = after;
-                true
-            }
-            None => false,
-        };
-        take(&self.head)
-            && (0..self.parts.count())
-                .all(|i| (i == 0 || take(self.separator)) && take(self.parts.part(i)))
-            && take(self.tail)
+        bytes.len() == self.len && same_bytes(self.slices(), std::iter::once(bytes))
+    }
+
+    /// The file's bytes as slices: head, parts and separators, tail (the empty left out).
+    fn slices(&self) -> impl Iterator<Item = &[u8]> {
+        let parts = (0..self.parts.count()).flat_map(move |i| {
+            let separator: &[u8] = if i == 0 { &[] } else { self.separator };
+            [separator, self.parts.part(i)]
+        });
+        std::iter::once(&self.head[..])
+            .chain(parts)
+            .chain(std::iter::once(self.tail))
+            .filter(|s| !s.is_empty())
     }
 
     pub fn to_vec(&self) -> Vec<u8> {
@@ -90,21 +88,11 @@ impl Joined {
         bytes
     }
 
-    /// Whether the two are the same file: the same head, separator and tail, and part for
-    /// part the same bytes. Parts shared by both (most of them, after an edit) are known
-    /// the same by their address, without reading them.
+    /// Whether the two are the same file, byte for byte. Parts shared by both at the same
+    /// place (most of them, after an edit) are known the same by their address, without
+    /// reading them.
     pub fn same_as(&self, other: &Joined) -> bool {
-        let (a, b) = (&self.parts, &other.parts);
-        self.len == other.len
-            && self.head == other.head
-            && self.separator == other.separator
-            && self.tail == other.tail
-            && (std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
-                || (a.count() == b.count()
-                    && (0..a.count()).all(|i| {
-                        let (x, y) = (a.part(i), b.part(i));
-                        std::ptr::eq(x, y) || x == y
-                    })))
+        self.len == other.len && same_bytes(self.slices(), other.slices())
     }
 }
 
@@ -160,6 +148,38 @@ impl Held {
     }
 }
 
+/// Whether two sequences of non-empty slices hold the same bytes, however they are cut. Two
+/// slices met at the same point of both that are the very same memory are skipped unread.
+fn same_bytes<'a>(
+    mut a: impl Iterator<Item = &'a [u8]>,
+    mut b: impl Iterator<Item = &'a [u8]>,
+) -> bool {
+    let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+    loop {
+        if x.is_empty() {
+            match a.next() {
+                Some(s) => x = s,
+                None => return y.is_empty() && b.next().is_none(),
+            }
+        }
+        if y.is_empty() {
+            match b.next() {
+                Some(s) => y = s,
+                None => return false,
+            }
+        }
+        if std::ptr::eq(x, y) {
+            (x, y) = (&[], &[]);
+            continue;
+        }
+        let n = x.len().min(y.len());
+        if x[..n] != y[..n] {
+            return false;
+        }
+        (x, y) = (&x[n..], &y[n..]);
+    }
+}
+
 impl fmt::Debug for Joined {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Joined")
@@ -199,7 +219,7 @@ mod tests {
     }
 
     #[test]
-    fn joined_files_are_the_same_part_for_part() {
+    fn joined_files_are_compared_by_their_bytes() {
         let words: Arc<dyn Parts> = Arc::new(Words(vec!["a"]));
         let one = Joined::new(b"[".to_vec(), Arc::clone(&words), b",", b"]");
         let again = Joined::new(b"[".to_vec(), words, b",", b"]");
@@ -209,6 +229,10 @@ mod tests {
         assert!(one.same_as(&again));
         assert!(one.same_as(&equal), "equal bytes in other parts");
         assert!(!one.same_as(&other));
-        assert!(!one.same_as(&split), "the same bytes, parted otherwise");
+        assert!(one.same_as(&split), "the same bytes, parted otherwise");
+        let longer = Joined::new(b"[".to_vec(), Arc::new(Words(vec!["a", ""])), b"", b"]");
+        assert!(one.same_as(&longer), "an empty part more");
+        let cut = Joined::new(b"[".to_vec(), Arc::new(Words(vec!["ab"])), b",", b"]");
+        assert!(!cut.same_as(&split) && !split.same_as(&cut));
     }
 }

@@ -1093,8 +1093,10 @@ fn apply(files: &mut Files, gone: Vec<String>, written: Vec<(String, Held)>) -> 
     for (rel, file) in written {
         if files.get(&rel).is_none_or(|old| !old.same_as(&file)) {
             changed.push(rel.clone());
-            files.insert(rel, file);
         }
+        // The same bytes are kept as the new file holds them: a file joined from parts
+        // is compared with the next by its parts' addresses, one held whole by its bytes.
+        files.insert(rel, file);
     }
     changed.sort();
     changed.dedup();
